@@ -1,0 +1,107 @@
+#include "cli/cli.h"
+
+#include "cli/console.h"
+#include "workspace/workspace.h"
+
+#include <QSet>
+
+namespace rag::cli {
+
+QStringList takeGlobalOptions(const QStringList &arguments, GlobalOptions &options, QString *error)
+{
+    QStringList rest;
+    bool literal = false;
+    for (qsizetype i = 0; i < arguments.size(); ++i) {
+        const QString &arg = arguments.at(i);
+        if (literal) {
+            rest.append(arg);
+            continue;
+        }
+        if (arg == QLatin1String("--")) {
+            literal = true;
+            rest.append(arg);
+            continue;
+        }
+        QString *target = nullptr;
+        QString name = arg;
+        QString value;
+        const qsizetype eq = arg.indexOf(QLatin1Char('='));
+        if (arg.startsWith(QLatin1String("--")) && eq > 0) {
+            name = arg.left(eq);
+            value = arg.mid(eq + 1);
+        }
+        if (name == QLatin1String("--data-dir"))
+            target = &options.dataDir;
+        else if (name == QLatin1String("--db"))
+            target = &options.database;
+        if (!target) {
+            rest.append(arg);
+            continue;
+        }
+        if (eq < 0) {
+            if (i + 1 >= arguments.size()) {
+                *error = QStringLiteral("%1 needs a value").arg(name);
+                return {};
+            }
+            value = arguments.at(++i);
+        }
+        *target = value;
+    }
+    return rest;
+}
+
+bool isCommand(const QString &word)
+{
+    static const QSet<QString> commands = {QStringLiteral("kb"), QStringLiteral("ingest"), QStringLiteral("search"),
+                                           QStringLiteral("help")};
+    return commands.contains(word);
+}
+
+QString helpText()
+{
+    return QStringLiteral(
+        "Usage: ragdesk [--data-dir DIR] [--db URL] COMMAND ...\n"
+        "       ragdesk                 opens the desktop app\n"
+        "\n"
+        "Commands:\n"
+        "  kb create NAME [--embedder NAME] [--chunk-tokens N] [--overlap PERCENT]\n"
+        "  kb list [--json]\n"
+        "  kb remove NAME\n"
+        "  kb docs NAME [--json]    the documents of a knowledge base, with failures\n"
+        "  ingest KB PATH...        files and folders; progress on stderr; exit 1 if any file failed\n"
+        "  search KB QUERY [--top-n N] [--top-k N] [--threshold X] [--vector-weight X] [--rrf] [--json]\n"
+        "\n"
+        "Global options:\n"
+        "  --data-dir DIR   where knowledge bases live (default: %1)\n"
+        "  --db URL         sqlite:PATH (default: a file in the data dir)\n"
+        "  -h, --help       this text\n")
+        .arg(defaultDataDir());
+}
+
+int run(const QStringList &arguments)
+{
+    GlobalOptions global;
+    QString error;
+    QStringList args = takeGlobalOptions(arguments, global, &error);
+    if (!error.isEmpty())
+        return usageError(error);
+    if (args.isEmpty() || args.first() == QLatin1String("help") || args.first() == QLatin1String("--help")
+        || args.first() == QLatin1String("-h")) {
+        out(helpText());
+        return kExitOk;
+    }
+    const QString command = args.takeFirst();
+    if (!isCommand(command))
+        return usageError(QStringLiteral("unknown command '%1' (see 'ragdesk --help')").arg(command));
+
+    auto workspace = Workspace::open({global.dataDir, global.database, {}});
+    if (!workspace)
+        return failure(workspace.error());
+    if (command == QLatin1String("kb"))
+        return kbCommand(**workspace, args);
+    if (command == QLatin1String("ingest"))
+        return ingestCommand(**workspace, args);
+    return searchCommand(**workspace, args);
+}
+
+} // namespace rag::cli

@@ -1,0 +1,30 @@
+// The command-line surface (DESIGN.md, "Surfaces"): global options, then one command. Each
+// command lives in its own file and returns the process exit code.
+#pragma once
+
+#include <QStringList>
+
+namespace rag {
+class Workspace;
+}
+
+namespace rag::cli {
+
+struct GlobalOptions {
+    QString dataDir;
+    QString database;
+};
+
+// Splits --data-dir and --db out of the arguments (they may stand anywhere before "--").
+// Returns the rest, command first. Sets *error on a flag without its value.
+QStringList takeGlobalOptions(const QStringList &arguments, GlobalOptions &options, QString *error);
+
+bool isCommand(const QString &word);
+QString helpText();
+int run(const QStringList &arguments); // arguments without the program name
+
+int kbCommand(Workspace &workspace, const QStringList &args);
+int ingestCommand(Workspace &workspace, const QStringList &args);
+int searchCommand(Workspace &workspace, const QStringList &args);
+
+} // namespace rag::cli

@@ -1,0 +1,91 @@
+#include "cli/cli.h"
+
+#include "cli/console.h"
+#include "workspace/workspace.h"
+
+#include <QElapsedTimer>
+
+#include <atomic>
+#include <csignal>
+
+namespace rag::cli {
+
+namespace {
+std::atomic<ingest::IngestJob *> runningJob{nullptr};
+
+// Ctrl-C cancels between files: what was written stays, nothing is left half-written.
+void onInterrupt(int)
+{
+    if (ingest::IngestJob *job = runningJob.load())
+        job->cancel();
+}
+
+QString statusWord(ingest::IngestFileOutcome::Status status)
+{
+    switch (status) {
+    case ingest::IngestFileOutcome::Status::Added: return QStringLiteral("added");
+    case ingest::IngestFileOutcome::Status::Replaced: return QStringLiteral("replaced");
+    case ingest::IngestFileOutcome::Status::Unchanged: return QStringLiteral("unchanged");
+    case ingest::IngestFileOutcome::Status::Failed: return QStringLiteral("failed");
+    case ingest::IngestFileOutcome::Status::Skipped: return QStringLiteral("skipped");
+    }
+    return {};
+}
+} // namespace
+
+int ingestCommand(Workspace &workspace, const QStringList &args)
+{
+    if (args.size() < 2)
+        return usageError(QStringLiteral("usage: ragdesk ingest KB PATH..."));
+    auto job = workspace.ingestJob(args.first(), args.mid(1));
+    if (!job)
+        return failure(job.error());
+
+    const bool live = stderrIsTerminal();
+    QElapsedTimer clock;
+    clock.start();
+    int lastPercent = -1;
+    (*job)->setProgressHandler([&](const ingest::IngestProgress &p) {
+        using Status = ingest::IngestFileOutcome::Status;
+        if (p.last.status == Status::Failed) {
+            if (live)
+                std::fputs("\r\033[K", stderr);
+            errLine(QStringLiteral("error: %1: %2").arg(p.last.path, p.last.error));
+        }
+        const int percent = p.filesTotal ? 100 * p.filesDone / p.filesTotal : 100;
+        const QString line = QStringLiteral("[%1/%2] %3 chunks, %4 MB  %5 %6")
+                                 .arg(p.filesDone).arg(p.filesTotal).arg(p.chunksWritten)
+                                 .arg(double(p.bytesRead) / 1e6, 0, 'f', 1).arg(statusWord(p.last.status), p.last.path);
+        if (live) {
+            std::fputs(("\r\033[K" + line.left(160)).toUtf8().constData(), stderr);
+        } else if (p.last.status != Status::Failed && p.last.status != Status::Skipped
+                   && (p.filesTotal <= 100 || percent != lastPercent)) {
+            errLine(line);
+        }
+        lastPercent = percent;
+    });
+
+    runningJob = job->get();
+    auto previous = std::signal(SIGINT, onInterrupt);
+    const ingest::IngestReport report = (*job)->run();
+    std::signal(SIGINT, previous);
+    runningJob = nullptr;
+    if (live)
+        std::fputs("\r\033[K", stderr);
+
+    using Status = ingest::IngestFileOutcome::Status;
+    const double seconds = double(clock.elapsed()) / 1000.0;
+    errLine(QStringLiteral("%1 %2 files in %3 s: %4 added, %5 replaced, %6 unchanged, %7 failed, %8 skipped; %9 chunks")
+                .arg(report.cancelled ? QStringLiteral("cancelled after") : QStringLiteral("ingested"))
+                .arg(report.files.size()).arg(seconds, 0, 'f', 2)
+                .arg(report.count(Status::Added)).arg(report.count(Status::Replaced))
+                .arg(report.count(Status::Unchanged)).arg(report.count(Status::Failed))
+                .arg(report.count(Status::Skipped)).arg(report.chunksWritten));
+    if (!report.fatalError.isEmpty())
+        return failure(report.fatalError);
+    if (report.cancelled)
+        return 130;
+    return report.anyFailed() ? kExitFailure : kExitOk;
+}
+
+} // namespace rag::cli

@@ -1,0 +1,129 @@
+#include "cli/cli.h"
+
+#include "cli/console.h"
+#include "workspace/workspace.h"
+
+#include <QCommandLineParser>
+#include <QJsonArray>
+#include <QJsonObject>
+
+namespace rag::cli {
+
+namespace {
+int create(Workspace &workspace, const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.addPositionalArgument(QStringLiteral("name"), QStringLiteral("knowledge base name"));
+    parser.addOption({QStringLiteral("embedder"), QStringLiteral("embedder"), QStringLiteral("NAME"), QStringLiteral("builtin")});
+    parser.addOption({QStringLiteral("chunk-tokens"), QStringLiteral("tokens per chunk"), QStringLiteral("N"), QStringLiteral("512")});
+    parser.addOption({QStringLiteral("overlap"), QStringLiteral("overlap percent"), QStringLiteral("PERCENT"), QStringLiteral("0")});
+    if (!parser.parse(QStringList{QStringLiteral("kb create")} + args))
+        return usageError(parser.errorText());
+    if (parser.positionalArguments().size() != 1)
+        return usageError(QStringLiteral("usage: ragdesk kb create NAME [--embedder NAME] [--chunk-tokens N] [--overlap PERCENT]"));
+    store::KnowledgeBaseSpec spec;
+    spec.name = parser.positionalArguments().first();
+    spec.embedder = parser.value(QStringLiteral("embedder"));
+    bool tokensOk = false;
+    bool overlapOk = false;
+    spec.chunkTokens = parser.value(QStringLiteral("chunk-tokens")).toInt(&tokensOk);
+    spec.overlapPercent = parser.value(QStringLiteral("overlap")).toInt(&overlapOk);
+    if (!tokensOk || !overlapOk)
+        return usageError(QStringLiteral("--chunk-tokens and --overlap take whole numbers"));
+    auto kb = workspace.createKnowledgeBase(spec);
+    if (!kb)
+        return failure(kb.error());
+    outLine(QStringLiteral("created knowledge base '%1' (embedder %2, %3 tokens per chunk, %4% overlap)")
+                .arg(kb->spec.name, kb->spec.embedder)
+                .arg(kb->spec.chunkTokens)
+                .arg(kb->spec.overlapPercent));
+    return kExitOk;
+}
+
+int list(Workspace &workspace, const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.addOption({QStringLiteral("json"), QStringLiteral("JSON output")});
+    if (!parser.parse(QStringList{QStringLiteral("kb list")} + args) || !parser.positionalArguments().isEmpty())
+        return usageError(QStringLiteral("usage: ragdesk kb list [--json]"));
+    auto kbs = workspace.knowledgeBases();
+    if (!kbs)
+        return failure(kbs.error());
+    if (parser.isSet(QStringLiteral("json"))) {
+        QJsonArray array;
+        for (const store::KnowledgeBase &kb : std::as_const(*kbs))
+            array.append(QJsonObject{{QStringLiteral("name"), kb.spec.name},
+                                     {QStringLiteral("documents"), kb.documents},
+                                     {QStringLiteral("failed_documents"), kb.failedDocuments},
+                                     {QStringLiteral("chunks"), kb.chunks},
+                                     {QStringLiteral("embedder"), kb.spec.embedder},
+                                     {QStringLiteral("chunk_tokens"), kb.spec.chunkTokens},
+                                     {QStringLiteral("overlap_percent"), kb.spec.overlapPercent}});
+        outJson(QJsonDocument(array));
+        return kExitOk;
+    }
+    if (kbs->isEmpty()) {
+        outLine(QStringLiteral("no knowledge bases yet: ragdesk kb create NAME"));
+        return kExitOk;
+    }
+    outLine(QStringLiteral("%1 %2 %3 %4").arg(QStringLiteral("NAME"), -24).arg(QStringLiteral("DOCUMENTS"), 10)
+                .arg(QStringLiteral("CHUNKS"), 10).arg(QStringLiteral("EMBEDDER")));
+    for (const store::KnowledgeBase &kb : std::as_const(*kbs))
+        outLine(QStringLiteral("%1 %2 %3 %4").arg(kb.spec.name, -24).arg(kb.documents, 10).arg(kb.chunks, 10).arg(kb.spec.embedder));
+    return kExitOk;
+}
+
+int remove(Workspace &workspace, const QStringList &args)
+{
+    if (args.size() != 1)
+        return usageError(QStringLiteral("usage: ragdesk kb remove NAME"));
+    if (auto removed = workspace.removeKnowledgeBase(args.first()); !removed)
+        return failure(removed.error());
+    outLine(QStringLiteral("removed knowledge base '%1'").arg(args.first()));
+    return kExitOk;
+}
+
+int docs(Workspace &workspace, const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.addOption({QStringLiteral("json"), QStringLiteral("JSON output")});
+    if (!parser.parse(QStringList{QStringLiteral("kb docs")} + args) || parser.positionalArguments().size() != 1)
+        return usageError(QStringLiteral("usage: ragdesk kb docs NAME [--json]"));
+    auto documents = workspace.documents(parser.positionalArguments().first());
+    if (!documents)
+        return failure(documents.error());
+    if (parser.isSet(QStringLiteral("json"))) {
+        QJsonArray array;
+        for (const store::StoredDocument &doc : std::as_const(*documents))
+            array.append(QJsonObject{{QStringLiteral("name"), doc.name},     {QStringLiteral("path"), doc.path},
+                                     {QStringLiteral("status"), doc.status}, {QStringLiteral("error"), doc.error},
+                                     {QStringLiteral("chunks"), doc.chunkCount}, {QStringLiteral("size"), doc.size}});
+        outJson(QJsonDocument(array));
+        return kExitOk;
+    }
+    for (const store::StoredDocument &doc : std::as_const(*documents)) {
+        QString line = QStringLiteral("%1 %2 chunks  %3").arg(doc.status, -7).arg(doc.chunkCount, 6).arg(doc.path);
+        if (!doc.error.isEmpty())
+            line += QStringLiteral("  (%1)").arg(doc.error);
+        outLine(line);
+    }
+    return kExitOk;
+}
+} // namespace
+
+int kbCommand(Workspace &workspace, const QStringList &args)
+{
+    const QString sub = args.value(0);
+    const QStringList rest = args.mid(1);
+    if (sub == QLatin1String("create"))
+        return create(workspace, rest);
+    if (sub == QLatin1String("list"))
+        return list(workspace, rest);
+    if (sub == QLatin1String("remove"))
+        return remove(workspace, rest);
+    if (sub == QLatin1String("docs"))
+        return docs(workspace, rest);
+    return usageError(QStringLiteral("usage: ragdesk kb create|list|remove|docs ..."));
+}
+
+} // namespace rag::cli

@@ -1,0 +1,102 @@
+#include "cli/cli.h"
+
+#include "cli/console.h"
+#include "workspace/workspace.h"
+
+#include <QCommandLineParser>
+#include <QJsonArray>
+#include <QJsonObject>
+
+namespace rag::cli {
+
+namespace {
+bool readNumber(const QCommandLineParser &parser, const QString &name, double &value, QString &error)
+{
+    if (!parser.isSet(name))
+        return true;
+    bool ok = false;
+    value = parser.value(name).toDouble(&ok);
+    if (!ok)
+        error = QStringLiteral("--%1 takes a number, not '%2'").arg(name, parser.value(name));
+    return ok;
+}
+
+QJsonObject hitToJson(const index::SearchHit &hit)
+{
+    return {{QStringLiteral("id"), hit.chunk.id},
+            {QStringLiteral("document"), hit.chunk.document},
+            {QStringLiteral("path"), hit.chunk.path},
+            {QStringLiteral("content"), hit.chunk.content},
+            {QStringLiteral("similarity"), hit.similarity},
+            {QStringLiteral("term_similarity"), hit.termSimilarity},
+            {QStringLiteral("vector_similarity"), hit.vectorSimilarity},
+            {QStringLiteral("page"), hit.chunk.page > 0 ? QJsonValue(hit.chunk.page) : QJsonValue()}};
+}
+} // namespace
+
+int searchCommand(Workspace &workspace, const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.addPositionalArgument(QStringLiteral("kb"), QStringLiteral("knowledge base"));
+    parser.addPositionalArgument(QStringLiteral("query"), QStringLiteral("search text"));
+    parser.addOption({QStringLiteral("top-n"), QStringLiteral("results"), QStringLiteral("N")});
+    parser.addOption({QStringLiteral("top-k"), QStringLiteral("candidates per index"), QStringLiteral("N")});
+    parser.addOption({QStringLiteral("threshold"), QStringLiteral("similarity threshold"), QStringLiteral("X")});
+    parser.addOption({QStringLiteral("vector-weight"), QStringLiteral("vector similarity weight"), QStringLiteral("X")});
+    parser.addOption({QStringLiteral("reranker"), QStringLiteral("reranker"), QStringLiteral("NAME")});
+    parser.addOption({QStringLiteral("rrf"), QStringLiteral("order by reciprocal-rank fusion")});
+    parser.addOption({QStringLiteral("json"), QStringLiteral("JSON output")});
+    // A query may start with '-': everything after "--" is positional.
+    if (!parser.parse(QStringList{QStringLiteral("search")} + args))
+        return usageError(parser.errorText());
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() != 2)
+        return usageError(QStringLiteral("usage: ragdesk search KB QUERY [--top-n N] [--json]  (quote a query of several words)"));
+    if (parser.isSet(QStringLiteral("reranker")) && parser.value(QStringLiteral("reranker")) != QLatin1String("none"))
+        return usageError(QStringLiteral("rerankers are not available in this build; search without --reranker"));
+
+    index::SearchOptions options;
+    double topN = options.topN;
+    double topK = options.topK;
+    QString error;
+    if (!readNumber(parser, QStringLiteral("top-n"), topN, error) || !readNumber(parser, QStringLiteral("top-k"), topK, error)
+        || !readNumber(parser, QStringLiteral("threshold"), options.similarityThreshold, error)
+        || !readNumber(parser, QStringLiteral("vector-weight"), options.vectorSimilarityWeight, error))
+        return usageError(error);
+    options.topN = int(topN);
+    options.topK = int(topK);
+    if (parser.isSet(QStringLiteral("rrf")))
+        options.fusion = index::SearchOptions::Fusion::ReciprocalRank;
+    if (auto valid = index::validateSearchOptions(options); !valid)
+        return usageError(valid.error());
+
+    auto result = workspace.search(positional.at(0), positional.at(1), options);
+    if (!result)
+        return failure(result.error());
+    if (parser.isSet(QStringLiteral("json"))) {
+        QJsonArray chunks;
+        for (const index::SearchHit &hit : std::as_const(result->hits))
+            chunks.append(hitToJson(hit));
+        outJson(QJsonDocument(QJsonObject{{QStringLiteral("chunks"), chunks}}));
+        return kExitOk;
+    }
+    if (result->hits.isEmpty()) {
+        outLine(QStringLiteral("no matches above the similarity threshold %1").arg(options.similarityThreshold));
+        return kExitOk;
+    }
+    int rank = 0;
+    for (const index::SearchHit &hit : std::as_const(result->hits)) {
+        const QString where = hit.chunk.page > 0 ? QStringLiteral("%1, page %2").arg(hit.chunk.document).arg(hit.chunk.page)
+                                                 : hit.chunk.document;
+        outLine(QStringLiteral("%1. %2  similarity %3 (term %4, vector %5)")
+                    .arg(++rank).arg(where).arg(hit.similarity, 0, 'f', 3)
+                    .arg(hit.termSimilarity, 0, 'f', 3).arg(hit.vectorSimilarity, 0, 'f', 3));
+        QString excerpt = hit.chunk.content.simplified();
+        if (excerpt.size() > 300)
+            excerpt = excerpt.left(297) + QStringLiteral("...");
+        outLine(QStringLiteral("   ") + excerpt);
+    }
+    return kExitOk;
+}
+
+} // namespace rag::cli

@@ -1,0 +1,12 @@
+# Settings shared by every ragdesk target: warnings, -Werror in CI, sanitizers.
+function(ragdesk_target_defaults target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wno-missing-field-initializers)
+  if(RAGDESK_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+  if(RAGDESK_SANITIZE)
+    list(JOIN RAGDESK_SANITIZE "," _san)
+    target_compile_options(${target} PRIVATE -fsanitize=${_san} -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+    target_link_options(${target} PRIVATE -fsanitize=${_san})
+  endif()
+endfunction()

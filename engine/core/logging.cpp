@@ -1,0 +1,5 @@
+#include "core/logging.h"
+
+Q_LOGGING_CATEGORY(lcStore, "rag.store", QtWarningMsg)
+Q_LOGGING_CATEGORY(lcIngest, "rag.ingest", QtWarningMsg)
+Q_LOGGING_CATEGORY(lcIndex, "rag.index", QtWarningMsg)

@@ -1,0 +1,122 @@
+#include "index/builtin_embedder.h"
+
+#include "index/text_tokenizer.h"
+
+#include <cmath>
+#include <cstring>
+
+namespace rag::index {
+
+namespace {
+constexpr quint64 kFnvOffset = 14695981039346656037ull;
+constexpr quint64 kFnvPrime = 1099511628211ull;
+constexpr float kWordWeight = 1.0f;
+constexpr float kBigramWeight = 0.5f;
+constexpr float kTrigramWeight = 0.35f;
+
+quint64 fnv(quint64 hash, QStringView text)
+{
+    for (QChar c : text) {
+        hash ^= c.unicode();
+        hash *= kFnvPrime;
+    }
+    return hash;
+}
+
+quint64 mix(quint64 hash, quint64 value)
+{
+    hash ^= value + 0x9e3779b97f4a7c15ull + (hash << 6) + (hash >> 2);
+    return hash * kFnvPrime;
+}
+
+// Signed feature hashing: the sign bit keeps collisions from only ever adding up.
+void addFeature(std::vector<float> &v, quint64 hash, float weight)
+{
+    hash ^= hash >> 29;
+    const size_t slot = size_t(hash % BuiltinEmbedder::kDimension);
+    v[slot] += (hash >> 63) ? -weight : weight;
+}
+
+void addTrigrams(std::vector<float> &v, const QString &word)
+{
+    if (word.size() < 4)
+        return;
+    // "<word>" so prefixes and suffixes get trigrams of their own.
+    const QString padded = QLatin1Char('<') + word + QLatin1Char('>');
+    const float weight = kTrigramWeight / std::sqrt(float(padded.size() - 2));
+    for (qsizetype i = 0; i + 3 <= padded.size(); ++i)
+        addFeature(v, fnv(kFnvOffset ^ 0x7472u, QStringView(padded).mid(i, 3)), weight);
+}
+
+void normalize(std::vector<float> &v)
+{
+    double norm = 0;
+    for (float x : v)
+        norm += double(x) * x;
+    if (norm <= 0)
+        return;
+    const float scale = float(1.0 / std::sqrt(norm));
+    for (float &x : v)
+        x *= scale;
+}
+} // namespace
+
+std::vector<float> BuiltinEmbedder::embed(QStringView text) const
+{
+    return embedTokens(tokenize(text));
+}
+
+std::vector<float> BuiltinEmbedder::embedTokens(const QStringList &tokens) const
+{
+    std::vector<float> v(kDimension, 0.0f);
+    quint64 previous = 0;
+    for (qsizetype i = 0; i < tokens.size(); ++i) {
+        const QString &token = tokens.at(i);
+        const quint64 word = fnv(kFnvOffset, token);
+        addFeature(v, word, kWordWeight);
+        if (i > 0)
+            addFeature(v, mix(previous, word), kBigramWeight);
+        if (!isCjk(token.at(0).unicode()))
+            addTrigrams(v, token);
+        previous = word;
+    }
+    // Square-root damping keeps one repeated word from owning the vector.
+    for (float &x : v)
+        x = std::copysign(std::sqrt(std::fabs(x)), x);
+    normalize(v);
+    return v;
+}
+
+std::vector<float> BuiltinEmbedder::embedDocument(const QStringList &titleTokens, const QStringList &contentTokens) const
+{
+    std::vector<float> content = embedTokens(contentTokens);
+    if (titleTokens.isEmpty())
+        return content;
+    const std::vector<float> title = embedTokens(titleTokens);
+    for (int i = 0; i < kDimension; ++i)
+        content[i] = 0.9f * content[i] + 0.1f * title[i];
+    normalize(content);
+    return content;
+}
+
+QByteArray packVector(const std::vector<float> &vector)
+{
+    return QByteArray(reinterpret_cast<const char *>(vector.data()), qsizetype(vector.size() * sizeof(float)));
+}
+
+std::vector<float> unpackVector(const QByteArray &packed)
+{
+    std::vector<float> vector(size_t(packed.size()) / sizeof(float));
+    std::memcpy(vector.data(), packed.constData(), vector.size() * sizeof(float));
+    return vector;
+}
+
+float dot(const float *a, const float *b, int dimension)
+{
+    float sum = 0;
+    for (int i = 0; i < dimension; ++i)
+        sum += a[i] * b[i];
+    return sum;
+}
+
+} // namespace rag::index

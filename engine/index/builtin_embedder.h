@@ -1,0 +1,27 @@
+// The offline default embedder: hashed word, word-bigram and character-trigram features,
+// L2-normalised to a fixed dimension. Deterministic, so vectors stored today match tomorrow's.
+#pragma once
+
+#include <QByteArray>
+#include <QStringList>
+
+#include <vector>
+
+namespace rag::index {
+
+class BuiltinEmbedder {
+public:
+    static constexpr int kDimension = 256;
+    static QString name() { return QStringLiteral("builtin"); }
+
+    std::vector<float> embed(QStringView text) const;
+    std::vector<float> embedTokens(const QStringList &tokens) const;
+    // RAGFlow weighs a chunk's title at 0.1 and its content at 0.9.
+    std::vector<float> embedDocument(const QStringList &titleTokens, const QStringList &contentTokens) const;
+};
+
+QByteArray packVector(const std::vector<float> &vector);
+std::vector<float> unpackVector(const QByteArray &packed);
+float dot(const float *a, const float *b, int dimension);
+
+} // namespace rag::index

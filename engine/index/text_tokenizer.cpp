@@ -1,0 +1,152 @@
+#include "index/text_tokenizer.h"
+
+#include <QChar>
+
+#include <algorithm>
+#include <vector>
+
+namespace rag::index {
+
+bool isCjk(char32_t c)
+{
+    return (c >= 0x4E00 && c <= 0x9FFF)     // CJK unified ideographs
+        || (c >= 0x3400 && c <= 0x4DBF)     // extension A
+        || (c >= 0x20000 && c <= 0x2EBEF)   // extensions B-F
+        || (c >= 0xF900 && c <= 0xFAFF)     // compatibility ideographs
+        || (c >= 0x3040 && c <= 0x30FF)     // hiragana, katakana
+        || (c >= 0x31F0 && c <= 0x31FF)     // katakana extensions
+        || (c >= 0xAC00 && c <= 0xD7AF)     // hangul syllables
+        || (c >= 0x1100 && c <= 0x11FF);    // hangul jamo
+}
+
+static bool isWordCharacter(char32_t c)
+{
+    if (c < 0x80)
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    switch (QChar::category(c)) {
+    case QChar::Mark_NonSpacing:
+    case QChar::Mark_SpacingCombining:
+    case QChar::Mark_Enclosing:
+        return true;
+    default:
+        return QChar::isLetterOrNumber(c);
+    }
+}
+
+static QString fromCodePoints(const char32_t *begin, qsizetype count)
+{
+    return QString::fromUcs4(begin, count);
+}
+
+static void appendWord(QStringList &out, const std::vector<char32_t> &word)
+{
+    const qsizetype length = std::min<qsizetype>(word.size(), kMaxTermLength);
+    out.append(fromCodePoints(word.data(), length).toCaseFolded());
+}
+
+static void appendCjkRun(QStringList &out, const std::vector<char32_t> &run)
+{
+    for (size_t i = 0; i < run.size(); ++i) {
+        out.append(fromCodePoints(&run[i], 1));
+        if (i + 1 < run.size())
+            out.append(fromCodePoints(&run[i], 2));
+    }
+}
+
+QStringList tokenize(QStringView text)
+{
+    QStringList out;
+    std::vector<char32_t> word;
+    std::vector<char32_t> cjk;
+    auto flush = [&] {
+        if (!word.empty())
+            appendWord(out, word);
+        if (!cjk.empty())
+            appendCjkRun(out, cjk);
+        word.clear();
+        cjk.clear();
+    };
+    const QChar *p = text.data();
+    const QChar *end = p + text.size();
+    while (p < end) {
+        char32_t c = p->unicode();
+        ++p;
+        if (QChar::isHighSurrogate(c) && p < end && p->isLowSurrogate()) {
+            c = QChar::surrogateToUcs4(char16_t(c), p->unicode());
+            ++p;
+        }
+        if (isCjk(c)) {
+            if (!word.empty()) {
+                appendWord(out, word);
+                word.clear();
+            }
+            cjk.push_back(c);
+        } else if (isWordCharacter(c)) {
+            if (!cjk.empty()) {
+                appendCjkRun(out, cjk);
+                cjk.clear();
+            }
+            word.push_back(c);
+        } else {
+            flush();
+        }
+    }
+    flush();
+    return out;
+}
+
+quint32 termHash(QStringView term)
+{
+    // FNV-1a over UTF-16 code units.
+    quint32 hash = 2166136261u;
+    for (QChar c : term) {
+        hash ^= c.unicode();
+        hash *= 16777619u;
+    }
+    return hash;
+}
+
+QByteArray termHashSet(const QStringList &terms)
+{
+    std::vector<quint32> hashes;
+    hashes.reserve(terms.size());
+    for (const QString &term : terms)
+        hashes.push_back(termHash(term));
+    std::sort(hashes.begin(), hashes.end());
+    hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
+    QByteArray packed(qsizetype(hashes.size() * sizeof(quint32)), Qt::Uninitialized);
+    uchar *out = reinterpret_cast<uchar *>(packed.data());
+    for (quint32 h : hashes) {
+        out[0] = uchar(h);
+        out[1] = uchar(h >> 8);
+        out[2] = uchar(h >> 16);
+        out[3] = uchar(h >> 24);
+        out += 4;
+    }
+    return packed;
+}
+
+static quint32 hashAt(const uchar *p)
+{
+    return quint32(p[0]) | quint32(p[1]) << 8 | quint32(p[2]) << 16 | quint32(p[3]) << 24;
+}
+
+bool termHashSetContains(const QByteArray &set, quint32 hash)
+{
+    const uchar *base = reinterpret_cast<const uchar *>(set.constData());
+    qsizetype lo = 0;
+    qsizetype hi = set.size() / 4;
+    while (lo < hi) {
+        const qsizetype mid = (lo + hi) / 2;
+        const quint32 value = hashAt(base + mid * 4);
+        if (value == hash)
+            return true;
+        if (value < hash)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return false;
+}
+
+} // namespace rag::index

@@ -1,0 +1,66 @@
+// Approximate nearest-neighbour index over L2-normalised vectors (hnswlib, inner product),
+// keyed by chunk id. Adds and searches may run from several threads at once.
+#pragma once
+
+#include "core/result.h"
+
+#include <QList>
+#include <QString>
+
+#include <atomic>
+#include <memory>
+#include <shared_mutex>
+
+namespace hnswlib {
+template <typename T> class HierarchicalNSW;
+class InnerProductSpace;
+} // namespace hnswlib
+
+namespace rag::index {
+
+struct Neighbor {
+    qint64 id = 0;
+    float similarity = 0; // inner product of unit vectors: cosine
+};
+
+struct VectorIndexOptions {
+    int dimension = 256;
+    int connections = 16;      // hnsw M
+    int constructionEf = 100;  // hnsw ef_construction
+    int searchEf = 128;        // lower bound of ef at query time
+};
+
+class VectorIndex {
+public:
+    explicit VectorIndex(VectorIndexOptions options, size_t capacity = 1024);
+    ~VectorIndex();
+    VectorIndex(const VectorIndex &) = delete;
+    VectorIndex &operator=(const VectorIndex &) = delete;
+
+    static Result<std::unique_ptr<VectorIndex>> load(const QString &path, VectorIndexOptions options);
+    Result<void> save(const QString &path) const;
+
+    void reserve(size_t capacity);
+    void add(qint64 id, const float *vector);
+    void remove(qint64 id);
+    QList<Neighbor> search(const float *query, int k) const;
+
+    qint64 size() const;         // live vectors
+    qint64 deletedCount() const;
+    int dimension() const { return m_options.dimension; }
+
+private:
+    VectorIndex(VectorIndexOptions options, std::unique_ptr<hnswlib::InnerProductSpace> space,
+                std::unique_ptr<hnswlib::HierarchicalNSW<float>> graph);
+    void growLocked(size_t atLeast);
+
+    VectorIndexOptions m_options;
+    std::unique_ptr<hnswlib::InnerProductSpace> m_space;
+    std::unique_ptr<hnswlib::HierarchicalNSW<float>> m_graph;
+    // Shared for adds and searches (hnswlib locks those itself); exclusive for resize, delete, save.
+    mutable std::shared_mutex m_mutex;
+    std::atomic<size_t> m_slotsTaken{0};
+    std::atomic<qint64> m_deleted{0};
+};
+
+} // namespace rag::index

@@ -1,0 +1,132 @@
+#include "index/vector_index_store.h"
+
+#include "core/logging.h"
+#include "index/builtin_embedder.h"
+#include "store/chunk_repository.h"
+
+#include <QDir>
+#include <QFile>
+#include <QSaveFile>
+#include <QtConcurrent/QtConcurrentMap>
+
+namespace rag::index {
+
+namespace {
+constexpr qsizetype kRebuildBatch = 20000;
+
+QString stampText(const store::ChunkRepository::VectorStamp &stamp)
+{
+    return QStringLiteral("%1 %2").arg(stamp.count).arg(stamp.maxChunkId);
+}
+} // namespace
+
+VectorIndexStore::VectorIndexStore(QString directory, VectorIndexOptions options)
+    : m_directory(std::move(directory)), m_options(options)
+{
+}
+
+QString VectorIndexStore::indexPath(qint64 kbId) const
+{
+    return QDir(m_directory).filePath(QStringLiteral("kb-%1.hnsw").arg(kbId));
+}
+
+Result<std::shared_ptr<VectorIndex>> VectorIndexStore::open(qint64 kbId, const QSqlDatabase &db)
+{
+    QMutexLocker lock(&m_mutex);
+    if (auto it = m_indexes.constFind(kbId); it != m_indexes.constEnd())
+        return *it;
+
+    auto stamp = store::ChunkRepository(db).vectorStamp(kbId);
+    if (!stamp)
+        return fail(stamp.error());
+    QFile stampFile(indexPath(kbId) + QStringLiteral(".stamp"));
+    const bool stampMatches = stampFile.open(QIODevice::ReadOnly)
+        && QString::fromLatin1(stampFile.readAll()).trimmed() == stampText(*stamp);
+    if (stampMatches) {
+        auto loaded = VectorIndex::load(indexPath(kbId), m_options);
+        if (loaded) {
+            std::shared_ptr<VectorIndex> index(std::move(*loaded));
+            m_indexes.insert(kbId, index);
+            return index;
+        }
+        qCWarning(lcIndex) << loaded.error() << "- rebuilding it";
+    }
+    auto rebuilt = rebuild(kbId, db, stamp->count);
+    if (!rebuilt)
+        return rebuilt;
+    m_indexes.insert(kbId, *rebuilt);
+    lock.unlock();
+    if (stamp->count > 0) {
+        if (auto saved = save(kbId, db); !saved)
+            qCWarning(lcIndex) << saved.error();
+    }
+    return rebuilt;
+}
+
+Result<std::shared_ptr<VectorIndex>> VectorIndexStore::rebuild(qint64 kbId, const QSqlDatabase &db, qint64 expected)
+{
+    ++m_rebuilds;
+    auto index = std::make_shared<VectorIndex>(m_options, size_t(expected + expected / 4 + 16));
+    struct Item {
+        qint64 id;
+        std::vector<float> vector;
+    };
+    QList<Item> batch;
+    auto flush = [&] {
+        QtConcurrent::blockingMap(batch, [&](const Item &item) { index->add(item.id, item.vector.data()); });
+        batch.clear();
+    };
+    QString wrongDimension;
+    auto visited = store::ChunkRepository(db).forEachVector(kbId, [&](qint64 id, const QByteArray &data) {
+        std::vector<float> vector = unpackVector(data);
+        if (int(vector.size()) != m_options.dimension) {
+            wrongDimension = QStringLiteral("chunk %1 has a %2-dimensional vector, the index expects %3")
+                                 .arg(id).arg(vector.size()).arg(m_options.dimension);
+            return;
+        }
+        batch.append({id, std::move(vector)});
+        if (batch.size() >= kRebuildBatch)
+            flush();
+    });
+    if (!visited)
+        return fail(visited.error());
+    flush();
+    if (!wrongDimension.isEmpty())
+        qCWarning(lcIndex) << wrongDimension;
+    return index;
+}
+
+Result<void> VectorIndexStore::save(qint64 kbId, const QSqlDatabase &db)
+{
+    std::shared_ptr<VectorIndex> index;
+    {
+        QMutexLocker lock(&m_mutex);
+        index = m_indexes.value(kbId);
+    }
+    if (!index)
+        return {};
+    auto stamp = store::ChunkRepository(db).vectorStamp(kbId);
+    if (!stamp)
+        return fail(stamp.error());
+    if (!QDir().mkpath(m_directory))
+        return fail(QStringLiteral("cannot create %1").arg(m_directory));
+    if (auto saved = index->save(indexPath(kbId)); !saved)
+        return saved;
+    QSaveFile stampFile(indexPath(kbId) + QStringLiteral(".stamp"));
+    if (!stampFile.open(QIODevice::WriteOnly))
+        return fail(QStringLiteral("cannot write %1").arg(stampFile.fileName()));
+    stampFile.write(stampText(*stamp).toLatin1());
+    if (!stampFile.commit())
+        return fail(QStringLiteral("cannot write %1").arg(stampFile.fileName()));
+    return {};
+}
+
+void VectorIndexStore::forget(qint64 kbId)
+{
+    QMutexLocker lock(&m_mutex);
+    m_indexes.remove(kbId);
+    QFile::remove(indexPath(kbId));
+    QFile::remove(indexPath(kbId) + QStringLiteral(".stamp"));
+}
+
+} // namespace rag::index

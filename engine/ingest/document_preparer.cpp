@@ -1,0 +1,51 @@
+#include "ingest/document_preparer.h"
+
+#include "index/text_tokenizer.h"
+
+#include <QCryptographicHash>
+#include <QFile>
+#include <QFileInfo>
+
+namespace rag::ingest {
+
+Result<FileContent> readFile(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return fail(QStringLiteral("cannot read: %1").arg(file.errorString()));
+    if (file.size() > kMaxFileBytes)
+        return fail(QStringLiteral("the file is larger than %1 MiB").arg(kMaxFileBytes / (1024 * 1024)));
+    FileContent content;
+    content.bytes = file.readAll();
+    if (file.error() != QFileDevice::NoError)
+        return fail(QStringLiteral("cannot read: %1").arg(file.errorString()));
+    content.contentHash = QString::fromLatin1(QCryptographicHash::hash(content.bytes, QCryptographicHash::Sha256).toHex());
+    return content;
+}
+
+store::PreparedDocument prepareDocument(const ParsedDocument &parsed, const ChunkerOptions &chunking,
+                                        const index::BuiltinEmbedder &embedder)
+{
+    store::PreparedDocument document;
+    document.title = parsed.title;
+    document.embedder = index::BuiltinEmbedder::name();
+    document.dimension = index::BuiltinEmbedder::kDimension;
+    const QStringList titleTokens = index::tokenize(parsed.title);
+    const QList<TextChunk> chunks = chunkDocument(parsed, chunking);
+    document.chunks.reserve(chunks.size());
+    for (const TextChunk &chunk : chunks) {
+        const QStringList tokens = index::tokenize(chunk.text);
+        store::PreparedChunk prepared;
+        prepared.content = chunk.text;
+        prepared.page = chunk.page;
+        prepared.tokenCount = chunk.tokenCount;
+        // The title's terms are searchable in every chunk of the document, as in RAGFlow.
+        prepared.ftsText = (titleTokens + tokens).join(u' ');
+        prepared.termHashes = index::termHashSet(titleTokens + tokens);
+        prepared.vector = index::packVector(embedder.embedDocument(titleTokens, tokens));
+        document.chunks.append(std::move(prepared));
+    }
+    return document;
+}
+
+} // namespace rag::ingest

@@ -1,0 +1,25 @@
+// Everything ingestion does to one file before the database sees it, pure CPU work that runs on
+// the CPU pool: read, hash, parse, chunk, tokenize, embed.
+#pragma once
+
+#include "core/result.h"
+#include "index/builtin_embedder.h"
+#include "ingest/chunker.h"
+#include "store/records.h"
+
+namespace rag::ingest {
+
+inline constexpr qint64 kMaxFileBytes = 256ll * 1024 * 1024;
+
+struct FileContent {
+    QByteArray bytes;
+    QString contentHash; // SHA-256, hex
+};
+
+Result<FileContent> readFile(const QString &path);
+
+// Chunks and embeds a parsed document into what DocumentRepository::write takes.
+store::PreparedDocument prepareDocument(const ParsedDocument &parsed, const ChunkerOptions &chunking,
+                                        const index::BuiltinEmbedder &embedder);
+
+} // namespace rag::ingest

@@ -1,0 +1,42 @@
+#include "ingest/token_counter.h"
+
+#include "index/text_tokenizer.h"
+
+#include <QChar>
+
+namespace rag::ingest {
+
+int countTokens(QStringView text)
+{
+    int tokens = 0;
+    int wordLength = 0;
+    auto endWord = [&] {
+        if (wordLength > 0)
+            tokens += 1 + (wordLength - 1) / 8;
+        wordLength = 0;
+    };
+    const QChar *p = text.data();
+    const QChar *end = p + text.size();
+    while (p < end) {
+        char32_t c = p->unicode();
+        ++p;
+        if (QChar::isHighSurrogate(c) && p < end && p->isLowSurrogate()) {
+            c = QChar::surrogateToUcs4(char16_t(c), p->unicode());
+            ++p;
+        }
+        if (index::isCjk(c)) {
+            endWord();
+            ++tokens;
+        } else if (QChar::isLetterOrNumber(c) || QChar::isMark(c)) {
+            ++wordLength;
+        } else {
+            endWord();
+            if (!QChar::isSpace(c))
+                ++tokens;
+        }
+    }
+    endWord();
+    return tokens;
+}
+
+} // namespace rag::ingest

@@ -1,0 +1,148 @@
+#include "store/chunk_repository.h"
+
+#include "store/knowledge_base_repository.h"
+#include "store/sql.h"
+
+namespace rag::store {
+
+namespace {
+constexpr int kIdsPerStatement = 500;
+
+QString idList(const QList<qint64> &ids, qsizetype from, qsizetype count)
+{
+    QStringList parts;
+    parts.reserve(count);
+    for (qsizetype i = from; i < from + count; ++i)
+        parts.append(QString::number(ids.at(i)));
+    return parts.join(QLatin1Char(','));
+}
+
+// Runs `sql` (with %1 standing for a list of ids) over the ids in slices.
+Result<void> forIdSlices(const QSqlDatabase &db, const QString &sql, const QList<qint64> &ids,
+                         const std::function<void(QSqlQuery &)> &readRow)
+{
+    for (qsizetype from = 0; from < ids.size(); from += kIdsPerStatement) {
+        const qsizetype count = std::min<qsizetype>(kIdsPerStatement, ids.size() - from);
+        auto query = exec(db, sql.arg(idList(ids, from, count)));
+        if (!query)
+            return fail(query.error());
+        while (query->next())
+            readRow(*query);
+    }
+    return {};
+}
+} // namespace
+
+QString fullTextMatchExpression(const QStringList &terms)
+{
+    QStringList quoted;
+    quoted.reserve(terms.size());
+    for (QString term : terms)
+        quoted.append(QLatin1Char('"') + term.replace(QLatin1Char('"'), QLatin1String("\"\"")) + QLatin1Char('"'));
+    return quoted.join(QLatin1String(" OR "));
+}
+
+Result<QList<qint64>> ChunkRepository::fullTextCandidates(qint64 kbId, const QStringList &terms, int limit)
+{
+    QList<qint64> ids;
+    if (terms.isEmpty() || limit <= 0)
+        return ids;
+    auto query = exec(m_db, QStringLiteral("SELECT rowid FROM %1 WHERE %1 MATCH ? ORDER BY rank LIMIT ?").arg(fullTextTable(kbId)),
+                      {fullTextMatchExpression(terms), limit});
+    if (!query)
+        return fail(query.error());
+    while (query->next())
+        ids.append(query->value(0).toLongLong());
+    return ids;
+}
+
+Result<TermStatistics> ChunkRepository::termStatistics(qint64 kbId, const QStringList &terms)
+{
+    TermStatistics stats;
+    auto count = exec(m_db, QStringLiteral("SELECT COUNT(*) FROM chunks WHERE kb_id = ?"), {kbId});
+    if (!count)
+        return fail(count.error());
+    stats.chunkCount = count->next() ? count->value(0).toLongLong() : 0;
+    if (terms.isEmpty())
+        return stats;
+    QSqlQuery query(m_db);
+    query.setForwardOnly(true);
+    if (!query.prepare(QStringLiteral("SELECT doc FROM %1 WHERE term = ?").arg(fullTextVocabularyTable(kbId))))
+        return fail(QStringLiteral("database error: cannot read term statistics"));
+    for (const QString &term : terms) {
+        query.bindValue(0, term);
+        if (!query.exec())
+            return fail(QStringLiteral("database error: cannot read term statistics"));
+        stats.documentFrequency.insert(term, query.next() ? query.value(0).toLongLong() : 0);
+        query.finish();
+    }
+    return stats;
+}
+
+Result<QHash<qint64, CandidateFeatures>> ChunkRepository::features(const QList<qint64> &chunkIds)
+{
+    QHash<qint64, CandidateFeatures> result;
+    result.reserve(chunkIds.size());
+    auto done = forIdSlices(m_db,
+                            QStringLiteral("SELECT c.id, c.term_hashes, v.data FROM chunks c LEFT JOIN vectors v"
+                                           " ON v.chunk_id = c.id WHERE c.id IN (%1)"),
+                            chunkIds, [&](QSqlQuery &query) {
+                                result.insert(query.value(0).toLongLong(),
+                                              {query.value(1).toByteArray(), query.value(2).toByteArray()});
+                            });
+    if (!done)
+        return fail(done.error());
+    return result;
+}
+
+Result<QList<ChunkView>> ChunkRepository::chunks(const QList<qint64> &chunkIds)
+{
+    QHash<qint64, ChunkView> byId;
+    auto done = forIdSlices(m_db,
+                            QStringLiteral("SELECT c.id, d.name, d.path, c.content, COALESCE(c.page, 0) FROM chunks c"
+                                           " JOIN documents d ON d.id = c.document_id WHERE c.id IN (%1)"),
+                            chunkIds, [&](QSqlQuery &query) {
+                                ChunkView view{query.value(0).toLongLong(), query.value(1).toString(),
+                                               query.value(2).toString(), query.value(3).toString(),
+                                               query.value(4).toInt()};
+                                byId.insert(view.id, view);
+                            });
+    if (!done)
+        return fail(done.error());
+    QList<ChunkView> ordered;
+    ordered.reserve(chunkIds.size());
+    for (qint64 id : chunkIds) {
+        if (auto it = byId.constFind(id); it != byId.constEnd())
+            ordered.append(*it);
+    }
+    return ordered;
+}
+
+Result<void> ChunkRepository::forEachVector(qint64 kbId, const std::function<void(qint64, const QByteArray &)> &visit)
+{
+    auto query = exec(m_db,
+                      QStringLiteral("SELECT v.chunk_id, v.data FROM vectors v JOIN chunks c ON c.id = v.chunk_id"
+                                     " WHERE c.kb_id = ? ORDER BY v.chunk_id"),
+                      {kbId});
+    if (!query)
+        return fail(query.error());
+    while (query->next())
+        visit(query->value(0).toLongLong(), query->value(1).toByteArray());
+    return {};
+}
+
+Result<ChunkRepository::VectorStamp> ChunkRepository::vectorStamp(qint64 kbId)
+{
+    auto query = exec(m_db,
+                      QStringLiteral("SELECT COUNT(*), COALESCE(MAX(v.chunk_id), 0) FROM vectors v JOIN chunks c"
+                                     " ON c.id = v.chunk_id WHERE c.kb_id = ?"),
+                      {kbId});
+    if (!query)
+        return fail(query.error());
+    VectorStamp stamp;
+    if (query->next())
+        stamp = {query->value(0).toLongLong(), query->value(1).toLongLong()};
+    return stamp;
+}
+
+} // namespace rag::store

@@ -1,0 +1,50 @@
+// Read side of chunks for search: full-text candidates, per-candidate features (term hashes and
+// vectors), term document frequencies, the chunks shown as hits, and vectors for index rebuilds.
+#pragma once
+
+#include "core/result.h"
+#include "store/records.h"
+
+#include <QHash>
+#include <QSqlDatabase>
+
+#include <functional>
+
+namespace rag::store {
+
+struct CandidateFeatures {
+    QByteArray termHashes;
+    QByteArray vector;
+};
+
+struct TermStatistics {
+    qint64 chunkCount = 0;
+    QHash<QString, qint64> documentFrequency; // chunks containing each term
+};
+
+class ChunkRepository {
+public:
+    explicit ChunkRepository(QSqlDatabase db) : m_db(std::move(db)) {}
+
+    // Chunk ids whose full text matches any of the terms, best BM25 first.
+    Result<QList<qint64>> fullTextCandidates(qint64 kbId, const QStringList &terms, int limit);
+    Result<TermStatistics> termStatistics(qint64 kbId, const QStringList &terms);
+    Result<QHash<qint64, CandidateFeatures>> features(const QList<qint64> &chunkIds);
+    Result<QList<ChunkView>> chunks(const QList<qint64> &chunkIds);
+
+    // Calls visit(chunkId, vector) for every chunk of the knowledge base.
+    Result<void> forEachVector(qint64 kbId, const std::function<void(qint64, const QByteArray &)> &visit);
+    struct VectorStamp {
+        qint64 count = 0;
+        qint64 maxChunkId = 0;
+    };
+    Result<VectorStamp> vectorStamp(qint64 kbId);
+
+private:
+    QSqlDatabase m_db;
+};
+
+// "term1" OR "term2" ...: every term quoted, so no user text can be FTS5 syntax.
+QString fullTextMatchExpression(const QStringList &terms);
+
+} // namespace rag::store

@@ -1,0 +1,111 @@
+#include "store/database.h"
+
+#include "core/logging.h"
+#include "store/migrations.h"
+#include "store/sql.h"
+
+#include <QAtomicInt>
+#include <QDir>
+#include <QFileInfo>
+#include <QSqlError>
+
+namespace rag::store {
+
+namespace {
+QAtomicInt nextDatabaseId;
+QAtomicInteger<quint64> nextThreadSerial;
+constexpr int kBusyTimeoutMs = 10000;
+
+// A serial per thread, never reused: a QThread* address can be, once its thread is gone.
+quint64 currentThreadSerial()
+{
+    thread_local const quint64 serial = nextThreadSerial.fetchAndAddRelaxed(1);
+    return serial;
+}
+} // namespace
+
+Result<DatabaseUrl> DatabaseUrl::parse(const QString &url)
+{
+    if (url.startsWith(QLatin1String("postgresql://")) || url.startsWith(QLatin1String("postgres://")))
+        return fail(QStringLiteral("PostgreSQL databases are not supported by this build yet; use sqlite:PATH"));
+    DatabaseUrl parsed;
+    QString path = url;
+    if (path.startsWith(QLatin1String("sqlite:")))
+        path = path.mid(7);
+    else if (path.contains(QLatin1String("://")))
+        return fail(QStringLiteral("unknown database URL '%1': expected sqlite:PATH").arg(url));
+    if (path.isEmpty())
+        return fail(QStringLiteral("the database URL '%1' names no file").arg(url));
+    parsed.sqlitePath = QFileInfo(path).absoluteFilePath();
+    return parsed;
+}
+
+Database::Database(DatabaseUrl url)
+    : m_url(std::move(url)), m_prefix(QStringLiteral("ragdesk-%1-").arg(nextDatabaseId.fetchAndAddRelaxed(1)))
+{
+}
+
+Result<std::shared_ptr<Database>> Database::open(const DatabaseUrl &url)
+{
+    const QFileInfo file(url.sqlitePath);
+    if (!QDir().mkpath(file.absolutePath()))
+        return fail(QStringLiteral("cannot create the folder %1").arg(file.absolutePath()));
+    std::shared_ptr<Database> database(new Database(url));
+    const QSqlDatabase db = database->connection();
+    if (!db.isOpen())
+        return fail(QStringLiteral("cannot open the database %1: %2").arg(url.sqlitePath, db.lastError().text()));
+    auto version = migrate(db);
+    if (!version)
+        return fail(version.error());
+    database->m_schemaVersion = *version;
+    return database;
+}
+
+Database::~Database()
+{
+    QMutexLocker lock(&m_mutex);
+    for (const QString &name : std::as_const(m_connectionNames)) {
+        {
+            QSqlDatabase db = QSqlDatabase::database(name, false);
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(name);
+    }
+}
+
+QSqlDatabase Database::connection()
+{
+    const QString name = m_prefix + QString::number(currentThreadSerial());
+    {
+        QMutexLocker lock(&m_mutex);
+        if (m_connectionNames.contains(name))
+            return QSqlDatabase::database(name, false);
+    }
+    auto opened = openConnection(name);
+    QMutexLocker lock(&m_mutex);
+    m_connectionNames.insert(name);
+    if (!opened) {
+        qCWarning(lcStore) << opened.error();
+        return QSqlDatabase::database(name, false);
+    }
+    return *opened;
+}
+
+Result<QSqlDatabase> Database::openConnection(const QString &name)
+{
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+    db.setDatabaseName(m_url.sqlitePath);
+    db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(kBusyTimeoutMs));
+    if (!db.open())
+        return fail(QStringLiteral("cannot open %1: %2").arg(m_url.sqlitePath, db.lastError().text()));
+    // WAL lets searches read while an ingest writes; NORMAL sync is durable against process
+    // crashes, which is what ingestion's all-or-nothing promise is about.
+    for (const char *pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON",
+                               "PRAGMA temp_store=MEMORY", "PRAGMA cache_size=-65536"}) {
+        if (auto done = exec(db, QString::fromLatin1(pragma)); !done)
+            return fail(done.error());
+    }
+    return db;
+}
+
+} // namespace rag::store

@@ -1,0 +1,48 @@
+// The database a workspace lives in: parses the --db URL, hands each thread its own named
+// connection (opened on first use with WAL and a busy timeout), and runs migrations on open.
+#pragma once
+
+#include "core/result.h"
+
+#include <QMutex>
+#include <QSet>
+#include <QSqlDatabase>
+#include <QString>
+
+#include <memory>
+
+namespace rag::store {
+
+struct DatabaseUrl {
+    enum class Kind { Sqlite, Postgres };
+    Kind kind = Kind::Sqlite;
+    QString sqlitePath;
+
+    // Accepts "sqlite:PATH"; a bare path is taken as SQLite too.
+    static Result<DatabaseUrl> parse(const QString &url);
+};
+
+class Database {
+public:
+    static Result<std::shared_ptr<Database>> open(const DatabaseUrl &url);
+    ~Database();
+    Database(const Database &) = delete;
+    Database &operator=(const Database &) = delete;
+
+    // This thread's connection; the same one every time on the same thread.
+    QSqlDatabase connection();
+    const DatabaseUrl &url() const { return m_url; }
+    int schemaVersion() const { return m_schemaVersion; }
+
+private:
+    explicit Database(DatabaseUrl url);
+    Result<QSqlDatabase> openConnection(const QString &name);
+
+    DatabaseUrl m_url;
+    QString m_prefix;
+    int m_schemaVersion = 0;
+    QMutex m_mutex;
+    QSet<QString> m_connectionNames;
+};
+
+} // namespace rag::store

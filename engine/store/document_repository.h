@@ -1,0 +1,35 @@
+// Writes documents with all their chunks, vectors and full-text rows in one transaction, so a
+// document is either fully searchable or not there at all; records per-file ingest failures.
+#pragma once
+
+#include "core/result.h"
+#include "store/records.h"
+
+#include <QSqlDatabase>
+
+#include <optional>
+
+namespace rag::store {
+
+class DocumentRepository {
+public:
+    explicit DocumentRepository(QSqlDatabase db) : m_db(std::move(db)) {}
+
+    Result<std::optional<StoredDocument>> findByPath(qint64 kbId, const QString &path);
+    Result<QList<StoredDocument>> list(qint64 kbId);
+
+    // Replaces any earlier version of the same path.
+    Result<WrittenDocument> write(const PreparedDocument &document);
+
+    // Keeps a ready earlier version searchable and notes the error on it; otherwise records a
+    // failed document so the failure shows up in listings.
+    Result<void> recordFailure(qint64 kbId, const QString &path, const QString &name, qint64 size,
+                               const QString &contentHash, const QString &error);
+
+private:
+    Result<QList<qint64>> removeExisting(qint64 kbId, const QString &path);
+
+    QSqlDatabase m_db;
+};
+
+} // namespace rag::store

@@ -1,0 +1,29 @@
+// Creates, lists, finds and removes knowledge bases; each one owns a full-text table of its own.
+#pragma once
+
+#include "core/result.h"
+#include "store/records.h"
+
+#include <QSqlDatabase>
+
+namespace rag::store {
+
+QString fullTextTable(qint64 kbId);
+QString fullTextVocabularyTable(qint64 kbId);
+
+class KnowledgeBaseRepository {
+public:
+    explicit KnowledgeBaseRepository(QSqlDatabase db) : m_db(std::move(db)) {}
+
+    Result<KnowledgeBase> create(const KnowledgeBaseSpec &spec);
+    Result<QList<KnowledgeBase>> list();
+    Result<KnowledgeBase> find(const QString &name);
+    Result<void> remove(const QString &name);
+
+private:
+    QSqlDatabase m_db;
+};
+
+Result<void> validateKnowledgeBaseSpec(const KnowledgeBaseSpec &spec);
+
+} // namespace rag::store

@@ -1,0 +1,115 @@
+#include "store/migrations.h"
+
+#include "store/sql.h"
+
+#include <QDateTime>
+
+namespace rag::store {
+
+const QList<Migration> &schemaMigrations()
+{
+    static const QList<Migration> migrations = {
+        {1, QStringLiteral("knowledge bases, documents, chunks, vectors"),
+         {
+             QStringLiteral("CREATE TABLE knowledge_bases ("
+                            " id INTEGER PRIMARY KEY,"
+                            " name TEXT NOT NULL UNIQUE,"
+                            " embedder TEXT NOT NULL,"
+                            " chunk_tokens INTEGER NOT NULL,"
+                            " overlap_percent INTEGER NOT NULL,"
+                            " delimiters TEXT NOT NULL,"
+                            " created_at TEXT NOT NULL)"),
+             QStringLiteral("CREATE TABLE documents ("
+                            " id INTEGER PRIMARY KEY,"
+                            " kb_id INTEGER NOT NULL REFERENCES knowledge_bases(id) ON DELETE CASCADE,"
+                            " name TEXT NOT NULL,"
+                            " path TEXT NOT NULL,"
+                            " title TEXT,"
+                            " content_hash TEXT,"
+                            " size INTEGER NOT NULL,"
+                            " status TEXT NOT NULL CHECK (status IN ('ready', 'failed')),"
+                            " error TEXT,"
+                            " chunk_count INTEGER NOT NULL DEFAULT 0,"
+                            " updated_at TEXT NOT NULL,"
+                            " UNIQUE (kb_id, path))"),
+             // AUTOINCREMENT: chunk ids label vectors in the ANN index and must never be reused.
+             QStringLiteral("CREATE TABLE chunks ("
+                            " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                            " document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+                            " kb_id INTEGER NOT NULL,"
+                            " ord INTEGER NOT NULL,"
+                            " page INTEGER,"
+                            " token_count INTEGER NOT NULL,"
+                            " content TEXT NOT NULL,"
+                            " term_hashes BLOB NOT NULL)"),
+             QStringLiteral("CREATE INDEX chunks_by_document ON chunks(document_id)"),
+             QStringLiteral("CREATE INDEX chunks_by_kb ON chunks(kb_id)"),
+             QStringLiteral("CREATE TABLE vectors ("
+                            " chunk_id INTEGER PRIMARY KEY REFERENCES chunks(id) ON DELETE CASCADE,"
+                            " embedder TEXT NOT NULL,"
+                            " dim INTEGER NOT NULL,"
+                            " data BLOB NOT NULL)"),
+         }},
+    };
+    return migrations;
+}
+
+int latestSchemaVersion()
+{
+    return schemaMigrations().constLast().version;
+}
+
+static Result<void> ensureVersionTable(const QSqlDatabase &db)
+{
+    auto created = exec(db, QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                                           " version INTEGER PRIMARY KEY,"
+                                           " name TEXT NOT NULL,"
+                                           " applied_at TEXT NOT NULL)"));
+    if (!created)
+        return fail(created.error());
+    return {};
+}
+
+Result<int> schemaVersion(const QSqlDatabase &db)
+{
+    if (auto ensured = ensureVersionTable(db); !ensured)
+        return fail(ensured.error());
+    auto query = exec(db, QStringLiteral("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+    if (!query)
+        return fail(query.error());
+    return query->next() ? query->value(0).toInt() : 0;
+}
+
+Result<int> migrate(const QSqlDatabase &db, const QList<Migration> &migrations)
+{
+    auto current = schemaVersion(db);
+    if (!current)
+        return current;
+    int version = *current;
+    if (!migrations.isEmpty() && version > migrations.constLast().version)
+        return fail(QStringLiteral("the database has schema version %1, newer than this ragdesk understands (%2); "
+                                   "use a newer ragdesk")
+                        .arg(version)
+                        .arg(migrations.constLast().version));
+    for (const Migration &migration : migrations) {
+        if (migration.version <= version)
+            continue;
+        Transaction transaction(db);
+        for (const QString &statement : migration.statements) {
+            if (auto done = exec(db, statement); !done)
+                return fail(QStringLiteral("migration %1 (%2) failed: %3")
+                                .arg(migration.version)
+                                .arg(migration.name, done.error()));
+        }
+        auto recorded = exec(db, QStringLiteral("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"),
+                             {migration.version, migration.name, QDateTime::currentDateTimeUtc().toString(Qt::ISODate)});
+        if (!recorded)
+            return fail(recorded.error());
+        if (auto committed = transaction.commit(); !committed)
+            return fail(committed.error());
+        version = migration.version;
+    }
+    return version;
+}
+
+} // namespace rag::store

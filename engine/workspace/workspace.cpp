@@ -1,0 +1,97 @@
+#include "workspace/workspace.h"
+
+#include "store/document_repository.h"
+#include "store/knowledge_base_repository.h"
+
+#include <QDir>
+#include <QStandardPaths>
+
+namespace rag {
+
+QString defaultDataDir()
+{
+    const QString base = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation);
+    return QDir(base.isEmpty() ? QDir::homePath() + QStringLiteral("/.local/share") : base).filePath(QStringLiteral("ragdesk"));
+}
+
+Workspace::Workspace(QString dataDir, std::shared_ptr<store::Database> database, index::VectorIndexOptions options)
+    : m_dataDir(std::move(dataDir)), m_database(std::move(database)),
+      m_vectors(QDir(m_dataDir).filePath(QStringLiteral("vectors")), options)
+{
+}
+
+Result<std::unique_ptr<Workspace>> Workspace::open(const WorkspaceConfig &config)
+{
+    const QString dataDir = QDir(config.dataDir.isEmpty() ? defaultDataDir() : config.dataDir).absolutePath();
+    if (!QDir().mkpath(dataDir))
+        return fail(QStringLiteral("cannot create the data folder %1").arg(dataDir));
+    const QString url = config.database.isEmpty()
+        ? QStringLiteral("sqlite:") + QDir(dataDir).filePath(QStringLiteral("ragdesk.sqlite"))
+        : config.database;
+    auto parsed = store::DatabaseUrl::parse(url);
+    if (!parsed)
+        return fail(parsed.error());
+    auto database = store::Database::open(*parsed);
+    if (!database)
+        return fail(database.error());
+    index::VectorIndexOptions options = config.vectorIndex;
+    options.dimension = index::BuiltinEmbedder::kDimension;
+    return std::unique_ptr<Workspace>(new Workspace(dataDir, std::move(*database), options));
+}
+
+Result<store::KnowledgeBase> Workspace::createKnowledgeBase(const store::KnowledgeBaseSpec &spec)
+{
+    return store::KnowledgeBaseRepository(m_database->connection()).create(spec);
+}
+
+Result<QList<store::KnowledgeBase>> Workspace::knowledgeBases()
+{
+    return store::KnowledgeBaseRepository(m_database->connection()).list();
+}
+
+Result<store::KnowledgeBase> Workspace::knowledgeBase(const QString &name)
+{
+    return store::KnowledgeBaseRepository(m_database->connection()).find(name);
+}
+
+Result<void> Workspace::removeKnowledgeBase(const QString &name)
+{
+    auto kb = knowledgeBase(name);
+    if (!kb)
+        return fail(kb.error());
+    if (auto removed = store::KnowledgeBaseRepository(m_database->connection()).remove(name); !removed)
+        return removed;
+    m_vectors.forget(kb->id);
+    return {};
+}
+
+Result<QList<store::StoredDocument>> Workspace::documents(const QString &kbName)
+{
+    auto kb = knowledgeBase(kbName);
+    if (!kb)
+        return fail(kb.error());
+    return store::DocumentRepository(m_database->connection()).list(kb->id);
+}
+
+Result<std::unique_ptr<ingest::IngestJob>> Workspace::ingestJob(const QString &kbName, const QStringList &paths)
+{
+    auto kb = knowledgeBase(kbName);
+    if (!kb)
+        return fail(kb.error());
+    return std::make_unique<ingest::IngestJob>(m_database, m_vectors, m_embedder, *kb, paths);
+}
+
+Result<index::SearchResult> Workspace::search(const QString &kbName, const QString &query,
+                                              const index::SearchOptions &options)
+{
+    auto kb = knowledgeBase(kbName);
+    if (!kb)
+        return fail(kb.error());
+    const QSqlDatabase db = m_database->connection();
+    auto vectors = m_vectors.open(kb->id, db);
+    if (!vectors)
+        return fail(vectors.error());
+    return index::HybridSearcher(db, **vectors, m_embedder).search(kb->id, query, options);
+}
+
+} // namespace rag

@@ -1,0 +1,52 @@
+// A data directory and the database it uses: the entry point of the engine's synchronous API
+// (knowledge bases, ingestion, search). Owns the vector indexes and the built-in embedder.
+#pragma once
+
+#include "core/result.h"
+#include "index/builtin_embedder.h"
+#include "index/hybrid_searcher.h"
+#include "index/vector_index_store.h"
+#include "ingest/ingest_job.h"
+#include "store/database.h"
+#include "store/records.h"
+
+#include <memory>
+
+namespace rag {
+
+struct WorkspaceConfig {
+    QString dataDir;  // empty: the XDG data location
+    QString database; // empty: sqlite:<dataDir>/ragdesk.sqlite
+    index::VectorIndexOptions vectorIndex;
+};
+
+QString defaultDataDir();
+
+class Workspace {
+public:
+    static Result<std::unique_ptr<Workspace>> open(const WorkspaceConfig &config);
+
+    Result<store::KnowledgeBase> createKnowledgeBase(const store::KnowledgeBaseSpec &spec);
+    Result<QList<store::KnowledgeBase>> knowledgeBases();
+    Result<store::KnowledgeBase> knowledgeBase(const QString &name);
+    Result<void> removeKnowledgeBase(const QString &name);
+    Result<QList<store::StoredDocument>> documents(const QString &kbName);
+
+    Result<std::unique_ptr<ingest::IngestJob>> ingestJob(const QString &kbName, const QStringList &paths);
+    Result<index::SearchResult> search(const QString &kbName, const QString &query, const index::SearchOptions &options);
+
+    const QString &dataDir() const { return m_dataDir; }
+    store::Database &database() { return *m_database; }
+    index::VectorIndexStore &vectorIndexes() { return m_vectors; }
+    const index::BuiltinEmbedder &embedder() const { return m_embedder; }
+
+private:
+    Workspace(QString dataDir, std::shared_ptr<store::Database> database, index::VectorIndexOptions options);
+
+    QString m_dataDir;
+    std::shared_ptr<store::Database> m_database;
+    index::VectorIndexStore m_vectors;
+    index::BuiltinEmbedder m_embedder;
+};
+
+} // namespace rag

@@ -1,0 +1,127 @@
+#include "main_window.h"
+
+#include "workspace/workspace.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTextBrowser>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+namespace rag::ui {
+
+namespace {
+enum Column { kRank, kDocument, kSimilarity, kTerm, kVector, kExcerpt };
+constexpr int kContentRole = Qt::UserRole + 1;
+} // namespace
+
+MainWindow::MainWindow(Workspace &workspace, QWidget *parent) : QMainWindow(parent), m_workspace(workspace)
+{
+    setWindowTitle(QStringLiteral("ragdesk"));
+    resize(1100, 700);
+
+    m_kbList = new QListWidget;
+    m_kbList->setObjectName(QStringLiteral("knowledgeBases"));
+    m_query = new QLineEdit;
+    m_query->setObjectName(QStringLiteral("searchQuery"));
+    m_query->setPlaceholderText(tr("Search the selected knowledge base"));
+    m_query->setClearButtonEnabled(true);
+    m_results = new QTreeWidget;
+    m_results->setObjectName(QStringLiteral("searchResults"));
+    m_results->setRootIsDecorated(false);
+    m_results->setHeaderLabels({tr("#"), tr("Document"), tr("Similarity"), tr("Term"), tr("Vector"), tr("Excerpt")});
+    m_results->header()->setSectionResizeMode(kExcerpt, QHeaderView::Stretch);
+    m_preview = new QTextBrowser;
+    m_preview->setObjectName(QStringLiteral("chunkPreview"));
+
+    auto *searchPane = new QWidget;
+    auto *searchLayout = new QVBoxLayout(searchPane);
+    searchLayout->addWidget(m_query);
+    auto *resultSplit = new QSplitter(Qt::Vertical);
+    resultSplit->addWidget(m_results);
+    resultSplit->addWidget(m_preview);
+    resultSplit->setStretchFactor(0, 3);
+    resultSplit->setStretchFactor(1, 2);
+    searchLayout->addWidget(resultSplit);
+
+    auto *split = new QSplitter;
+    split->addWidget(m_kbList);
+    split->addWidget(searchPane);
+    split->setStretchFactor(1, 4);
+    setCentralWidget(split);
+    m_status = new QLabel;
+    statusBar()->addWidget(m_status);
+
+    connect(m_query, &QLineEdit::returnPressed, this, &MainWindow::runSearch);
+    connect(m_kbList, &QListWidget::currentRowChanged, this, [this] {
+        if (!m_query->text().isEmpty())
+            runSearch();
+    });
+    connect(m_results, &QTreeWidget::currentItemChanged, this, &MainWindow::showSelectedHit);
+    reloadKnowledgeBases();
+}
+
+void MainWindow::reloadKnowledgeBases()
+{
+    m_kbList->clear();
+    auto kbs = m_workspace.knowledgeBases();
+    if (!kbs) {
+        m_status->setText(kbs.error());
+        return;
+    }
+    for (const store::KnowledgeBase &kb : std::as_const(*kbs)) {
+        auto *item = new QListWidgetItem(tr("%1\n%2 documents, %3 chunks").arg(kb.spec.name).arg(kb.documents).arg(kb.chunks));
+        item->setData(Qt::UserRole, kb.spec.name);
+        m_kbList->addItem(item);
+    }
+    if (m_kbList->count() > 0)
+        m_kbList->setCurrentRow(0);
+    m_status->setText(kbs->isEmpty() ? tr("No knowledge bases yet: create one with 'ragdesk kb create NAME'")
+                                     : tr("%n knowledge base(s)", nullptr, int(kbs->size())));
+}
+
+void MainWindow::runSearch()
+{
+    m_results->clear();
+    m_preview->clear();
+    const QListWidgetItem *kb = m_kbList->currentItem();
+    if (!kb) {
+        m_status->setText(tr("Select a knowledge base first"));
+        return;
+    }
+    auto result = m_workspace.search(kb->data(Qt::UserRole).toString(), m_query->text(), {});
+    if (!result) {
+        m_status->setText(result.error());
+        return;
+    }
+    int rank = 0;
+    for (const index::SearchHit &hit : std::as_const(result->hits)) {
+        auto *item = new QTreeWidgetItem(m_results);
+        item->setText(kRank, QString::number(++rank));
+        item->setText(kDocument, hit.chunk.page > 0 ? tr("%1, p. %2").arg(hit.chunk.document).arg(hit.chunk.page)
+                                                    : hit.chunk.document);
+        item->setText(kSimilarity, QString::number(hit.similarity, 'f', 3));
+        item->setText(kTerm, QString::number(hit.termSimilarity, 'f', 3));
+        item->setText(kVector, QString::number(hit.vectorSimilarity, 'f', 3));
+        item->setText(kExcerpt, hit.chunk.content.simplified().left(200));
+        item->setData(kRank, kContentRole, hit.chunk.content);
+    }
+    for (int c = 0; c < kExcerpt; ++c)
+        m_results->resizeColumnToContents(c);
+    if (m_results->topLevelItemCount() > 0)
+        m_results->setCurrentItem(m_results->topLevelItem(0));
+    m_status->setText(tr("%n result(s)", nullptr, int(result->hits.size())));
+}
+
+void MainWindow::showSelectedHit()
+{
+    const QTreeWidgetItem *item = m_results->currentItem();
+    m_preview->setPlainText(item ? item->data(kRank, kContentRole).toString() : QString());
+}
+
+} // namespace rag::ui
