@@ -11,7 +11,7 @@ namespace rag::index {
 
 class BuiltinEmbedder {
 public:
-    static constexpr int kDimension = 256;
+    static constexpr int kDimension = 512;
     static QString name() { return QStringLiteral("builtin"); }
 
     std::vector<float> embed(QStringView text) const;

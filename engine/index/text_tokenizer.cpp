@@ -41,7 +41,11 @@ static QString fromCodePoints(const char32_t *begin, qsizetype count)
 static void appendWord(QStringList &out, const std::vector<char32_t> &word)
 {
     const qsizetype length = std::min<qsizetype>(word.size(), kMaxTermLength);
-    out.append(fromCodePoints(word.data(), length).toCaseFolded());
+    QString term = fromCodePoints(word.data(), length);
+    const bool ascii = std::all_of(word.begin(), word.begin() + length, [](char32_t c) { return c < 0x80; });
+    if (!ascii) // NFKC: "\uFB02" (fl ligature) is "fl", full-width letters are ASCII ones
+        term = term.normalized(QString::NormalizationForm_KC);
+    out.append(term.toCaseFolded());
 }
 
 static void appendCjkRun(QStringList &out, const std::vector<char32_t> &run)

@@ -42,7 +42,7 @@ Result<std::unique_ptr<VectorIndex>> VectorIndex::load(const QString &path, Vect
     auto space = std::make_unique<hnswlib::InnerProductSpace>(size_t(options.dimension));
     try {
         auto graph = std::make_unique<hnswlib::HierarchicalNSW<float>>(space.get(), path.toStdString());
-        if (graph->data_size_ != space->get_data_size())
+        if (graph->label_offset_ - graph->offsetData_ != space->get_data_size())
             return fail(QStringLiteral("the vector index %1 has another dimension").arg(path));
         return std::unique_ptr<VectorIndex>(new VectorIndex(options, std::move(space), std::move(graph)));
     } catch (const std::exception &e) {

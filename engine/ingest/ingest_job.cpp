@@ -132,6 +132,14 @@ IngestReport IngestJob::run()
         return work;
     };
 
+    auto recordFailure = [&](const FileWork &work, IngestFileOutcome &outcome) {
+        outcome.status = Status::Failed;
+        outcome.error = work.error;
+        if (auto recorded = documents.recordFailure(m_kb.id, work.path, QFileInfo(work.path).fileName(), work.bytes,
+                                                    work.document.contentHash, work.error);
+            !recorded)
+            qCWarning(lcIngest) << recorded.error();
+    };
     auto storeWork = [&](FileWork &work, IngestFileOutcome &outcome) {
         const QFileInfo info(work.path);
         if (work.unchanged) {
@@ -139,12 +147,7 @@ IngestReport IngestJob::run()
             return;
         }
         if (!work.error.isEmpty()) {
-            outcome.status = Status::Failed;
-            outcome.error = work.error;
-            if (auto recorded = documents.recordFailure(m_kb.id, work.path, info.fileName(), work.bytes,
-                                                        work.document.contentHash, work.error);
-                !recorded)
-                qCWarning(lcIngest) << recorded.error();
+            recordFailure(work, outcome);
             return;
         }
         work.document.kbId = m_kb.id;
@@ -153,8 +156,8 @@ IngestReport IngestJob::run()
         work.document.size = work.bytes;
         auto written = documents.write(work.document);
         if (!written) {
-            outcome.status = Status::Failed;
-            outcome.error = written.error();
+            work.error = written.error();
+            recordFailure(work, outcome);
             return;
         }
         outcome.status = stored.contains(work.path) ? Status::Replaced : Status::Added;

@@ -24,7 +24,8 @@ Result<ParsedDocument> parsePdf(const QByteArray &bytes)
         std::unique_ptr<Poppler::Page> page = pdf->page(i);
         if (!page)
             continue;
-        doc.sections.append({page->text(QRectF()), i + 1});
+        // NFKC turns the ligatures PDF fonts use ("\uFB02") back into plain letters.
+        doc.sections.append({page->text(QRectF()).normalized(QString::NormalizationForm_KC), i + 1});
     }
     if (!doc.hasText())
         return fail(QStringLiteral("the PDF has no extractable text (a scanned PDF needs OCR, which ragdesk does not do)"));

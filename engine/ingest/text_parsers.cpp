@@ -231,7 +231,7 @@ Result<ParsedDocument> parseCsv(const QByteArray &bytes)
     for (qsizetype r = 1; r < rows.size(); ++r) {
         QStringList cells;
         for (qsizetype c = 0; c < rows.at(r).size(); ++c) {
-            const QString &value = rows.at(r).at(c);
+            const QString value = rows.at(r).at(c).simplified(); // a row reads as one line
             if (value.isEmpty())
                 continue;
             const QString name = c < header.size() && !header.at(c).isEmpty() ? header.at(c)

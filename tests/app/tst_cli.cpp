@@ -1,0 +1,112 @@
+#include "support/fixtures.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+struct Run {
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+} // namespace
+
+class TestCli : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_dir;
+
+    Run ragdesk(const QStringList &args)
+    {
+        QProcess process;
+        process.start(qEnvironmentVariable("RAGDESK_BINARY"),
+                      QStringList{QStringLiteral("--data-dir"), m_dir.filePath(QStringLiteral("data"))} + args);
+        if (!process.waitForFinished(120000))
+            return {};
+        return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
+                QString::fromUtf8(process.readAllStandardError())};
+    }
+
+private Q_SLOTS:
+    void helpListsTheCommands()
+    {
+        const Run run = ragdesk({QStringLiteral("--help")});
+        QCOMPARE(run.exitCode, 0);
+        for (const char *command : {"kb", "ingest", "search"})
+            QVERIFY(run.out.split(QRegularExpression(QStringLiteral("\\s+"))).contains(QString::fromLatin1(command)));
+    }
+
+    void createIngestListSearch()
+    {
+        QCOMPARE(ragdesk({QStringLiteral("kb"), QStringLiteral("create"), QStringLiteral("notes"), QStringLiteral("--chunk-tokens"),
+                          QStringLiteral("128"), QStringLiteral("--overlap"), QStringLiteral("10")}).exitCode, 0);
+        const Run duplicate = ragdesk({QStringLiteral("kb"), QStringLiteral("create"), QStringLiteral("notes")});
+        QCOMPARE(duplicate.exitCode, 1);
+        QVERIFY(duplicate.err.contains(QStringLiteral("already exists")));
+
+        const QString docs = m_dir.filePath(QStringLiteral("docs"));
+        QVERIFY(rag::test::writeFile(docs + QStringLiteral("/otters.md"), "# Sea otters\nSea otters hold hands while they sleep.\n"));
+        QVERIFY(rag::test::writeFile(docs + QStringLiteral("/blob.txt"), rag::test::binaryBlob()));
+        const Run ingest = ragdesk({QStringLiteral("ingest"), QStringLiteral("notes"), docs});
+        QCOMPARE(ingest.exitCode, 1);
+        QVERIFY2(ingest.err.contains(QStringLiteral("blob.txt")) && ingest.err.contains(QStringLiteral("binary")), qPrintable(ingest.err));
+        QVERIFY(ingest.err.contains(QStringLiteral("1 added")));
+
+        const Run list = ragdesk({QStringLiteral("kb"), QStringLiteral("list"), QStringLiteral("--json")});
+        QCOMPARE(list.exitCode, 0);
+        const QJsonObject kb = QJsonDocument::fromJson(list.out.toUtf8()).array().first().toObject();
+        QCOMPARE(kb.value(QStringLiteral("name")).toString(), QStringLiteral("notes"));
+        QCOMPARE(kb.value(QStringLiteral("documents")).toInt(), 1);
+        QVERIFY(kb.value(QStringLiteral("chunks")).toInt() >= 1);
+        QCOMPARE(kb.value(QStringLiteral("embedder")).toString(), QStringLiteral("builtin"));
+        QCOMPARE(kb.value(QStringLiteral("chunk_tokens")).toInt(), 128);
+
+        const Run search = ragdesk({QStringLiteral("search"), QStringLiteral("notes"), QStringLiteral("otters sleep"),
+                                    QStringLiteral("--json"), QStringLiteral("--top-n"), QStringLiteral("3")});
+        QCOMPARE(search.exitCode, 0);
+        const QJsonArray chunks = QJsonDocument::fromJson(search.out.toUtf8()).object().value(QStringLiteral("chunks")).toArray();
+        QCOMPARE(chunks.size(), 1);
+        const QJsonObject hit = chunks.first().toObject();
+        for (const char *field : {"id", "document", "content", "similarity", "term_similarity", "vector_similarity", "page"})
+            QVERIFY2(hit.contains(QString::fromLatin1(field)), field);
+        QCOMPARE(hit.value(QStringLiteral("document")).toString(), QStringLiteral("otters.md"));
+        QVERIFY(hit.value(QStringLiteral("page")).isNull());
+
+        const Run human = ragdesk({QStringLiteral("search"), QStringLiteral("notes"), QStringLiteral("otters sleep")});
+        QCOMPARE(human.exitCode, 0);
+        QVERIFY(human.out.startsWith(QStringLiteral("1. otters.md")));
+    }
+
+    void errorsAreClearAndExitNonZero()
+    {
+        const Run unknown = ragdesk({QStringLiteral("frobnicate")});
+        QCOMPARE(unknown.exitCode, 2);
+        QVERIFY(unknown.err.contains(QStringLiteral("unknown command")));
+        const Run missing = ragdesk({QStringLiteral("search"), QStringLiteral("nope"), QStringLiteral("x")});
+        QCOMPARE(missing.exitCode, 1);
+        QVERIFY(missing.err.contains(QStringLiteral("no knowledge base named 'nope'")));
+        const Run badNumber = ragdesk({QStringLiteral("kb"), QStringLiteral("create"), QStringLiteral("x"),
+                                       QStringLiteral("--chunk-tokens"), QStringLiteral("lots")});
+        QCOMPARE(badNumber.exitCode, 2);
+        const Run noValue = ragdesk({QStringLiteral("kb"), QStringLiteral("list"), QStringLiteral("--db")});
+        QCOMPARE(noValue.exitCode, 2);
+    }
+
+    void databaseCanLiveElsewhere()
+    {
+        const QString file = m_dir.filePath(QStringLiteral("elsewhere/custom.sqlite"));
+        const Run run = ragdesk({QStringLiteral("--db"), QStringLiteral("sqlite:") + file, QStringLiteral("kb"),
+                                 QStringLiteral("create"), QStringLiteral("k")});
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY(QFile::exists(file));
+        const Run postgres = ragdesk({QStringLiteral("--db"), QStringLiteral("mysql://x"), QStringLiteral("kb"), QStringLiteral("list")});
+        QCOMPARE(postgres.exitCode, 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"

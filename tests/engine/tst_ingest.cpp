@@ -1,0 +1,211 @@
+#include "store/sql.h"
+#include "support/fixtures.h"
+#include "support/temp_workspace.h"
+
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace rag;
+using Status = ingest::IngestFileOutcome::Status;
+
+namespace {
+QString text(const QString &words, int lines = 1)
+{
+    QStringList out;
+    for (int i = 0; i < lines; ++i)
+        out.append(QStringLiteral("%1 line %2").arg(words).arg(i));
+    return out.join(QLatin1Char('\n'));
+}
+
+qint64 scalar(Workspace &workspace, const QString &sql)
+{
+    auto query = store::exec(workspace.database().connection(), sql);
+    return query && query->next() ? query->value(0).toLongLong() : -1;
+}
+
+int hitsFor(Workspace &workspace, const QString &kb, const QString &query)
+{
+    index::SearchOptions options;
+    options.similarityThreshold = 0.5;
+    auto result = workspace.search(kb, query, options);
+    return result ? int(result->hits.size()) : -1;
+}
+} // namespace
+
+class TestIngest : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void folderWithEveryFormatAndBadFiles()
+    {
+        test::TempWorkspace t;
+        const QString docs = t.path(QStringLiteral("docs"));
+        QVERIFY(test::writeFile(docs + QStringLiteral("/a.md"), "# Otters\nSea otters hold hands while asleep.\n"));
+        QVERIFY(test::writeFile(docs + QStringLiteral("/sub/b.txt"), "Beavers build lodges from branches and mud.\n"));
+        QVERIFY(test::writePdf(docs + QStringLiteral("/sub/deeper/c.pdf"), {QStringLiteral("Cormorants dive for fish.")}));
+        QVERIFY(test::writeDocx(docs + QStringLiteral("/d.docx"), {QStringLiteral("Dolphins sleep with one eye open.")}));
+        QVERIFY(test::writeFile(docs + QStringLiteral("/e.csv"), "animal,food\nEagle,salmon\n"));
+        QVERIFY(test::writeFile(docs + QStringLiteral("/f.html"), "<p>Ferrets steal socks.</p>"));
+        QVERIFY(test::writeFile(docs + QStringLiteral("/blob.txt"), test::binaryBlob()));
+        QVERIFY(test::writeFile(docs + QStringLiteral("/image.png"), test::binaryBlob()));
+        QVERIFY(test::writeFile(docs + QStringLiteral("/.hidden/secret.txt"), "do not ingest me"));
+
+        QList<ingest::IngestProgress> progress;
+        QVERIFY(t.workspace->createKnowledgeBase({QStringLiteral("zoo")}));
+        auto job = t.workspace->ingestJob(QStringLiteral("zoo"), {docs});
+        QVERIFY(job);
+        (*job)->setProgressHandler([&](const ingest::IngestProgress &p) { progress.append(p); });
+        const ingest::IngestReport report = (*job)->run();
+
+        QCOMPARE(report.count(Status::Added), 6);
+        QCOMPARE(report.count(Status::Failed), 1);
+        QCOMPARE(report.count(Status::Skipped), 1);
+        QCOMPARE(report.files.size(), 8); // the hidden folder is not walked
+        QVERIFY(report.anyFailed());
+        const auto failed = std::find_if(report.files.cbegin(), report.files.cend(),
+                                         [](const auto &f) { return f.status == Status::Failed; });
+        QVERIFY(failed->path.endsWith(QStringLiteral("blob.txt")));
+        QVERIFY(failed->error.contains(QStringLiteral("binary")));
+
+        QCOMPARE(progress.size(), 8);
+        for (int i = 0; i < progress.size(); ++i) {
+            QCOMPARE(progress.at(i).filesDone, i + 1);
+            QCOMPARE(progress.at(i).filesTotal, 8);
+        }
+        auto kb = t.workspace->knowledgeBase(QStringLiteral("zoo"));
+        QCOMPARE(kb->documents, 6);
+        QCOMPARE(kb->failedDocuments, 1);
+        for (const char *query : {"otters hold hands", "beavers lodges", "cormorants dive", "dolphins one eye",
+                                  "eagle salmon", "ferrets socks"})
+            QVERIFY2(hitsFor(*t.workspace, QStringLiteral("zoo"), QString::fromLatin1(query)) >= 1, query);
+        QCOMPARE(hitsFor(*t.workspace, QStringLiteral("zoo"), QStringLiteral("ingest secret")), 0);
+    }
+
+    void reingestSkipsUnchangedAndReplacesChanged()
+    {
+        test::TempWorkspace t;
+        const QString a = t.path(QStringLiteral("docs/a.txt"));
+        const QString b = t.path(QStringLiteral("docs/b.txt"));
+        QVERIFY(test::writeFile(a, text(QStringLiteral("walrus tusks"), 3).toUtf8()));
+        QVERIFY(test::writeFile(b, text(QStringLiteral("narwhal horn"), 3).toUtf8()));
+        QCOMPARE(t.ingest(QStringLiteral("kb"), {t.path(QStringLiteral("docs"))}).count(Status::Added), 2);
+        const qint64 chunkIdsBefore = scalar(*t.workspace, QStringLiteral("SELECT SUM(id) FROM chunks"));
+
+        const auto again = t.ingest(QStringLiteral("kb"), {t.path(QStringLiteral("docs"))});
+        QCOMPARE(again.count(Status::Unchanged), 2);
+        QCOMPARE(scalar(*t.workspace, QStringLiteral("SELECT SUM(id) FROM chunks")), chunkIdsBefore);
+
+        QVERIFY(test::writeFile(b, text(QStringLiteral("manatee flippers"), 3).toUtf8()));
+        const auto changed = t.ingest(QStringLiteral("kb"), {t.path(QStringLiteral("docs"))});
+        QCOMPARE(changed.count(Status::Unchanged), 1);
+        QCOMPARE(changed.count(Status::Replaced), 1);
+        QCOMPARE(hitsFor(*t.workspace, QStringLiteral("kb"), QStringLiteral("narwhal horn")), 0);
+        QVERIFY(hitsFor(*t.workspace, QStringLiteral("kb"), QStringLiteral("manatee flippers")) >= 1);
+        QCOMPARE(t.workspace->knowledgeBase(QStringLiteral("kb"))->documents, 2);
+        QCOMPARE(scalar(*t.workspace, QStringLiteral("SELECT COUNT(*) FROM fts_kb_1")),
+                 scalar(*t.workspace, QStringLiteral("SELECT COUNT(*) FROM chunks")));
+    }
+
+    void aFailedWriteLeavesNoTraceAndKeepsTheOldVersion()
+    {
+        test::TempWorkspace t;
+        const QString path = t.path(QStringLiteral("docs/story.txt"));
+        QVERIFY(test::writeFile(path, text(QStringLiteral("original heron story"), 50).toUtf8()));
+        QCOMPARE(t.ingest(QStringLiteral("kb"), {path}).count(Status::Added), 1);
+        const qint64 chunks = scalar(*t.workspace, QStringLiteral("SELECT COUNT(*) FROM chunks"));
+
+        // The database refuses the new version's last chunk, after its first chunks went in.
+        QVERIFY(store::exec(t.workspace->database().connection(),
+                            QStringLiteral("CREATE TRIGGER refuse BEFORE INSERT ON chunks WHEN NEW.content LIKE '%EXPLODE%'"
+                                           " BEGIN SELECT RAISE(ABORT, 'injected failure'); END")));
+        const QString replacement = QString(QStringLiteral("pelican %1\n")).repeated(2000).arg(QStringLiteral("fish"))
+            + QStringLiteral("EXPLODE here\n");
+        QVERIFY(test::writeFile(path, replacement.toUtf8()));
+        const auto report = t.ingest(QStringLiteral("kb"), {path});
+        QCOMPARE(report.count(Status::Failed), 1);
+        QVERIFY(report.files.first().error.contains(QStringLiteral("injected failure")));
+
+        QCOMPARE(scalar(*t.workspace, QStringLiteral("SELECT COUNT(*) FROM chunks")), chunks);
+        QCOMPARE(scalar(*t.workspace, QStringLiteral("SELECT COUNT(*) FROM chunks WHERE content LIKE '%pelican%'")), 0);
+        QCOMPARE(scalar(*t.workspace, QStringLiteral("SELECT COUNT(*) FROM fts_kb_1")), chunks);
+        QCOMPARE(hitsFor(*t.workspace, QStringLiteral("kb"), QStringLiteral("pelican fish")), 0);
+        QVERIFY(hitsFor(*t.workspace, QStringLiteral("kb"), QStringLiteral("original heron story")) >= 1);
+        auto docs = t.workspace->documents(QStringLiteral("kb"));
+        QCOMPARE(docs->size(), 1);
+        QCOMPARE(docs->first().status, QStringLiteral("ready"));
+        QVERIFY(docs->first().error.contains(QStringLiteral("injected failure")));
+    }
+
+    void cancelStopsBetweenFiles()
+    {
+        test::TempWorkspace t;
+        for (int i = 0; i < 20; ++i)
+            QVERIFY(test::writeFile(t.path(QStringLiteral("docs/%1.txt").arg(i, 2, 10, QLatin1Char('0'))),
+                                    text(QStringLiteral("file %1").arg(i)).toUtf8()));
+        QVERIFY(t.workspace->createKnowledgeBase({QStringLiteral("kb")}));
+        auto job = t.workspace->ingestJob(QStringLiteral("kb"), {t.path(QStringLiteral("docs"))});
+        ingest::IngestJob *raw = job->get();
+        raw->setProgressHandler([raw](const ingest::IngestProgress &p) {
+            if (p.filesDone == 3)
+                raw->cancel();
+        });
+        const auto report = raw->run();
+        QVERIFY(report.cancelled);
+        QCOMPARE(report.files.size(), 3);
+        QCOMPARE(t.workspace->knowledgeBase(QStringLiteral("kb"))->documents, 3);
+    }
+
+    void missingPathsAndExplicitUnsupportedFilesFail()
+    {
+        test::TempWorkspace t;
+        QVERIFY(test::writeFile(t.path(QStringLiteral("x.xyz")), "text"));
+        const auto report = t.ingest(QStringLiteral("kb"), {t.path(QStringLiteral("nope")), t.path(QStringLiteral("x.xyz"))});
+        QCOMPARE(report.count(Status::Failed), 2);
+        QVERIFY(report.files.at(0).error.contains(QStringLiteral("no such file")));
+        QVERIFY(report.files.at(1).error.contains(QStringLiteral("unsupported")));
+    }
+
+    void aKilledIngestLeavesOnlyWholeDocuments()
+    {
+        test::TempWorkspace t;
+        for (int i = 0; i < 400; ++i)
+            QVERIFY(test::writeFile(t.path(QStringLiteral("docs/%1.txt").arg(i, 3, 10, QLatin1Char('0'))),
+                                    text(QStringLiteral("document %1 about kingfishers").arg(i), 200).toUtf8()));
+        QVERIFY(t.workspace->createKnowledgeBase({QStringLiteral("kb"), QStringLiteral("builtin"), 64}));
+        t.workspace.reset();
+
+        QProcess ingest;
+        ingest.setReadChannel(QProcess::StandardError);
+        ingest.start(qEnvironmentVariable("RAGDESK_BINARY"),
+                     {QStringLiteral("--data-dir"), t.path(QStringLiteral("data")), QStringLiteral("ingest"),
+                      QStringLiteral("kb"), t.path(QStringLiteral("docs"))});
+        QVERIFY(ingest.waitForStarted());
+        // Kill it once it has written some documents, wherever it is in the next one.
+        QByteArray progress;
+        while (progress.count('\n') < 5 && ingest.waitForReadyRead(60000))
+            progress += ingest.readAllStandardError();
+        QVERIFY2(progress.count('\n') >= 5, progress.constData());
+        ingest.kill();
+        QVERIFY(ingest.waitForFinished());
+
+        t.workspace = t.reopen();
+        Workspace &w = *t.workspace;
+        const qint64 documents = scalar(w, QStringLiteral("SELECT COUNT(*) FROM documents WHERE status = 'ready'"));
+        QVERIFY(documents >= 5);
+        QCOMPARE(scalar(w, QStringLiteral("SELECT COUNT(*) FROM documents d WHERE chunk_count !="
+                                          " (SELECT COUNT(*) FROM chunks c WHERE c.document_id = d.id)")), 0);
+        QCOMPARE(scalar(w, QStringLiteral("SELECT COUNT(*) FROM fts_kb_1")), scalar(w, QStringLiteral("SELECT COUNT(*) FROM chunks")));
+        QCOMPARE(scalar(w, QStringLiteral("SELECT COUNT(*) FROM vectors")), scalar(w, QStringLiteral("SELECT COUNT(*) FROM chunks")));
+        // The vector index on disk may lag the database; it is rebuilt to match.
+        QVERIFY(hitsFor(w, QStringLiteral("kb"), QStringLiteral("document 3 kingfishers")) >= 1);
+        QCOMPARE(w.vectorIndexes().open(1, w.database().connection()).value()->size(),
+                 scalar(w, QStringLiteral("SELECT COUNT(*) FROM chunks")));
+        // Resuming ingests the rest; what was complete is not written again.
+        const auto resumed = t.ingest(QStringLiteral("kb"), {t.path(QStringLiteral("docs"))});
+        QCOMPARE(resumed.count(Status::Unchanged), int(documents));
+        QCOMPARE(w.knowledgeBase(QStringLiteral("kb"))->documents, 400);
+    }
+};
+
+QTEST_MAIN(TestIngest)
+#include "tst_ingest.moc"

@@ -1,0 +1,142 @@
+#include "store/database.h"
+#include "store/knowledge_base_repository.h"
+#include "store/migrations.h"
+#include "store/sql.h"
+
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <thread>
+
+using namespace rag;
+using namespace rag::store;
+
+class TestMigrations : public QObject {
+    Q_OBJECT
+
+    QStringList tables(const QSqlDatabase &db)
+    {
+        QStringList names;
+        auto query = exec(db, QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"));
+        while (query && query->next())
+            names.append(query->value(0).toString());
+        return names;
+    }
+
+private Q_SLOTS:
+    void emptyDatabaseGetsLatestSchema()
+    {
+        QTemporaryDir dir;
+        auto db = Database::open({DatabaseUrl::Kind::Sqlite, dir.filePath(QStringLiteral("a.sqlite"))});
+        QVERIFY2(db, db ? "" : qPrintable(db.error()));
+        QCOMPARE((*db)->schemaVersion(), latestSchemaVersion());
+        const QStringList names = tables((*db)->connection());
+        for (const char *table : {"knowledge_bases", "documents", "chunks", "vectors", "schema_migrations"})
+            QVERIFY2(names.contains(QString::fromLatin1(table)), table);
+        auto mode = exec((*db)->connection(), QStringLiteral("PRAGMA journal_mode"));
+        QVERIFY(mode && mode->next());
+        QCOMPARE(mode->value(0).toString(), QStringLiteral("wal"));
+    }
+
+    void reopeningKeepsDataAndDoesNotRerun()
+    {
+        QTemporaryDir dir;
+        const DatabaseUrl url{DatabaseUrl::Kind::Sqlite, dir.filePath(QStringLiteral("a.sqlite"))};
+        {
+            auto db = Database::open(url);
+            QVERIFY(db);
+            QVERIFY(KnowledgeBaseRepository((*db)->connection()).create({QStringLiteral("kept")}));
+        }
+        auto db = Database::open(url);
+        QVERIFY(db);
+        QVERIFY(KnowledgeBaseRepository((*db)->connection()).find(QStringLiteral("kept")));
+        auto count = exec((*db)->connection(), QStringLiteral("SELECT COUNT(*) FROM schema_migrations"));
+        QVERIFY(count && count->next());
+        QCOMPARE(count->value(0).toInt(), schemaMigrations().size());
+    }
+
+    void newMigrationUpgradesAnExistingDatabase()
+    {
+        QTemporaryDir dir;
+        const DatabaseUrl url{DatabaseUrl::Kind::Sqlite, dir.filePath(QStringLiteral("a.sqlite"))};
+        auto db = Database::open(url);
+        QVERIFY(db);
+        QSqlDatabase connection = (*db)->connection();
+        QVERIFY(KnowledgeBaseRepository(connection).create({QStringLiteral("before")}));
+
+        QList<Migration> grown = schemaMigrations();
+        grown.append({latestSchemaVersion() + 1, QStringLiteral("test: notes"),
+                      {QStringLiteral("ALTER TABLE knowledge_bases ADD COLUMN note TEXT NOT NULL DEFAULT 'none'")}});
+        auto version = migrate(connection, grown);
+        QVERIFY2(version, version ? "" : qPrintable(version.error()));
+        QCOMPARE(*version, latestSchemaVersion() + 1);
+        auto note = exec(connection, QStringLiteral("SELECT note FROM knowledge_bases WHERE name = 'before'"));
+        QVERIFY(note && note->next());
+        QCOMPARE(note->value(0).toString(), QStringLiteral("none"));
+    }
+
+    void failingMigrationRollsBackWhole()
+    {
+        QTemporaryDir dir;
+        auto db = Database::open({DatabaseUrl::Kind::Sqlite, dir.filePath(QStringLiteral("a.sqlite"))});
+        QVERIFY(db);
+        QSqlDatabase connection = (*db)->connection();
+        QList<Migration> broken = schemaMigrations();
+        broken.append({latestSchemaVersion() + 1, QStringLiteral("test: half"),
+                       {QStringLiteral("CREATE TABLE half_done (x INTEGER)"), QStringLiteral("THIS IS NOT SQL")}});
+        auto version = migrate(connection, broken);
+        QVERIFY(!version);
+        QVERIFY(version.error().contains(QStringLiteral("test: half")));
+        QVERIFY(!tables(connection).contains(QStringLiteral("half_done")));
+        QCOMPARE(*schemaVersion(connection), latestSchemaVersion());
+    }
+
+    void databaseFromTheFutureIsRefused()
+    {
+        QTemporaryDir dir;
+        const DatabaseUrl url{DatabaseUrl::Kind::Sqlite, dir.filePath(QStringLiteral("a.sqlite"))};
+        {
+            auto db = Database::open(url);
+            QVERIFY(db);
+            QVERIFY(exec((*db)->connection(), QStringLiteral("INSERT INTO schema_migrations VALUES (999, 'future', 'x')")));
+        }
+        auto db = Database::open(url);
+        QVERIFY(!db);
+        QVERIFY(db.error().contains(QStringLiteral("newer")));
+    }
+
+    void eachThreadGetsItsOwnConnection()
+    {
+        QTemporaryDir dir;
+        auto db = Database::open({DatabaseUrl::Kind::Sqlite, dir.filePath(QStringLiteral("a.sqlite"))});
+        QVERIFY(db);
+        const QString mine = (*db)->connection().connectionName();
+        QCOMPARE((*db)->connection().connectionName(), mine);
+        QString theirs;
+        bool theirsWorks = false;
+        std::thread other([&] {
+            QSqlDatabase connection = (*db)->connection();
+            theirs = connection.connectionName();
+            theirsWorks = bool(exec(connection, QStringLiteral("SELECT COUNT(*) FROM knowledge_bases")));
+        });
+        other.join();
+        QVERIFY(!theirs.isEmpty());
+        QVERIFY(theirs != mine);
+        QVERIFY(theirsWorks);
+    }
+
+    void urlsAreParsed()
+    {
+        auto sqlite = DatabaseUrl::parse(QStringLiteral("sqlite:/tmp/x.sqlite"));
+        QVERIFY(sqlite);
+        QCOMPARE(sqlite->sqlitePath, QStringLiteral("/tmp/x.sqlite"));
+        QVERIFY(!DatabaseUrl::parse(QStringLiteral("mysql://host/db")));
+        QVERIFY(!DatabaseUrl::parse(QStringLiteral("sqlite:")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestMigrations)
+#include "tst_migrations.moc"

@@ -1,0 +1,76 @@
+#include "index/builtin_embedder.h"
+#include "index/text_tokenizer.h"
+#include "ingest/token_counter.h"
+
+#include <QTest>
+
+using namespace rag;
+
+class TestTokenizer : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void wordsAreCaseFoldedAndSplitOnPunctuation()
+    {
+        QCOMPARE(index::tokenize(u"Hello, WORLD! it's 2026."),
+                 (QStringList{QStringLiteral("hello"), QStringLiteral("world"), QStringLiteral("it"), QStringLiteral("s"),
+                              QStringLiteral("2026")}));
+        QCOMPARE(index::tokenize(u"Straße café"), (QStringList{QStringLiteral("straße"), QStringLiteral("café")}));
+        // Compatibility forms fold to the plain ones: ligatures, full-width letters.
+        QCOMPARE(index::tokenize(u"\uFB02oat ＡＢＣ"), (QStringList{QStringLiteral("float"), QStringLiteral("abc")}));
+    }
+
+    void cjkBecomesUnigramsAndBigrams()
+    {
+        QCOMPARE(index::tokenize(u"海獭睡觉"),
+                 (QStringList{QStringLiteral("海"), QStringLiteral("海獭"), QStringLiteral("獭"), QStringLiteral("獭睡"),
+                              QStringLiteral("睡"), QStringLiteral("睡觉"), QStringLiteral("觉")}));
+        QCOMPARE(index::tokenize(u"RAG系统"),
+                 (QStringList{QStringLiteral("rag"), QStringLiteral("系"), QStringLiteral("系统"), QStringLiteral("统")}));
+    }
+
+    void symbolsAndEmojiAreNotTerms()
+    {
+        QVERIFY(index::tokenize(u"😀 * \"(NEAR -- ;").size() == 1); // only "near"
+        QVERIFY(index::tokenize(u"😀 ✨ ***").isEmpty());
+    }
+
+    void veryLongWordsAreCut()
+    {
+        const QString word(500, QLatin1Char('a'));
+        QCOMPARE(index::tokenize(word).first().size(), index::kMaxTermLength);
+    }
+
+    void termHashSetsFindTheirTerms()
+    {
+        const QStringList terms = index::tokenize(u"otters hold hands while they sleep");
+        const QByteArray set = index::termHashSet(terms + terms);
+        QCOMPARE(set.size(), terms.size() * 4);
+        for (const QString &term : terms)
+            QVERIFY(index::termHashSetContains(set, index::termHash(term)));
+        QVERIFY(!index::termHashSetContains(set, index::termHash(u"whales")));
+    }
+
+    void tokenCounts()
+    {
+        QCOMPARE(ingest::countTokens(u""), 0);
+        QCOMPARE(ingest::countTokens(u"the cat sat"), 3);
+        QCOMPARE(ingest::countTokens(u"internationalization"), 3); // 20 letters: 1 + 19/8
+        QCOMPARE(ingest::countTokens(u"a, b."), 4);
+        QCOMPARE(ingest::countTokens(u"海獭睡觉"), 4);
+    }
+
+    void embeddingsAreDeterministicUnitVectorsThatRankSimilarTextHigher()
+    {
+        index::BuiltinEmbedder embedder;
+        const auto a = embedder.embed(u"sea otters hold hands while sleeping");
+        QCOMPARE(int(a.size()), index::BuiltinEmbedder::kDimension);
+        QCOMPARE(a, embedder.embed(u"sea otters hold hands while sleeping"));
+        QVERIFY(qAbs(index::dot(a.data(), a.data(), int(a.size())) - 1.0f) < 1e-4f);
+        const auto near = embedder.embed(u"otters sleep holding hands");
+        const auto far = embedder.embed(u"quarterly tax filing deadlines");
+        QVERIFY(index::dot(a.data(), near.data(), int(a.size())) > index::dot(a.data(), far.data(), int(a.size())) + 0.2f);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTokenizer)
+#include "tst_tokenizer.moc"
