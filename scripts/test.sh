@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds ragdesk with its tests and runs the whole suite.
+# Usage: scripts/test.sh [--sanitize]   (--sanitize: the ASan+UBSan build of the suite)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+bash "$root/packaging/install-deps.sh"
+build_dir=$(bash "$root/scripts/build.sh" "$@" | tail -n 1)
+
+export QT_QPA_PLATFORM=offscreen
+if [ "${1:-}" = "--sanitize" ]; then
+  export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
+  export LSAN_OPTIONS="suppressions=$root/tests/support/lsan.supp:print_suppressions=0"
+  export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+fi
+ctest --test-dir "$build_dir" --output-on-failure -j "$(nproc 2>/dev/null || echo 2)"
+
+# The command-line contract that scripts rely on (DESIGN.md, "Surfaces").
+contract="$root/../shared/tools/contract-check"
+if [ -z "${1:-}" ] && [ -f "$contract" ]; then
+  python3 "$contract" "$build_dir/app/ragdesk"
+fi
