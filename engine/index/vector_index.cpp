@@ -30,7 +30,12 @@ VectorIndex::VectorIndex(VectorIndexOptions options, std::unique_ptr<hnswlib::In
 {
     m_graph->setEf(size_t(options.searchEf));
     m_slotsTaken = m_graph->cur_element_count;
-    m_deleted = qint64(m_graph->num_deleted_);
+    // hnswlib 0.6's loadIndex counts deleted elements into num_deleted_ without zeroing it first.
+    size_t deleted = 0;
+    for (size_t i = 0; i < m_graph->cur_element_count; ++i)
+        deleted += m_graph->isMarkedDeleted(hnswlib::tableint(i)) ? 1 : 0;
+    m_graph->num_deleted_ = deleted;
+    m_deleted = qint64(deleted);
 }
 
 VectorIndex::~VectorIndex() = default;

@@ -97,12 +97,17 @@ private Q_SLOTS:
             for (int i = 1; i <= 100; ++i)
                 index.add(i, randomUnitVector(random, 32).data());
             index.add(1000, v.data());
+            index.add(2000, v.data());
+            index.remove(2000);
             QVERIFY(index.save(path));
         }
         auto loaded = VectorIndex::load(path, {32, 16, 100, 64});
         QVERIFY2(loaded, loaded ? "" : qPrintable(loaded.error()));
         QCOMPARE((*loaded)->size(), 101);
-        QCOMPARE((*loaded)->search(v.data(), 1).first().id, 1000);
+        QCOMPARE((*loaded)->deletedCount(), 1);
+        const auto nearest = (*loaded)->search(v.data(), 2);
+        QCOMPARE(nearest.first().id, 1000); // the deleted twin stays deleted
+        QVERIFY(nearest.last().id != 2000);
         QVERIFY(!VectorIndex::load(path, {48, 16, 100, 64})); // another dimension
         QVERIFY(!VectorIndex::load(dir.filePath(QStringLiteral("missing")), {32, 16, 100, 64}));
     }

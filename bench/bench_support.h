@@ -1,0 +1,34 @@
+// Shared pieces of the benchmark programs: a deterministic synthetic corpus, percentiles, and the
+// machine facts every RESULTS.md entry records.
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+#include <random>
+#include <vector>
+
+namespace rag::bench {
+
+// Zipf-distributed pseudo-words, so term frequencies look like a real language's.
+class SyntheticText {
+public:
+    explicit SyntheticText(quint32 seed, int vocabulary = 50000);
+    QString sentence(int words);
+    QString paragraph(int tokens);
+    const QString &word(int rank) const { return m_words.at(rank); }
+    int pickRank();
+
+private:
+    std::mt19937 m_random;
+    QStringList m_words;
+    std::vector<double> m_cumulative;
+};
+
+// Writes `files` text files into dir, lines of about 40 tokens, `linesPerFile` each.
+qint64 writeCorpus(const QString &dir, int files, int linesPerFile, quint32 seed, const QString &suffix = QStringLiteral(".txt"));
+
+double percentile(std::vector<double> values, double p);
+QString machineLine(); // "2 cores, <cpu model>, <date>"
+
+} // namespace rag::bench
