@@ -97,7 +97,7 @@ int main(int argc, char **argv)
                 qFatal("cannot write %s", qPrintable(path));
             out.write(section.body.toUtf8());
             // Headings like "Examples" repeat across sections: they have no single answer.
-            const QString heading = section.heading.remove(QRegularExpression(QStringLiteral("^[0-9.]+\\s+")));
+            const QString heading = QString(section.heading).remove(QRegularExpression(QStringLiteral("^[0-9.]+\\s+")));
             if (headingToPath.contains(heading))
                 repeated.insert(heading);
             headingToPath.insert(heading, path);
@@ -148,6 +148,8 @@ int main(int argc, char **argv)
     };
 
     Score hybrid, hybridNoThreshold, rrf, bm25;
+    const QList<double> weights = {0.0, 0.1, 0.5};
+    QList<Score> byWeight(weights.size());
     for (const Query &query : std::as_const(queries)) {
         auto run = [&](index::SearchOptions options) {
             options.topN = 10;
@@ -161,6 +163,11 @@ int main(int argc, char **argv)
         index::SearchOptions loose;
         loose.similarityThreshold = 0;
         hybridNoThreshold.add(run(loose));
+        for (qsizetype i = 0; i < weights.size(); ++i) {
+            index::SearchOptions weighted = loose;
+            weighted.vectorSimilarityWeight = weights.at(i);
+            byWeight[i].add(run(weighted));
+        }
         loose.fusion = index::SearchOptions::Fusion::ReciprocalRank;
         rrf.add(run(loose));
         QStringList terms;
@@ -180,6 +187,9 @@ int main(int argc, char **argv)
                                       std::pair{"ragdesk hybrid candidates, RRF order", rrf},
                                       std::pair{"SQLite FTS5 BM25, same chunks and terms", bm25}})
         std::printf("| %s | %.3f | %.3f |\n", name, score.reciprocalRank / n, double(score.found) / n);
+    for (qsizetype i = 0; i < weights.size(); ++i)
+        std::printf("| ragdesk hybrid, threshold 0, vector weight %.1f | %.3f | %.3f |\n", weights.at(i),
+                    byWeight.at(i).reciprocalRank / n, double(byWeight.at(i).found) / n);
     Q_UNUSED(report);
     return 0;
 }

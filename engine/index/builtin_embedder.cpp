@@ -1,6 +1,9 @@
 #include "index/builtin_embedder.h"
 
+#include "index/function_words.h"
 #include "index/text_tokenizer.h"
+
+#include <QSet>
 
 #include <cmath>
 #include <cstring>
@@ -10,9 +13,11 @@ namespace rag::index {
 namespace {
 constexpr quint64 kFnvOffset = 14695981039346656037ull;
 constexpr quint64 kFnvPrime = 1099511628211ull;
+// Weights tuned on bench/bench_quality (python3-doc): character trigrams carry most of what
+// exact term matching misses (word forms), so they outweigh the word itself; word pairs added
+// only noise and are not used.
 constexpr float kWordWeight = 1.0f;
-constexpr float kBigramWeight = 0.5f;
-constexpr float kTrigramWeight = 0.35f;
+constexpr float kTrigramWeight = 3.0f;
 
 quint64 fnv(quint64 hash, QStringView text)
 {
@@ -23,12 +28,6 @@ quint64 fnv(quint64 hash, QStringView text)
     return hash;
 }
 
-quint64 mix(quint64 hash, quint64 value)
-{
-    hash ^= value + 0x9e3779b97f4a7c15ull + (hash << 6) + (hash >> 2);
-    return hash * kFnvPrime;
-}
-
 // Signed feature hashing: the sign bit keeps collisions from only ever adding up.
 void addFeature(std::vector<float> &v, quint64 hash, float weight)
 {
@@ -37,13 +36,13 @@ void addFeature(std::vector<float> &v, quint64 hash, float weight)
     v[slot] += (hash >> 63) ? -weight : weight;
 }
 
-void addTrigrams(std::vector<float> &v, const QString &word)
+void addTrigrams(std::vector<float> &v, const QString &word, float scale)
 {
     if (word.size() < 4)
         return;
     // "<word>" so prefixes and suffixes get trigrams of their own.
     const QString padded = QLatin1Char('<') + word + QLatin1Char('>');
-    const float weight = kTrigramWeight / std::sqrt(float(padded.size() - 2));
+    const float weight = scale * kTrigramWeight / std::sqrt(float(padded.size() - 2));
     for (qsizetype i = 0; i + 3 <= padded.size(); ++i)
         addFeature(v, fnv(kFnvOffset ^ 0x7472u, QStringView(padded).mid(i, 3)), weight);
 }
@@ -66,19 +65,16 @@ std::vector<float> BuiltinEmbedder::embed(QStringView text) const
     return embedTokens(tokenize(text));
 }
 
-std::vector<float> BuiltinEmbedder::embedTokens(const QStringList &tokens) const
+std::vector<float> BuiltinEmbedder::embedTokens(const QStringList &tokens, const QHash<QString, float> *weights) const
 {
     std::vector<float> v(kDimension, 0.0f);
-    quint64 previous = 0;
-    for (qsizetype i = 0; i < tokens.size(); ++i) {
-        const QString &token = tokens.at(i);
-        const quint64 word = fnv(kFnvOffset, token);
-        addFeature(v, word, kWordWeight);
-        if (i > 0)
-            addFeature(v, mix(previous, word), kBigramWeight);
+    for (const QString &token : tokens) {
+        float scale = weights ? weights->value(token, 1.0f) : 1.0f;
+        if (isFunctionWord(token))
+            scale *= kFunctionWordWeight;
+        addFeature(v, fnv(kFnvOffset, token), scale * kWordWeight);
         if (!isCjk(token.at(0).unicode()))
-            addTrigrams(v, token);
-        previous = word;
+            addTrigrams(v, token, scale);
     }
     // Square-root damping keeps one repeated word from owning the vector.
     for (float &x : v)

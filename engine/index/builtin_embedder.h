@@ -1,8 +1,9 @@
-// The offline default embedder: hashed word, word-bigram and character-trigram features,
-// L2-normalised to a fixed dimension. Deterministic, so vectors stored today match tomorrow's.
+// The offline default embedder: hashed word and character-trigram features (English function
+// words damped), L2-normalised to a fixed dimension. Deterministic, so vectors stored today match tomorrow's.
 #pragma once
 
 #include <QByteArray>
+#include <QHash>
 #include <QStringList>
 
 #include <vector>
@@ -15,7 +16,8 @@ public:
     static QString name() { return QStringLiteral("builtin"); }
 
     std::vector<float> embed(QStringView text) const;
-    std::vector<float> embedTokens(const QStringList &tokens) const;
+    // With weights, each term's features are scaled by its weight (terms not listed: 1).
+    std::vector<float> embedTokens(const QStringList &tokens, const QHash<QString, float> *weights = nullptr) const;
     // RAGFlow weighs a chunk's title at 0.1 and its content at 0.9.
     std::vector<float> embedDocument(const QStringList &titleTokens, const QStringList &contentTokens) const;
 };

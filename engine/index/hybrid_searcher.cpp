@@ -1,5 +1,7 @@
 #include "index/hybrid_searcher.h"
 
+#include "index/function_words.h"
+#include "index/term_counts.h"
 #include "index/text_tokenizer.h"
 #include "store/chunk_repository.h"
 
@@ -34,20 +36,29 @@ QStringList uniqueTerms(const QStringList &tokens)
     return terms;
 }
 
-// BM25's IDF, floored so a term in every chunk still counts a little.
+// Lucene's BM25 IDF: always positive, so in a small knowledge base a term in half the chunks
+// still counts.
 double inverseDocumentFrequency(qint64 chunks, qint64 withTerm)
 {
     return std::log(1.0 + (double(chunks - withTerm) + 0.5) / (double(withTerm) + 0.5));
 }
 
-double termSimilarity(const QByteArray &termHashes, const QList<WeightedTerm> &terms, double totalWeight)
+constexpr double kK1 = 1.2;
+constexpr double kB = 0.75;
+
+// RAGFlow's term similarity is the weighted share of query terms a chunk contains. Each term
+// found here counts by BM25's saturation of its frequency, divided by that saturation's ceiling
+// (k1 + 1): a term repeated in a short chunk counts more than a passing mention in a long one.
+double termSimilarity(const QByteArray &termCounts, const QList<WeightedTerm> &terms, double totalWeight,
+                      double averageLength)
 {
     if (totalWeight <= 0)
         return 0;
+    const double lengthNorm = kK1 * (1 - kB + kB * totalTermCount(termCounts) / std::max(averageLength, 1.0));
     double found = 0;
     for (const WeightedTerm &term : terms) {
-        if (termHashSetContains(termHashes, term.hash))
-            found += term.weight;
+        if (const int tf = termCount(termCounts, term.hash); tf > 0)
+            found += term.weight * tf / (tf + lengthNorm);
     }
     return found / totalWeight;
 }
@@ -71,7 +82,8 @@ HybridSearcher::HybridSearcher(QSqlDatabase db, const VectorIndex &vectors, cons
 {
 }
 
-Result<SearchResult> HybridSearcher::search(qint64 kbId, const QString &query, const SearchOptions &options) const
+Result<SearchResult> HybridSearcher::search(const store::KnowledgeBase &kb, const QString &query,
+                                            const SearchOptions &options) const
 {
     if (auto valid = validateSearchOptions(options); !valid)
         return fail(valid.error());
@@ -82,10 +94,28 @@ Result<SearchResult> HybridSearcher::search(qint64 kbId, const QString &query, c
         return result; // nothing searchable in the text (only punctuation, emoji, ...)
 
     store::ChunkRepository chunks(m_db);
-    auto textIds = chunks.fullTextCandidates(kbId, terms, options.topK);
+    auto frequencies = chunks.documentFrequencies(kb.id, terms);
+    if (!frequencies)
+        return fail(frequencies.error());
+    QList<WeightedTerm> weighted;
+    QHash<QString, float> termWeights;
+    double totalWeight = 0;
+    for (const QString &term : terms) {
+        const qint64 withTerm = frequencies->value(term);
+        if (withTerm == 0)
+            continue; // in no chunk: it ranks nothing, and a typo or filler word must not sink every match
+        const double weight = inverseDocumentFrequency(kb.chunkTotal, withTerm) * (isFunctionWord(term) ? kFunctionWordWeight : 1.0);
+        weighted.append({termHash(term), weight});
+        termWeights.insert(term, float(weight));
+        totalWeight += weight;
+    }
+    const double averageLength = kb.chunkTotal > 0 ? double(kb.termTotal) / double(kb.chunkTotal) : 1.0;
+
+    auto textIds = chunks.fullTextCandidates(kb.id, terms, options.topK);
     if (!textIds)
         return fail(textIds.error());
-    const std::vector<float> queryVector = m_embedder.embedTokens(tokens);
+    // Rare query words steer the query vector; chunk vectors stay unweighted (they are stored).
+    const std::vector<float> queryVector = m_embedder.embedTokens(tokens, &termWeights);
     const QList<Neighbor> neighbors = m_vectors.search(queryVector.data(), options.topK);
 
     QList<qint64> candidateIds = *textIds;
@@ -99,17 +129,6 @@ Result<SearchResult> HybridSearcher::search(qint64 kbId, const QString &query, c
             candidateIds.append(neighbors.at(i).id);
     }
     result.candidates = candidateIds.size();
-
-    auto stats = chunks.termStatistics(kbId, terms);
-    if (!stats)
-        return fail(stats.error());
-    QList<WeightedTerm> weighted;
-    double totalWeight = 0;
-    for (const QString &term : terms) {
-        const double weight = inverseDocumentFrequency(stats->chunkCount, stats->documentFrequency.value(term));
-        weighted.append({termHash(term), weight});
-        totalWeight += weight;
-    }
 
     auto features = chunks.features(candidateIds);
     if (!features)
@@ -125,7 +144,7 @@ Result<SearchResult> HybridSearcher::search(qint64 kbId, const QString &query, c
         const auto it = features->constFind(id);
         if (it == features->constEnd())
             continue; // deleted since the candidate lists were read
-        const double term = termSimilarity(it->termHashes, weighted, totalWeight);
+        const double term = termSimilarity(it->termCounts, weighted, totalWeight, averageLength);
         double vector = 0;
         if (it->vector.size() == qsizetype(queryVector.size() * sizeof(float)))
             vector = dot(queryVector.data(), reinterpret_cast<const float *>(it->vector.constData()),

@@ -39,7 +39,7 @@ class HybridSearcher {
 public:
     HybridSearcher(QSqlDatabase db, const VectorIndex &vectors, const BuiltinEmbedder &embedder);
 
-    Result<SearchResult> search(qint64 kbId, const QString &query, const SearchOptions &options) const;
+    Result<SearchResult> search(const store::KnowledgeBase &kb, const QString &query, const SearchOptions &options) const;
 
 private:
     QSqlDatabase m_db;

@@ -1,5 +1,7 @@
 #include "index/text_tokenizer.h"
 
+#include "index/english_stemmer.h"
+
 #include <QChar>
 
 #include <algorithm>
@@ -45,7 +47,7 @@ static void appendWord(QStringList &out, const std::vector<char32_t> &word)
     const bool ascii = std::all_of(word.begin(), word.begin() + length, [](char32_t c) { return c < 0x80; });
     if (!ascii) // NFKC: "\uFB02" (fl ligature) is "fl", full-width letters are ASCII ones
         term = term.normalized(QString::NormalizationForm_KC);
-    out.append(term.toCaseFolded());
+    out.append(stemEnglish(term.toCaseFolded()));
 }
 
 static void appendCjkRun(QStringList &out, const std::vector<char32_t> &run)
@@ -97,60 +99,6 @@ QStringList tokenize(QStringView text)
     }
     flush();
     return out;
-}
-
-quint32 termHash(QStringView term)
-{
-    // FNV-1a over UTF-16 code units.
-    quint32 hash = 2166136261u;
-    for (QChar c : term) {
-        hash ^= c.unicode();
-        hash *= 16777619u;
-    }
-    return hash;
-}
-
-QByteArray termHashSet(const QStringList &terms)
-{
-    std::vector<quint32> hashes;
-    hashes.reserve(terms.size());
-    for (const QString &term : terms)
-        hashes.push_back(termHash(term));
-    std::sort(hashes.begin(), hashes.end());
-    hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
-    QByteArray packed(qsizetype(hashes.size() * sizeof(quint32)), Qt::Uninitialized);
-    uchar *out = reinterpret_cast<uchar *>(packed.data());
-    for (quint32 h : hashes) {
-        out[0] = uchar(h);
-        out[1] = uchar(h >> 8);
-        out[2] = uchar(h >> 16);
-        out[3] = uchar(h >> 24);
-        out += 4;
-    }
-    return packed;
-}
-
-static quint32 hashAt(const uchar *p)
-{
-    return quint32(p[0]) | quint32(p[1]) << 8 | quint32(p[2]) << 16 | quint32(p[3]) << 24;
-}
-
-bool termHashSetContains(const QByteArray &set, quint32 hash)
-{
-    const uchar *base = reinterpret_cast<const uchar *>(set.constData());
-    qsizetype lo = 0;
-    qsizetype hi = set.size() / 4;
-    while (lo < hi) {
-        const qsizetype mid = (lo + hi) / 2;
-        const quint32 value = hashAt(base + mid * 4);
-        if (value == hash)
-            return true;
-        if (value < hash)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return false;
 }
 
 } // namespace rag::index

@@ -1,9 +1,9 @@
 // The one tokenizer behind full-text indexing, term similarity and the built-in embedder:
-// case-folded words of letters and digits; CJK runs become single characters plus bigrams,
-// so Chinese, Japanese and Korean text is searchable without a dictionary.
+// case-folded, NFKC-normalised words of letters and digits, English words lightly stemmed
+// (plurals, -ed, -ing); CJK runs become single characters plus bigrams, so Chinese, Japanese and
+// Korean text is searchable without a dictionary.
 #pragma once
 
-#include <QByteArray>
 #include <QStringList>
 #include <QStringView>
 
@@ -13,12 +13,5 @@ inline constexpr int kMaxTermLength = 64;
 
 QStringList tokenize(QStringView text);
 bool isCjk(char32_t codePoint);
-
-// Stable across runs and builds: term hashes are stored in the database.
-quint32 termHash(QStringView term);
-
-// Sorted unique term hashes, packed as little-endian uint32 for storage.
-QByteArray termHashSet(const QStringList &terms);
-bool termHashSetContains(const QByteArray &set, quint32 hash);
 
 } // namespace rag::index

@@ -1,5 +1,6 @@
 #include "ingest/document_preparer.h"
 
+#include "index/term_counts.h"
 #include "index/text_tokenizer.h"
 
 #include <QCryptographicHash>
@@ -41,7 +42,8 @@ store::PreparedDocument prepareDocument(const ParsedDocument &parsed, const Chun
         prepared.tokenCount = chunk.tokenCount;
         // The title's terms are searchable in every chunk of the document, as in RAGFlow.
         prepared.ftsText = (titleTokens + tokens).join(u' ');
-        prepared.termHashes = index::termHashSet(titleTokens + tokens);
+        prepared.termCounts = index::packTermCounts(titleTokens + tokens);
+        prepared.termTotal = int(titleTokens.size() + tokens.size());
         prepared.vector = index::packVector(embedder.embedDocument(titleTokens, tokens));
         document.chunks.append(std::move(prepared));
     }

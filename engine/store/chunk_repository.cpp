@@ -56,15 +56,9 @@ Result<QList<qint64>> ChunkRepository::fullTextCandidates(qint64 kbId, const QSt
     return ids;
 }
 
-Result<TermStatistics> ChunkRepository::termStatistics(qint64 kbId, const QStringList &terms)
+Result<QHash<QString, qint64>> ChunkRepository::documentFrequencies(qint64 kbId, const QStringList &terms)
 {
-    TermStatistics stats;
-    auto count = exec(m_db, QStringLiteral("SELECT COUNT(*) FROM chunks WHERE kb_id = ?"), {kbId});
-    if (!count)
-        return fail(count.error());
-    stats.chunkCount = count->next() ? count->value(0).toLongLong() : 0;
-    if (terms.isEmpty())
-        return stats;
+    QHash<QString, qint64> frequencies;
     QSqlQuery query(m_db);
     query.setForwardOnly(true);
     if (!query.prepare(QStringLiteral("SELECT doc FROM %1 WHERE term = ?").arg(fullTextVocabularyTable(kbId))))
@@ -73,10 +67,10 @@ Result<TermStatistics> ChunkRepository::termStatistics(qint64 kbId, const QStrin
         query.bindValue(0, term);
         if (!query.exec())
             return fail(QStringLiteral("database error: cannot read term statistics"));
-        stats.documentFrequency.insert(term, query.next() ? query.value(0).toLongLong() : 0);
+        frequencies.insert(term, query.next() ? query.value(0).toLongLong() : 0);
         query.finish();
     }
-    return stats;
+    return frequencies;
 }
 
 Result<QHash<qint64, CandidateFeatures>> ChunkRepository::features(const QList<qint64> &chunkIds)
@@ -84,7 +78,7 @@ Result<QHash<qint64, CandidateFeatures>> ChunkRepository::features(const QList<q
     QHash<qint64, CandidateFeatures> result;
     result.reserve(chunkIds.size());
     auto done = forIdSlices(m_db,
-                            QStringLiteral("SELECT c.id, c.term_hashes, v.data FROM chunks c LEFT JOIN vectors v"
+                            QStringLiteral("SELECT c.id, c.term_counts, v.data FROM chunks c LEFT JOIN vectors v"
                                            " ON v.chunk_id = c.id WHERE c.id IN (%1)"),
                             chunkIds, [&](QSqlQuery &query) {
                                 result.insert(query.value(0).toLongLong(),

@@ -13,13 +13,8 @@
 namespace rag::store {
 
 struct CandidateFeatures {
-    QByteArray termHashes;
+    QByteArray termCounts;
     QByteArray vector;
-};
-
-struct TermStatistics {
-    qint64 chunkCount = 0;
-    QHash<QString, qint64> documentFrequency; // chunks containing each term
 };
 
 class ChunkRepository {
@@ -28,7 +23,8 @@ public:
 
     // Chunk ids whose full text matches any of the terms, best BM25 first.
     Result<QList<qint64>> fullTextCandidates(qint64 kbId, const QStringList &terms, int limit);
-    Result<TermStatistics> termStatistics(qint64 kbId, const QStringList &terms);
+    // How many chunks contain each term.
+    Result<QHash<QString, qint64>> documentFrequencies(qint64 kbId, const QStringList &terms);
     Result<QHash<qint64, CandidateFeatures>> features(const QList<qint64> &chunkIds);
     Result<QList<ChunkView>> chunks(const QList<qint64> &chunkIds);
 

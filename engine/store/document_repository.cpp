@@ -55,14 +55,19 @@ Result<QList<StoredDocument>> DocumentRepository::list(qint64 kbId)
 Result<QList<qint64>> DocumentRepository::removeExisting(qint64 kbId, const QString &path)
 {
     auto ids = exec(m_db,
-                    QStringLiteral("SELECT c.id FROM chunks c JOIN documents d ON d.id = c.document_id"
+                    QStringLiteral("SELECT c.id, c.term_total FROM chunks c JOIN documents d ON d.id = c.document_id"
                                    " WHERE d.kb_id = ? AND d.path = ?"),
                     {kbId, path});
     if (!ids)
         return fail(ids.error());
     QList<qint64> removed;
-    while (ids->next())
+    qint64 removedTerms = 0;
+    while (ids->next()) {
         removed.append(ids->value(0).toLongLong());
+        removedTerms += ids->value(1).toLongLong();
+    }
+    if (auto totals = addToTotals(kbId, -removed.size(), -removedTerms); !totals)
+        return fail(totals.error());
     if (!removed.isEmpty()) {
         auto deleted = exec(m_db,
                             QStringLiteral("DELETE FROM %1 WHERE rowid IN (SELECT c.id FROM chunks c JOIN documents d"
@@ -77,6 +82,17 @@ Result<QList<qint64>> DocumentRepository::removeExisting(qint64 kbId, const QStr
     if (!deleted)
         return fail(deleted.error());
     return removed;
+}
+
+Result<void> DocumentRepository::addToTotals(qint64 kbId, qint64 chunks, qint64 terms)
+{
+    if (chunks == 0 && terms == 0)
+        return {};
+    auto updated = exec(m_db,
+                        QStringLiteral("UPDATE knowledge_bases SET chunk_total = chunk_total + ?,"
+                                       " term_total = term_total + ? WHERE id = ?"),
+                        {chunks, terms, kbId});
+    return updated ? Result<void>() : Result<void>(fail(updated.error()));
 }
 
 Result<WrittenDocument> DocumentRepository::write(const PreparedDocument &document)
@@ -103,12 +119,13 @@ Result<WrittenDocument> DocumentRepository::write(const PreparedDocument &docume
     QSqlQuery textInsert(m_db);
     QSqlQuery vectorInsert(m_db);
     if (!chunkInsert.prepare(QStringLiteral("INSERT INTO chunks (document_id, kb_id, ord, page, token_count, content,"
-                                            " term_hashes) VALUES (?, ?, ?, ?, ?, ?, ?)"))
+                                            " term_counts, term_total) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"))
         || !textInsert.prepare(QStringLiteral("INSERT INTO %1 (rowid, tokens) VALUES (?, ?)").arg(fullTextTable(document.kbId)))
         || !vectorInsert.prepare(QStringLiteral("INSERT INTO vectors (chunk_id, embedder, dim, data) VALUES (?, ?, ?, ?)")))
         return fail(QStringLiteral("database error: cannot prepare chunk inserts"));
 
     written.chunkIds.reserve(document.chunks.size());
+    qint64 terms = 0;
     for (int i = 0; i < document.chunks.size(); ++i) {
         const PreparedChunk &chunk = document.chunks.at(i);
         chunkInsert.bindValue(0, written.documentId);
@@ -117,7 +134,9 @@ Result<WrittenDocument> DocumentRepository::write(const PreparedDocument &docume
         chunkInsert.bindValue(3, chunk.page > 0 ? QVariant(chunk.page) : QVariant());
         chunkInsert.bindValue(4, chunk.tokenCount);
         chunkInsert.bindValue(5, chunk.content);
-        chunkInsert.bindValue(6, chunk.termHashes);
+        chunkInsert.bindValue(6, chunk.termCounts);
+        chunkInsert.bindValue(7, chunk.termTotal);
+        terms += chunk.termTotal;
         if (!chunkInsert.exec())
             return fail(QStringLiteral("database error: %1").arg(chunkInsert.lastError().text()));
         const qint64 chunkId = chunkInsert.lastInsertId().toLongLong();
@@ -135,6 +154,8 @@ Result<WrittenDocument> DocumentRepository::write(const PreparedDocument &docume
         if (!vectorInsert.exec())
             return fail(QStringLiteral("database error: %1").arg(vectorInsert.lastError().text()));
     }
+    if (auto totals = addToTotals(document.kbId, document.chunks.size(), terms); !totals)
+        return fail(totals.error());
     if (auto committed = transaction.commit(); !committed)
         return fail(committed.error());
     return written;

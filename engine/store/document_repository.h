@@ -28,6 +28,7 @@ public:
 
 private:
     Result<QList<qint64>> removeExisting(qint64 kbId, const QString &path);
+    Result<void> addToTotals(qint64 kbId, qint64 chunks, qint64 terms);
 
     QSqlDatabase m_db;
 };

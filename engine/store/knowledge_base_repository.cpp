@@ -44,13 +44,15 @@ static KnowledgeBase readKnowledgeBase(const QSqlQuery &query)
     kb.documents = query.value(6).toLongLong();
     kb.failedDocuments = query.value(7).toLongLong();
     kb.chunks = query.value(8).toLongLong();
+    kb.chunkTotal = query.value(9).toLongLong();
+    kb.termTotal = query.value(10).toLongLong();
     return kb;
 }
 
 static const char *kSelectKnowledgeBases =
     "SELECT k.id, k.name, k.embedder, k.chunk_tokens, k.overlap_percent, k.delimiters,"
-    " COALESCE(SUM(d.status = 'ready'), 0), COALESCE(SUM(d.status = 'failed'), 0), COALESCE(SUM(d.chunk_count), 0)"
-    " FROM knowledge_bases k LEFT JOIN documents d ON d.kb_id = k.id";
+    " COALESCE(SUM(d.status = 'ready'), 0), COALESCE(SUM(d.status = 'failed'), 0), COALESCE(SUM(d.chunk_count), 0),"
+    " k.chunk_total, k.term_total FROM knowledge_bases k LEFT JOIN documents d ON d.kb_id = k.id";
 
 Result<KnowledgeBase> KnowledgeBaseRepository::create(const KnowledgeBaseSpec &spec)
 {
@@ -100,6 +102,20 @@ Result<QList<KnowledgeBase>> KnowledgeBaseRepository::list()
 Result<KnowledgeBase> KnowledgeBaseRepository::find(const QString &name)
 {
     auto query = exec(m_db, QString::fromLatin1(kSelectKnowledgeBases) + QStringLiteral(" WHERE k.name = ? GROUP BY k.id"),
+                      {name.trimmed()});
+    if (!query)
+        return fail(query.error());
+    if (!query->next())
+        return fail(QStringLiteral("no knowledge base named '%1' (see 'ragdesk kb list')").arg(name));
+    return readKnowledgeBase(*query);
+}
+
+Result<KnowledgeBase> KnowledgeBaseRepository::lookup(const QString &name)
+{
+    auto query = exec(m_db,
+                      QStringLiteral("SELECT id, name, embedder, chunk_tokens, overlap_percent, delimiters, 0, 0, 0,"
+                                     " chunk_total, term_total"
+                                     " FROM knowledge_bases WHERE name = ?"),
                       {name.trimmed()});
     if (!query)
         return fail(query.error());

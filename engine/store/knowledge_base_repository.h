@@ -17,7 +17,8 @@ public:
 
     Result<KnowledgeBase> create(const KnowledgeBaseSpec &spec);
     Result<QList<KnowledgeBase>> list();
-    Result<KnowledgeBase> find(const QString &name);
+    Result<KnowledgeBase> find(const QString &name); // with document and chunk counts
+    Result<KnowledgeBase> lookup(const QString &name); // settings only: cheap, for every search
     Result<void> remove(const QString &name);
 
 private:

@@ -18,7 +18,11 @@ const QList<Migration> &schemaMigrations()
                             " chunk_tokens INTEGER NOT NULL,"
                             " overlap_percent INTEGER NOT NULL,"
                             " delimiters TEXT NOT NULL,"
-                            " created_at TEXT NOT NULL)"),
+                            " created_at TEXT NOT NULL,"
+                            // Kept in step with the chunks by every document write: the corpus
+                            // size and average chunk length that term weighting needs.
+                            " chunk_total INTEGER NOT NULL DEFAULT 0,"
+                            " term_total INTEGER NOT NULL DEFAULT 0)"),
              QStringLiteral("CREATE TABLE documents ("
                             " id INTEGER PRIMARY KEY,"
                             " kb_id INTEGER NOT NULL REFERENCES knowledge_bases(id) ON DELETE CASCADE,"
@@ -41,7 +45,8 @@ const QList<Migration> &schemaMigrations()
                             " page INTEGER,"
                             " token_count INTEGER NOT NULL,"
                             " content TEXT NOT NULL,"
-                            " term_hashes BLOB NOT NULL)"),
+                            " term_counts BLOB NOT NULL,"
+                            " term_total INTEGER NOT NULL)"),
              QStringLiteral("CREATE INDEX chunks_by_document ON chunks(document_id)"),
              QStringLiteral("CREATE INDEX chunks_by_kb ON chunks(kb_id)"),
              QStringLiteral("CREATE TABLE vectors ("

@@ -21,6 +21,8 @@ struct KnowledgeBase {
     qint64 documents = 0; // ready documents
     qint64 failedDocuments = 0;
     qint64 chunks = 0;
+    qint64 chunkTotal = 0; // chunks of ready documents, as kept by writes
+    qint64 termTotal = 0;  // terms in those chunks
 };
 
 struct StoredDocument {
@@ -40,7 +42,8 @@ struct PreparedChunk {
     int page = 0; // 1-based; 0 when the format has no pages
     int tokenCount = 0;
     QString ftsText;        // the tokenizer's output, space separated, for the full-text index
-    QByteArray termHashes;  // sorted unique 32-bit token hashes, for term similarity
+    QByteArray termCounts;  // index::packTermCounts of its terms, for term similarity
+    int termTotal = 0;      // how many terms (with repeats) termCounts holds
     QByteArray vector;      // float32 embedding, L2-normalised
 };
 

@@ -75,7 +75,7 @@ Result<QList<store::StoredDocument>> Workspace::documents(const QString &kbName)
 
 Result<std::unique_ptr<ingest::IngestJob>> Workspace::ingestJob(const QString &kbName, const QStringList &paths)
 {
-    auto kb = knowledgeBase(kbName);
+    auto kb = store::KnowledgeBaseRepository(m_database->connection()).lookup(kbName);
     if (!kb)
         return fail(kb.error());
     return std::make_unique<ingest::IngestJob>(m_database, m_vectors, m_embedder, *kb, paths);
@@ -84,14 +84,14 @@ Result<std::unique_ptr<ingest::IngestJob>> Workspace::ingestJob(const QString &k
 Result<index::SearchResult> Workspace::search(const QString &kbName, const QString &query,
                                               const index::SearchOptions &options)
 {
-    auto kb = knowledgeBase(kbName);
+    auto kb = store::KnowledgeBaseRepository(m_database->connection()).lookup(kbName);
     if (!kb)
         return fail(kb.error());
     const QSqlDatabase db = m_database->connection();
     auto vectors = m_vectors.open(kb->id, db);
     if (!vectors)
         return fail(vectors.error());
-    return index::HybridSearcher(db, **vectors, m_embedder).search(kb->id, query, options);
+    return index::HybridSearcher(db, **vectors, m_embedder).search(*kb, query, options);
 }
 
 } // namespace rag

@@ -26,9 +26,7 @@ qint64 scalar(Workspace &workspace, const QString &sql)
 
 int hitsFor(Workspace &workspace, const QString &kb, const QString &query)
 {
-    index::SearchOptions options;
-    options.similarityThreshold = 0.5;
-    auto result = workspace.search(kb, query, options);
+    auto result = workspace.search(kb, query, {});
     return result ? int(result->hits.size()) : -1;
 }
 } // namespace

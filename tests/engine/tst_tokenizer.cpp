@@ -1,4 +1,6 @@
 #include "index/builtin_embedder.h"
+#include "index/english_stemmer.h"
+#include "index/term_counts.h"
 #include "index/text_tokenizer.h"
 #include "ingest/token_counter.h"
 
@@ -17,6 +19,30 @@ private Q_SLOTS:
         QCOMPARE(index::tokenize(u"Straße café"), (QStringList{QStringLiteral("straße"), QStringLiteral("café")}));
         // Compatibility forms fold to the plain ones: ligatures, full-width letters.
         QCOMPARE(index::tokenize(u"\uFB02oat ＡＢＣ"), (QStringList{QStringLiteral("float"), QStringLiteral("abc")}));
+    }
+
+    void englishWordsAreLightlyStemmed_data()
+    {
+        QTest::addColumn<QString>("word");
+        QTest::addColumn<QString>("stem");
+        // Porter's own examples for steps 1a-1c.
+        const char *pairs[][2] = {{"caresses", "caress"}, {"ponies", "poni"},      {"cats", "cat"},
+                                  {"feed", "feed"},       {"agreed", "agree"},     {"plastered", "plaster"},
+                                  {"motoring", "motor"},  {"sing", "sing"},        {"conflated", "conflate"},
+                                  {"troubled", "trouble"}, {"sized", "size"},      {"hopping", "hop"},
+                                  {"tanned", "tan"},      {"falling", "fall"},     {"hissing", "hiss"},
+                                  {"fizzed", "fizz"},     {"failing", "fail"},     {"filing", "file"},
+                                  {"happy", "happi"},     {"sky", "sky"},          {"folders", "folder"},
+                                  {"ingesting", "ingest"}, {"as", "as"},           {"café", "café"}};
+        for (const auto &[word, stem] : pairs)
+            QTest::newRow(word) << QString::fromUtf8(word) << QString::fromUtf8(stem);
+    }
+
+    void englishWordsAreLightlyStemmed()
+    {
+        QFETCH(QString, word);
+        QFETCH(QString, stem);
+        QCOMPARE(index::stemEnglish(word), stem);
     }
 
     void cjkBecomesUnigramsAndBigrams()
@@ -40,14 +66,16 @@ private Q_SLOTS:
         QCOMPARE(index::tokenize(word).first().size(), index::kMaxTermLength);
     }
 
-    void termHashSetsFindTheirTerms()
+    void termCountsFindTheirTerms()
     {
-        const QStringList terms = index::tokenize(u"otters hold hands while they sleep");
-        const QByteArray set = index::termHashSet(terms + terms);
-        QCOMPARE(set.size(), terms.size() * 4);
-        for (const QString &term : terms)
-            QVERIFY(index::termHashSetContains(set, index::termHash(term)));
-        QVERIFY(!index::termHashSetContains(set, index::termHash(u"whales")));
+        const QStringList terms = index::tokenize(u"otters hold hands while they sleep otters");
+        const QByteArray packed = index::packTermCounts(terms);
+        QCOMPARE(packed.size(), 6 * 5);
+        QCOMPARE(index::termCount(packed, index::termHash(u"otter")), 2);
+        QCOMPARE(index::termCount(packed, index::termHash(u"sleep")), 1);
+        QCOMPARE(index::termCount(packed, index::termHash(u"whales")), 0);
+        QCOMPARE(index::totalTermCount(packed), 7);
+        QCOMPARE(index::termCount(index::packTermCounts(QStringList(300, QStringLiteral("x"))), index::termHash(u"x")), 255);
     }
 
     void tokenCounts()

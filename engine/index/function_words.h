@@ -1,0 +1,15 @@
+// English function words ("the", "of", "how", ...) say little about what a text is about. Search
+// damps them both in query term weights and in embeddings, so that in a small knowledge base,
+// where IDF cannot tell them apart from content words, they do not decide the ranking.
+#pragma once
+
+#include <QString>
+
+namespace rag::index {
+
+inline constexpr float kFunctionWordWeight = 0.1f;
+
+// Takes a token as the tokenizer emits it (case-folded, stemmed).
+bool isFunctionWord(const QString &token);
+
+} // namespace rag::index
