@@ -11,6 +11,7 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
+#include <QFile>
 #include <QElapsedTimer>
 #include <QRandomGenerator>
 #include <QtConcurrent/QtConcurrentMap>
@@ -22,11 +23,11 @@ using namespace rag;
 namespace {
 constexpr int kLinesPerFile = 50;
 
-std::unique_ptr<Workspace> prepare(const QString &workDir, int chunks)
+std::unique_ptr<Workspace> prepare(const QString &workDir, int chunks, index::VectorIndexOptions vectors)
 {
     const QString corpus = QDir(workDir).filePath(QStringLiteral("corpus-%1").arg(chunks));
     const QString data = QDir(workDir).filePath(QStringLiteral("data-%1").arg(chunks));
-    auto workspace = Workspace::open({data, {}, {}});
+    auto workspace = Workspace::open({data, {}, vectors});
     if (!workspace)
         qFatal("%s", qPrintable(workspace.error()));
     if ((*workspace)->knowledgeBase(QStringLiteral("bench")))
@@ -35,7 +36,7 @@ std::unique_ptr<Workspace> prepare(const QString &workDir, int chunks)
     QElapsedTimer clock;
     clock.start();
     // One line of ~200 tokens per chunk: with 256-token chunks each line is a chunk.
-    const qint64 bytes = bench::writeCorpus(corpus, chunks / kLinesPerFile, kLinesPerFile, 42);
+    const qint64 bytes = bench::writeCorpus(corpus, chunks / kLinesPerFile, kLinesPerFile, 42, QStringLiteral(".txt"), 180);
     std::fprintf(stderr, "corpus: %.1f MB in %.1f s\n", double(bytes) / 1e6, double(clock.elapsed()) / 1000);
     store::KnowledgeBaseSpec spec;
     spec.name = QStringLiteral("bench");
@@ -56,9 +57,15 @@ std::unique_ptr<Workspace> prepare(const QString &workDir, int chunks)
     return std::move(*workspace);
 }
 
-// Four words of a random chunk: a query with a known relevant chunk and realistic term mix.
-QStringList makeQueries(Workspace &workspace, int count)
+// Four words of a random chunk: a query with a known relevant chunk. By default the words are
+// content words, skipping the 50 most frequent of the vocabulary (in English those are function
+// words, which real questions carry but search damps); anyWords also draws those.
+QStringList makeQueries(Workspace &workspace, int count, bool anyWords)
 {
+    QSet<QString> mostFrequent;
+    bench::SyntheticText vocabulary(0);
+    for (int rank = 0; rank < 50; ++rank)
+        mostFrequent.insert(vocabulary.word(rank).toLower());
     QRandomGenerator random(7);
     auto max = store::exec(workspace.database().connection(), QStringLiteral("SELECT MIN(id), MAX(id) FROM chunks"));
     if (!max || !max->next())
@@ -71,7 +78,14 @@ QStringList makeQueries(Workspace &workspace, int count)
                                {lo + qint64(random.bounded(quint64(hi - lo + 1)))});
         if (!row || !row->next())
             continue;
-        const QStringList words = row->value(0).toString().split(QLatin1Char(' '), Qt::SkipEmptyParts);
+        QStringList words;
+        for (QString word : row->value(0).toString().split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+            word = word.remove(QLatin1Char('.')).toLower();
+            if (anyWords || !mostFrequent.contains(word))
+                words.append(word);
+        }
+        if (words.size() < 4)
+            continue;
         QStringList picked;
         for (int i = 0; i < 4; ++i)
             picked.append(words.at(random.bounded(int(words.size()))));
@@ -80,7 +94,12 @@ QStringList makeQueries(Workspace &workspace, int count)
     return queries;
 }
 
-double vectorRecall(Workspace &workspace, const QStringList &queries)
+struct Recall {
+    double atTen = 0;      // a k=10 search at the index's ef
+    double inCandidates = 0; // the first 10 of the k=top_k search hybrid search makes
+};
+
+Recall vectorRecall(Workspace &workspace, const QStringList &queries)
 {
     const QSqlDatabase db = workspace.database().connection();
     auto kb = workspace.knowledgeBase(QStringLiteral("bench"));
@@ -108,12 +127,19 @@ double vectorRecall(Workspace &workspace, const QStringList &queries)
     });
     Q_UNUSED(visited);
     int found = 0;
+    int foundInCandidates = 0;
+    const int topK = index::SearchOptions().topK;
     for (size_t q = 0; q < queryVectors.size(); ++q) {
         const auto approximate = (*index)->search(queryVectors[q].data(), 10);
-        for (const auto &[score, id] : exact[q])
-            found += std::any_of(approximate.cbegin(), approximate.cend(), [id = id](const auto &n) { return n.id == id; });
+        const auto candidates = (*index)->search(queryVectors[q].data(), topK).mid(0, 10);
+        for (const auto &[score, id] : exact[q]) {
+            auto isId = [id = id](const auto &n) { return n.id == id; };
+            found += std::any_of(approximate.cbegin(), approximate.cend(), isId);
+            foundInCandidates += std::any_of(candidates.cbegin(), candidates.cend(), isId);
+        }
     }
-    return double(found) / double(queryVectors.size() * 10);
+    const double total = double(queryVectors.size() * 10);
+    return {found / total, foundInCandidates / total};
 }
 } // namespace
 
@@ -126,18 +152,34 @@ int main(int argc, char **argv)
     parser.addOption({QStringLiteral("queries"), QStringLiteral("measured queries"), QStringLiteral("Q"), QStringLiteral("300")});
     parser.addOption({QStringLiteral("work-dir"), QStringLiteral("where corpus and data live"), QStringLiteral("DIR"),
                       QDir::temp().filePath(QStringLiteral("ragdesk-bench"))});
+    parser.addOption({QStringLiteral("ef"), QStringLiteral("hnsw ef at query time"), QStringLiteral("N"), QStringLiteral("0")});
+    parser.addOption({QStringLiteral("m"), QStringLiteral("hnsw M (with --rebuild-index)"), QStringLiteral("N"), QStringLiteral("0")});
+    parser.addOption({QStringLiteral("ef-construction"), QStringLiteral("hnsw ef_construction (with --rebuild-index)"),
+                      QStringLiteral("N"), QStringLiteral("0")});
+    parser.addOption({QStringLiteral("rebuild-index"), QStringLiteral("rebuild the vector index (after changing its options)")});
+    parser.addOption({QStringLiteral("any-words"), QStringLiteral("queries may use the most frequent words too")});
     parser.process(app);
     const int chunks = parser.value(QStringLiteral("chunks")).toInt();
     const int queryCount = parser.value(QStringLiteral("queries")).toInt();
 
-    auto workspace = prepare(parser.value(QStringLiteral("work-dir")), chunks);
+    index::VectorIndexOptions vectors;
+    if (const int ef = parser.value(QStringLiteral("ef")).toInt(); ef > 0)
+        vectors.searchEf = ef;
+    if (const int m = parser.value(QStringLiteral("m")).toInt(); m > 0)
+        vectors.connections = m;
+    if (const int efc = parser.value(QStringLiteral("ef-construction")).toInt(); efc > 0)
+        vectors.constructionEf = efc;
+    if (parser.isSet(QStringLiteral("rebuild-index")))
+        QFile::remove(QDir(parser.value(QStringLiteral("work-dir"))).filePath(QStringLiteral("data-%1/vectors/kb-1.hnsw").arg(chunks)));
+    auto workspace = prepare(parser.value(QStringLiteral("work-dir")), chunks, vectors);
     const auto kb = workspace->knowledgeBase(QStringLiteral("bench"));
-    const QStringList queries = makeQueries(*workspace, queryCount);
+    const QStringList queries = makeQueries(*workspace, queryCount, parser.isSet(QStringLiteral("any-words")));
     for (int i = 0; i < 20; ++i) // warm caches and the index
         (void)workspace->search(QStringLiteral("bench"), queries.at(i % queries.size()), {});
 
     std::vector<double> latencies;
     qsizetype hits = 0;
+    index::SearchTimings stages;
     for (const QString &query : queries) {
         QElapsedTimer clock;
         clock.start();
@@ -146,6 +188,12 @@ int main(int argc, char **argv)
         if (!result)
             qFatal("%s", qPrintable(result.error()));
         hits += result->hits.size();
+        stages.termsMs += result->timings.termsMs;
+        stages.fullTextMs += result->timings.fullTextMs;
+        stages.vectorMs += result->timings.vectorMs;
+        stages.featuresMs += result->timings.featuresMs;
+        stages.scoreMs += result->timings.scoreMs;
+        stages.fetchMs += result->timings.fetchMs;
     }
 
     QElapsedTimer clock;
@@ -154,13 +202,19 @@ int main(int argc, char **argv)
         (void)workspace->search(QStringLiteral("bench"), query, {});
     });
     const double qps = double(queries.size()) / (double(clock.nsecsElapsed()) / 1e9);
-    const double recall = vectorRecall(*workspace, queries.mid(0, 100));
+    const Recall recall = vectorRecall(*workspace, queries.mid(0, 100));
 
-    std::printf("S4 search, %s\n", qPrintable(bench::machineLine()));
-    std::printf("| chunks | p50 ms | p95 ms | p99 ms | qps (%d threads) | vector recall@10 | mean hits |\n",
+    std::printf("S4 search, %s, %s queries\n", qPrintable(bench::machineLine()),
+                parser.isSet(QStringLiteral("any-words")) ? "any-word" : "content-word");
+    std::printf("hnsw M %d, ef_construction %d, ef %d\n", vectors.connections, vectors.constructionEf, vectors.searchEf);
+    std::printf("| chunks | p50 ms | p95 ms | p99 ms | qps (%d threads) | recall@10, k=10 | recall@10, k=top_k | mean hits |\n",
                 QThreadPool::globalInstance()->maxThreadCount());
-    std::printf("| %lld | %.2f | %.2f | %.2f | %.0f | %.3f | %.1f |\n", kb->chunks, bench::percentile(latencies, 50),
-                bench::percentile(latencies, 95), bench::percentile(latencies, 99), qps, recall,
-                double(hits) / double(queries.size()));
+    std::printf("| %lld | %.2f | %.2f | %.2f | %.0f | %.3f | %.3f | %.1f |\n", kb->chunks, bench::percentile(latencies, 50),
+                bench::percentile(latencies, 95), bench::percentile(latencies, 99), qps, recall.atTen,
+                recall.inCandidates, double(hits) / double(queries.size()));
+    const double n = double(queries.size());
+    std::printf("mean ms per stage: terms %.2f, full text %.2f, vector %.2f, features %.2f, score %.2f, fetch %.2f\n",
+                stages.termsMs / n, stages.fullTextMs / n, stages.vectorMs / n, stages.featuresMs / n, stages.scoreMs / n,
+                stages.fetchMs / n);
     return 0;
 }

@@ -72,7 +72,7 @@ QString SyntheticText::paragraph(int tokens)
     return sentences.join(QLatin1Char(' '));
 }
 
-qint64 writeCorpus(const QString &dir, int files, int linesPerFile, quint32 seed, const QString &suffix)
+qint64 writeCorpus(const QString &dir, int files, int linesPerFile, quint32 seed, const QString &suffix, int tokensPerLine)
 {
     QDir().mkpath(dir);
     SyntheticText text(seed);
@@ -85,7 +85,7 @@ qint64 writeCorpus(const QString &dir, int files, int linesPerFile, quint32 seed
         if (suffix == QLatin1String(".md"))
             content += "# " + text.sentence(4).toUtf8() + "\n\n";
         for (int l = 0; l < linesPerFile; ++l)
-            content += text.paragraph(40).toUtf8() + '\n';
+            content += text.paragraph(tokensPerLine).toUtf8() + '\n';
         bytes += file.write(content);
     }
     return bytes;

@@ -25,8 +25,9 @@ private:
     std::vector<double> m_cumulative;
 };
 
-// Writes `files` text files into dir, lines of about 40 tokens, `linesPerFile` each.
-qint64 writeCorpus(const QString &dir, int files, int linesPerFile, quint32 seed, const QString &suffix = QStringLiteral(".txt"));
+// Writes `files` text files into dir, `linesPerFile` lines of about `tokensPerLine` tokens each.
+qint64 writeCorpus(const QString &dir, int files, int linesPerFile, quint32 seed, const QString &suffix = QStringLiteral(".txt"),
+                   int tokensPerLine = 40);
 
 double percentile(std::vector<double> values, double p);
 QString machineLine(); // "2 cores, <cpu model>, <date>"

@@ -40,11 +40,18 @@ void addTrigrams(std::vector<float> &v, const QString &word, float scale)
 {
     if (word.size() < 4)
         return;
-    // "<word>" so prefixes and suffixes get trigrams of their own.
-    const QString padded = QLatin1Char('<') + word + QLatin1Char('>');
-    const float weight = scale * kTrigramWeight / std::sqrt(float(padded.size() - 2));
-    for (qsizetype i = 0; i + 3 <= padded.size(); ++i)
-        addFeature(v, fnv(kFnvOffset ^ 0x7472u, QStringView(padded).mid(i, 3)), weight);
+    // Trigrams of "<word>", so prefixes and suffixes get trigrams of their own.
+    const qsizetype padded = word.size() + 2;
+    auto at = [&](qsizetype i) { return i == 0 ? u'<' : i == padded - 1 ? u'>' : word.at(i - 1).unicode(); };
+    const float weight = scale * kTrigramWeight / std::sqrt(float(padded - 2));
+    for (qsizetype i = 0; i + 3 <= padded; ++i) {
+        quint64 hash = kFnvOffset ^ 0x7472u;
+        for (qsizetype k = i; k < i + 3; ++k) {
+            hash ^= at(k);
+            hash *= kFnvPrime;
+        }
+        addFeature(v, hash, weight);
+    }
 }
 
 void normalize(std::vector<float> &v)

@@ -73,9 +73,15 @@ bool isAsciiLowercase(const QString &w)
 
 QString stemEnglish(const QString &word)
 {
-    if (word.size() <= 2 || !isAsciiLowercase(word))
-        return word;
     QString w = word;
+    stemEnglishInPlace(w);
+    return w;
+}
+
+void stemEnglishInPlace(QString &w)
+{
+    if (w.size() <= 2 || !isAsciiLowercase(w))
+        return;
     // Step 1a
     if (w.endsWith(QLatin1String("sses")))
         w.chop(2);
@@ -109,7 +115,6 @@ QString stemEnglish(const QString &word)
     // Step 1c
     if (w.endsWith(QLatin1Char('y')) && hasVowel(w.left(w.size() - 1)))
         w.back() = QLatin1Char('i');
-    return w;
 }
 
 } // namespace rag::index

@@ -8,5 +8,6 @@
 namespace rag::index {
 
 QString stemEnglish(const QString &word);
+void stemEnglishInPlace(QString &word);
 
 } // namespace rag::index

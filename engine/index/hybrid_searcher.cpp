@@ -5,9 +5,11 @@
 #include "index/text_tokenizer.h"
 #include "store/chunk_repository.h"
 
+#include <QElapsedTimer>
 #include <QSet>
 
 #include <algorithm>
+#include <limits>
 #include <cmath>
 
 namespace rag::index {
@@ -62,6 +64,32 @@ double termSimilarity(const QByteArray &termCounts, const QList<WeightedTerm> &t
     }
     return found / totalWeight;
 }
+
+// FTS5 scores every row a query matches before it can sort by rank, so a term that half the
+// knowledge base contains would cost a scan of half of it. Candidates come from the rarest terms
+// (the ones that discriminate) while their postings fit a budget; the rarest one always counts.
+// Every query term still counts in the similarity of every candidate.
+QStringList candidateTerms(const QStringList &terms, const QHash<QString, qint64> &frequencies, int topK)
+{
+    const qint64 budget = std::max<qint64>(20000, qint64(topK) * 16);
+    QList<QPair<qint64, QString>> byFrequency;
+    for (const QString &term : terms) {
+        const qint64 df = frequencies.value(term);
+        if (df > 0)
+            byFrequency.append({isFunctionWord(term) ? std::numeric_limits<qint64>::max() : df, term});
+    }
+    std::sort(byFrequency.begin(), byFrequency.end());
+    QStringList chosen;
+    qint64 postings = 0;
+    for (const auto &[df, term] : std::as_const(byFrequency)) {
+        const qint64 cost = df == std::numeric_limits<qint64>::max() ? frequencies.value(term) : df;
+        if (!chosen.isEmpty() && postings + cost > budget)
+            break;
+        chosen.append(term);
+        postings += cost;
+    }
+    return chosen;
+}
 } // namespace
 
 Result<void> validateSearchOptions(const SearchOptions &options)
@@ -93,6 +121,13 @@ Result<SearchResult> HybridSearcher::search(const store::KnowledgeBase &kb, cons
     if (terms.isEmpty())
         return result; // nothing searchable in the text (only punctuation, emoji, ...)
 
+    QElapsedTimer clock;
+    clock.start();
+    auto lap = [&clock] {
+        const double ms = double(clock.nsecsElapsed()) / 1e6;
+        clock.restart();
+        return ms;
+    };
     store::ChunkRepository chunks(m_db);
     auto frequencies = chunks.documentFrequencies(kb.id, terms);
     if (!frequencies)
@@ -111,9 +146,11 @@ Result<SearchResult> HybridSearcher::search(const store::KnowledgeBase &kb, cons
     }
     const double averageLength = kb.chunkTotal > 0 ? double(kb.termTotal) / double(kb.chunkTotal) : 1.0;
 
-    auto textIds = chunks.fullTextCandidates(kb.id, terms, options.topK);
+    result.timings.termsMs = lap();
+    auto textIds = chunks.fullTextCandidates(kb.id, candidateTerms(terms, *frequencies, options.topK), options.topK);
     if (!textIds)
         return fail(textIds.error());
+    result.timings.fullTextMs = lap();
     // Rare query words steer the query vector; chunk vectors stay unweighted (they are stored).
     const std::vector<float> queryVector = m_embedder.embedTokens(tokens, &termWeights);
     const QList<Neighbor> neighbors = m_vectors.search(queryVector.data(), options.topK);
@@ -130,9 +167,25 @@ Result<SearchResult> HybridSearcher::search(const store::KnowledgeBase &kb, cons
     }
     result.candidates = candidateIds.size();
 
+    // Vector similarity of full-text-only candidates, from the vectors the index holds in memory.
+    QList<qint64> textOnly;
+    for (qint64 id : std::as_const(*textIds)) {
+        if (!vectorRank.contains(id))
+            textOnly.append(id);
+    }
+    QHash<qint64, float> vectorScores;
+    vectorScores.reserve(candidateIds.size());
+    for (const Neighbor &n : neighbors)
+        vectorScores.insert(n.id, n.similarity);
+    const std::vector<float> textOnlyScores = m_vectors.similarities(queryVector.data(), textOnly);
+    for (qsizetype i = 0; i < textOnly.size(); ++i)
+        vectorScores.insert(textOnly.at(i), textOnlyScores[size_t(i)]);
+    result.timings.vectorMs = lap();
+
     auto features = chunks.features(candidateIds);
     if (!features)
         return fail(features.error());
+    result.timings.featuresMs = lap();
     const double w = options.vectorSimilarityWeight;
     struct Scored {
         qint64 id;
@@ -145,10 +198,7 @@ Result<SearchResult> HybridSearcher::search(const store::KnowledgeBase &kb, cons
         if (it == features->constEnd())
             continue; // deleted since the candidate lists were read
         const double term = termSimilarity(it->termCounts, weighted, totalWeight, averageLength);
-        double vector = 0;
-        if (it->vector.size() == qsizetype(queryVector.size() * sizeof(float)))
-            vector = dot(queryVector.data(), reinterpret_cast<const float *>(it->vector.constData()),
-                         int(queryVector.size()));
+        const double vector = vectorScores.value(id);
         const double hybrid = (1.0 - w) * term + w * vector;
         if (hybrid < options.similarityThreshold)
             continue;
@@ -168,6 +218,7 @@ Result<SearchResult> HybridSearcher::search(const store::KnowledgeBase &kb, cons
     });
     scored.resize(keep);
 
+    result.timings.scoreMs = lap();
     QList<qint64> hitIds;
     for (const Scored &s : scored)
         hitIds.append(s.id);
@@ -181,6 +232,7 @@ Result<SearchResult> HybridSearcher::search(const store::KnowledgeBase &kb, cons
         if (auto view = viewById.constFind(s.id); view != viewById.constEnd())
             result.hits.append({*view, s.order, s.term, s.vector});
     }
+    result.timings.fetchMs = lap();
     return result;
 }
 

@@ -28,8 +28,19 @@ struct SearchHit {
     double vectorSimilarity = 0; // cosine of question and chunk embeddings
 };
 
+// Where a search spent its time, in milliseconds.
+struct SearchTimings {
+    double termsMs = 0;    // tokenizing, term statistics
+    double fullTextMs = 0; // FTS5 candidates
+    double vectorMs = 0;   // embedding the query, ANN candidates, vector similarities
+    double featuresMs = 0; // reading candidates' term counts
+    double scoreMs = 0;
+    double fetchMs = 0;    // reading the hits shown
+};
+
 struct SearchResult {
     QList<SearchHit> hits;
+    SearchTimings timings;
     qsizetype candidates = 0; // union of both candidate lists, before the threshold
 };
 

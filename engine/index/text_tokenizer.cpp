@@ -35,69 +35,75 @@ static bool isWordCharacter(char32_t c)
     }
 }
 
-static QString fromCodePoints(const char32_t *begin, qsizetype count)
+// The word is text[from, to): one allocation for ASCII words, the common case.
+static void appendWord(QStringList &out, QStringView text, qsizetype from, qsizetype to, bool ascii)
 {
-    return QString::fromUcs4(begin, count);
+    QStringView word = text.mid(from, to - from);
+    if (ascii) {
+        QString term(std::min<qsizetype>(word.size(), kMaxTermLength), Qt::Uninitialized);
+        for (qsizetype i = 0; i < term.size(); ++i) {
+            const char16_t c = word.at(i).unicode();
+            term[i] = QChar(c >= 'A' && c <= 'Z' ? char16_t(c + 32) : c);
+        }
+        stemEnglishInPlace(term);
+        out.append(std::move(term));
+        return;
+    }
+    // NFKC: "\uFB02" (fl ligature) is "fl", full-width letters are ASCII ones.
+    QString term = word.toString().normalized(QString::NormalizationForm_KC).toCaseFolded();
+    if (term.size() > kMaxTermLength)
+        term.truncate(term.at(kMaxTermLength - 1).isHighSurrogate() ? kMaxTermLength - 1 : kMaxTermLength);
+    stemEnglishInPlace(term);
+    out.append(std::move(term));
 }
 
-static void appendWord(QStringList &out, const std::vector<char32_t> &word)
+// The CJK run is text[from, to); each character alone and each pair become terms.
+static void appendCjkRun(QStringList &out, QStringView text, qsizetype from, qsizetype to)
 {
-    const qsizetype length = std::min<qsizetype>(word.size(), kMaxTermLength);
-    QString term = fromCodePoints(word.data(), length);
-    const bool ascii = std::all_of(word.begin(), word.begin() + length, [](char32_t c) { return c < 0x80; });
-    if (!ascii) // NFKC: "\uFB02" (fl ligature) is "fl", full-width letters are ASCII ones
-        term = term.normalized(QString::NormalizationForm_KC);
-    out.append(stemEnglish(term.toCaseFolded()));
-}
-
-static void appendCjkRun(QStringList &out, const std::vector<char32_t> &run)
-{
-    for (size_t i = 0; i < run.size(); ++i) {
-        out.append(fromCodePoints(&run[i], 1));
-        if (i + 1 < run.size())
-            out.append(fromCodePoints(&run[i], 2));
+    qsizetype previous = -1;
+    for (qsizetype i = from; i < to;) {
+        const qsizetype width = QChar::isHighSurrogate(text.at(i).unicode()) && i + 1 < to ? 2 : 1;
+        if (previous >= 0)
+            out.append(text.mid(previous, i + width - previous).toString());
+        out.append(text.mid(i, width).toString());
+        previous = i;
+        i += width;
     }
 }
 
 QStringList tokenize(QStringView text)
 {
     QStringList out;
-    std::vector<char32_t> word;
-    std::vector<char32_t> cjk;
-    auto flush = [&] {
-        if (!word.empty())
-            appendWord(out, word);
-        if (!cjk.empty())
-            appendCjkRun(out, cjk);
-        word.clear();
-        cjk.clear();
+    enum class Run { None, Word, Cjk } run = Run::None;
+    qsizetype start = 0;
+    bool ascii = true;
+    auto close = [&](qsizetype at) {
+        if (run == Run::Word)
+            appendWord(out, text, start, at, ascii);
+        else if (run == Run::Cjk)
+            appendCjkRun(out, text, start, at);
+        run = Run::None;
     };
-    const QChar *p = text.data();
-    const QChar *end = p + text.size();
-    while (p < end) {
-        char32_t c = p->unicode();
-        ++p;
-        if (QChar::isHighSurrogate(c) && p < end && p->isLowSurrogate()) {
-            c = QChar::surrogateToUcs4(char16_t(c), p->unicode());
-            ++p;
+    qsizetype i = 0;
+    while (i < text.size()) {
+        const qsizetype at = i;
+        char32_t c = text.at(i).unicode();
+        ++i;
+        if (QChar::isHighSurrogate(c) && i < text.size() && text.at(i).isLowSurrogate()) {
+            c = QChar::surrogateToUcs4(char16_t(c), text.at(i).unicode());
+            ++i;
         }
-        if (isCjk(c)) {
-            if (!word.empty()) {
-                appendWord(out, word);
-                word.clear();
-            }
-            cjk.push_back(c);
-        } else if (isWordCharacter(c)) {
-            if (!cjk.empty()) {
-                appendCjkRun(out, cjk);
-                cjk.clear();
-            }
-            word.push_back(c);
-        } else {
-            flush();
+        const Run kind = isCjk(c) ? Run::Cjk : isWordCharacter(c) ? Run::Word : Run::None;
+        if (kind != run) {
+            close(at);
+            run = kind;
+            start = at;
+            ascii = true;
         }
+        if (c >= 0x80)
+            ascii = false;
     }
-    flush();
+    close(text.size());
     return out;
 }
 

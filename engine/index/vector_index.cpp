@@ -1,6 +1,7 @@
 #include "index/vector_index.h"
 
 #include "core/logging.h"
+#include "index/builtin_embedder.h"
 
 #include <QFile>
 #include <QSaveFile>
@@ -128,6 +129,31 @@ QList<Neighbor> VectorIndex::search(const float *query, int k) const
         queue.pop();
     }
     return result;
+}
+
+std::vector<float> VectorIndex::similarities(const float *query, const QList<qint64> &ids) const
+{
+    std::vector<float> scores(size_t(ids.size()), 0.0f);
+    std::vector<hnswlib::tableint> internal(size_t(ids.size()));
+    std::vector<bool> present(size_t(ids.size()), false);
+    std::shared_lock lock(m_mutex);
+    {
+        // hnswlib guards its label map with this mutex while adding.
+        std::unique_lock labels(m_graph->cur_element_count_guard_);
+        for (qsizetype i = 0; i < ids.size(); ++i) {
+            const auto found = m_graph->label_lookup_.find(hnswlib::labeltype(ids.at(i)));
+            if (found != m_graph->label_lookup_.end()) {
+                internal[size_t(i)] = found->second;
+                present[size_t(i)] = true;
+            }
+        }
+    }
+    for (size_t i = 0; i < scores.size(); ++i) {
+        if (present[i])
+            scores[i] = dot(query, reinterpret_cast<const float *>(m_graph->getDataByInternalId(internal[i])),
+                            m_options.dimension);
+    }
+    return scores;
 }
 
 qint64 VectorIndex::size() const

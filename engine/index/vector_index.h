@@ -25,9 +25,9 @@ struct Neighbor {
 
 struct VectorIndexOptions {
     int dimension = 256;
-    int connections = 16;      // hnsw M
+    int connections = 24;      // hnsw M
     int constructionEf = 100;  // hnsw ef_construction
-    int searchEf = 128;        // lower bound of ef at query time
+    int searchEf = 256;        // lower bound of ef at query time
 };
 
 class VectorIndex {
@@ -44,6 +44,8 @@ public:
     void add(qint64 id, const float *vector);
     void remove(qint64 id);
     QList<Neighbor> search(const float *query, int k) const;
+    // Inner product of the query with each stored vector; ids not in the index score 0.
+    std::vector<float> similarities(const float *query, const QList<qint64> &ids) const;
 
     qint64 size() const;         // live vectors
     qint64 deletedCount() const;

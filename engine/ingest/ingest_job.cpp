@@ -8,27 +8,30 @@
 #include <QDirIterator>
 #include <QFileInfo>
 #include <QThreadPool>
-#include <QtConcurrent/QtConcurrentMap>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <deque>
-#include <numeric>
 
 namespace rag::ingest {
 
 using Status = IngestFileOutcome::Status;
 
 namespace {
-// After the document's transaction committed: drop the replaced version's vectors, add the new.
-void addToIndex(index::VectorIndex &index, const store::WrittenDocument &written, const store::PreparedDocument &document)
+// After the document's transaction committed: drop the replaced version's vectors now, and add
+// the new ones on the CPU pool while the next document is written.
+QFuture<void> addToIndex(const std::shared_ptr<index::VectorIndex> &index, const store::WrittenDocument &written,
+                         const store::PreparedDocument &document)
 {
     for (qint64 removed : written.removedChunkIds)
-        index.remove(removed);
-    index.reserve(size_t(index.size() + index.deletedCount() + written.chunkIds.size()));
-    QList<qsizetype> positions(written.chunkIds.size());
-    std::iota(positions.begin(), positions.end(), 0);
-    QtConcurrent::blockingMap(positions, [&](qsizetype i) {
-        index.add(written.chunkIds.at(i), reinterpret_cast<const float *>(document.chunks.at(i).vector.constData()));
+        index->remove(removed);
+    index->reserve(size_t(index->size() + index->deletedCount() + written.chunkIds.size()));
+    QList<QByteArray> vectors;
+    vectors.reserve(document.chunks.size());
+    for (const store::PreparedChunk &chunk : document.chunks)
+        vectors.append(chunk.vector);
+    return QtConcurrent::run([index, ids = written.chunkIds, vectors = std::move(vectors)] {
+        for (qsizetype i = 0; i < ids.size(); ++i)
+            index->add(ids.at(i), reinterpret_cast<const float *>(vectors.at(i).constData()));
     });
 }
 } // namespace
@@ -80,6 +83,14 @@ QList<IngestFileOutcome> IngestJob::collectFiles() const
             files.append({info.absoluteFilePath(), Status::Added}); // explicit files are always attempted
         }
     }
+    // A file named twice (or inside two named folders) is ingested once.
+    QSet<QString> seen;
+    files.removeIf([&seen](const IngestFileOutcome &file) {
+        if (seen.contains(file.path))
+            return true;
+        seen.insert(file.path);
+        return false;
+    });
     return files;
 }
 
@@ -140,6 +151,7 @@ IngestReport IngestJob::run()
             !recorded)
             qCWarning(lcIngest) << recorded.error();
     };
+    QList<QFuture<void>> indexing;
     auto storeWork = [&](FileWork &work, IngestFileOutcome &outcome) {
         const QFileInfo info(work.path);
         if (work.unchanged) {
@@ -162,7 +174,7 @@ IngestReport IngestJob::run()
         }
         outcome.status = stored.contains(work.path) ? Status::Replaced : Status::Added;
         outcome.chunks = int(written->chunkIds.size());
-        addToIndex(**index, *written, work.document);
+        indexing.append(addToIndex(*index, *written, work.document));
     };
 
     IngestProgress progress;
@@ -196,6 +208,8 @@ IngestReport IngestJob::run()
     report.cancelled = m_cancelled;
     for (QFuture<FileWork> &future : inFlight)
         future.waitForFinished(); // workers see the cancel flag and return at once
+    for (QFuture<void> &future : indexing)
+        future.waitForFinished(); // written documents are always indexed, cancelled or not
     if (auto saved = m_vectors.save(m_kb.id, db); !saved)
         report.fatalError = saved.error();
     return report;

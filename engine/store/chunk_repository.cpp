@@ -78,11 +78,9 @@ Result<QHash<qint64, CandidateFeatures>> ChunkRepository::features(const QList<q
     QHash<qint64, CandidateFeatures> result;
     result.reserve(chunkIds.size());
     auto done = forIdSlices(m_db,
-                            QStringLiteral("SELECT c.id, c.term_counts, v.data FROM chunks c LEFT JOIN vectors v"
-                                           " ON v.chunk_id = c.id WHERE c.id IN (%1)"),
-                            chunkIds, [&](QSqlQuery &query) {
-                                result.insert(query.value(0).toLongLong(),
-                                              {query.value(1).toByteArray(), query.value(2).toByteArray()});
+                            QStringLiteral("SELECT id, term_counts FROM chunks WHERE id IN (%1)"), chunkIds,
+                            [&](QSqlQuery &query) {
+                                result.insert(query.value(0).toLongLong(), {query.value(1).toByteArray()});
                             });
     if (!done)
         return fail(done.error());

@@ -14,7 +14,6 @@ namespace rag::store {
 
 struct CandidateFeatures {
     QByteArray termCounts;
-    QByteArray vector;
 };
 
 class ChunkRepository {

@@ -64,13 +64,9 @@ Result<std::shared_ptr<Database>> Database::open(const DatabaseUrl &url)
 Database::~Database()
 {
     QMutexLocker lock(&m_mutex);
-    for (const QString &name : std::as_const(m_connectionNames)) {
-        {
-            QSqlDatabase db = QSqlDatabase::database(name, false);
-            db.close();
-        }
+    // Connections of other threads cannot be fetched from this one; removing them closes them.
+    for (const QString &name : std::as_const(m_connectionNames))
         QSqlDatabase::removeDatabase(name);
-    }
 }
 
 QSqlDatabase Database::connection()
