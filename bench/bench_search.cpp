@@ -36,7 +36,7 @@ std::unique_ptr<Workspace> prepare(const QString &workDir, int chunks, index::Ve
     QElapsedTimer clock;
     clock.start();
     // One line of ~200 tokens per chunk: with 256-token chunks each line is a chunk.
-    const qint64 bytes = bench::writeCorpus(corpus, chunks / kLinesPerFile, kLinesPerFile, 42, QStringLiteral(".txt"), 180);
+    const qint64 bytes = bench::writeCorpus(corpus, chunks / kLinesPerFile, kLinesPerFile, 42, QStringLiteral(".txt"), 130);
     std::fprintf(stderr, "corpus: %.1f MB in %.1f s\n", double(bytes) / 1e6, double(clock.elapsed()) / 1000);
     store::KnowledgeBaseSpec spec;
     spec.name = QStringLiteral("bench");

@@ -40,6 +40,29 @@ SyntheticText::SyntheticText(quint32 seed, int vocabulary) : m_random(seed)
     }
     for (double &c : m_cumulative)
         c /= total;
+    total = 0;
+    for (int rank = 1; rank <= kTopicVocabulary; ++rank) {
+        total += 1.0 / std::pow(rank, 1.07);
+        m_topicCumulative.push_back(total);
+    }
+    for (double &c : m_topicCumulative)
+        c /= total;
+}
+
+void SyntheticText::setTopic(int topic)
+{
+    std::mt19937 pick(quint32(topic) * 7919u + 17u);
+    // Topic words come from beyond the 500 most frequent words, which every topic shares.
+    std::uniform_int_distribution<int> rank(500, int(m_words.size()) - 1);
+    m_topicWords.clear();
+    for (int i = 0; i < kTopicVocabulary; ++i)
+        m_topicWords.push_back(rank(pick));
+}
+
+int SyntheticText::pickTopicRank()
+{
+    const double u = std::uniform_real_distribution<double>(0, 1)(m_random);
+    return int(std::lower_bound(m_topicCumulative.begin(), m_topicCumulative.end(), u) - m_topicCumulative.begin());
 }
 
 int SyntheticText::pickRank()
@@ -51,8 +74,11 @@ int SyntheticText::pickRank()
 QString SyntheticText::sentence(int words)
 {
     QStringList out;
-    for (int i = 0; i < words; ++i)
-        out.append(m_words.at(pickRank()));
+    std::bernoulli_distribution fromTopic(0.45);
+    for (int i = 0; i < words; ++i) {
+        const bool topical = !m_topicWords.empty() && fromTopic(m_random);
+        out.append(m_words.at(topical ? m_topicWords[size_t(pickTopicRank())] : pickRank()));
+    }
     QString s = out.join(QLatin1Char(' '));
     if (!s.isEmpty())
         s[0] = s[0].toUpper();
@@ -78,6 +104,7 @@ qint64 writeCorpus(const QString &dir, int files, int linesPerFile, quint32 seed
     SyntheticText text(seed);
     qint64 bytes = 0;
     for (int f = 0; f < files; ++f) {
+        text.setTopic(f % 500);
         QFile file(QDir(dir).filePath(QStringLiteral("doc-%1%2").arg(f, 6, 10, QLatin1Char('0')).arg(suffix)));
         if (!file.open(QIODevice::WriteOnly))
             qFatal("cannot write %s", qPrintable(file.fileName()));

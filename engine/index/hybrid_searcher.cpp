@@ -6,6 +6,7 @@
 #include "store/chunk_repository.h"
 
 #include <QElapsedTimer>
+#include <QtConcurrent/QtConcurrentRun>
 #include <QSet>
 
 #include <algorithm>
@@ -51,7 +52,7 @@ constexpr double kB = 0.75;
 // RAGFlow's term similarity is the weighted share of query terms a chunk contains. Each term
 // found here counts by BM25's saturation of its frequency, divided by that saturation's ceiling
 // (k1 + 1): a term repeated in a short chunk counts more than a passing mention in a long one.
-double termSimilarity(const QByteArray &termCounts, const QList<WeightedTerm> &terms, double totalWeight,
+double termSimilarity(QByteArrayView termCounts, const QList<WeightedTerm> &terms, double totalWeight,
                       double averageLength)
 {
     if (totalWeight <= 0)
@@ -147,13 +148,18 @@ Result<SearchResult> HybridSearcher::search(const store::KnowledgeBase &kb, cons
     const double averageLength = kb.chunkTotal > 0 ? double(kb.termTotal) / double(kb.chunkTotal) : 1.0;
 
     result.timings.termsMs = lap();
-    auto textIds = chunks.fullTextCandidates(kb.id, candidateTerms(terms, *frequencies, options.topK), options.topK);
-    if (!textIds)
-        return fail(textIds.error());
-    result.timings.fullTextMs = lap();
     // Rare query words steer the query vector; chunk vectors stay unweighted (they are stored).
     const std::vector<float> queryVector = m_embedder.embedTokens(tokens, &termWeights);
-    const QList<Neighbor> neighbors = m_vectors.search(queryVector.data(), options.topK);
+    // The two candidate searches are independent: the ANN search runs on the CPU pool while
+    // FTS5 runs here.
+    QFuture<QList<Neighbor>> nearest = QtConcurrent::run([this, &queryVector, k = options.topK] {
+        return m_vectors.search(queryVector.data(), k);
+    });
+    auto textIds = chunks.fullTextCandidates(kb.id, candidateTerms(terms, *frequencies, options.topK), options.topK);
+    result.timings.fullTextMs = lap();
+    const QList<Neighbor> neighbors = nearest.result(); // waited for even when FTS failed
+    if (!textIds)
+        return fail(textIds.error());
 
     QList<qint64> candidateIds = *textIds;
     QHash<qint64, int> textRank;
@@ -182,10 +188,6 @@ Result<SearchResult> HybridSearcher::search(const store::KnowledgeBase &kb, cons
         vectorScores.insert(textOnly.at(i), textOnlyScores[size_t(i)]);
     result.timings.vectorMs = lap();
 
-    auto features = chunks.features(candidateIds);
-    if (!features)
-        return fail(features.error());
-    result.timings.featuresMs = lap();
     const double w = options.vectorSimilarityWeight;
     struct Scored {
         qint64 id;
@@ -193,15 +195,13 @@ Result<SearchResult> HybridSearcher::search(const store::KnowledgeBase &kb, cons
     };
     std::vector<Scored> scored;
     scored.reserve(size_t(candidateIds.size()));
-    for (qint64 id : std::as_const(candidateIds)) {
-        const auto it = features->constFind(id);
-        if (it == features->constEnd())
-            continue; // deleted since the candidate lists were read
-        const double term = termSimilarity(it->termCounts, weighted, totalWeight, averageLength);
+    // A candidate deleted since the lists were read has no row and drops out here.
+    auto read = chunks.forEachTermCounts(candidateIds, [&](qint64 id, QByteArrayView termCounts) {
+        const double term = termSimilarity(termCounts, weighted, totalWeight, averageLength);
         const double vector = vectorScores.value(id);
         const double hybrid = (1.0 - w) * term + w * vector;
         if (hybrid < options.similarityThreshold)
-            continue;
+            return;
         double order = hybrid;
         if (options.fusion == SearchOptions::Fusion::ReciprocalRank) {
             order = 0;
@@ -211,7 +211,10 @@ Result<SearchResult> HybridSearcher::search(const store::KnowledgeBase &kb, cons
                 order += 1.0 / (kRrfK + *r + 1);
         }
         scored.push_back({id, order, hybrid, term, vector});
-    }
+    });
+    if (!read)
+        return fail(read.error());
+    result.timings.featuresMs = lap();
     const size_t keep = std::min(scored.size(), size_t(options.topN));
     std::partial_sort(scored.begin(), scored.begin() + qsizetype(keep), scored.end(), [](const Scored &a, const Scored &b) {
         return a.order != b.order ? a.order > b.order : a.id < b.id;

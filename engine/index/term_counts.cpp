@@ -46,7 +46,7 @@ QByteArray packTermCounts(const QStringList &tokens)
     return packed;
 }
 
-int termCount(const QByteArray &packed, quint32 hash)
+int termCount(QByteArrayView packed, quint32 hash)
 {
     const uchar *base = reinterpret_cast<const uchar *>(packed.constData());
     qsizetype lo = 0;
@@ -64,7 +64,7 @@ int termCount(const QByteArray &packed, quint32 hash)
     return 0;
 }
 
-int totalTermCount(const QByteArray &packed)
+int totalTermCount(QByteArrayView packed)
 {
     int total = 0;
     const uchar *base = reinterpret_cast<const uchar *>(packed.constData());

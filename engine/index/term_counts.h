@@ -4,6 +4,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QByteArrayView>
 #include <QStringList>
 
 namespace rag::index {
@@ -12,7 +13,7 @@ namespace rag::index {
 quint32 termHash(QStringView term);
 
 QByteArray packTermCounts(const QStringList &tokens);
-int termCount(const QByteArray &packed, quint32 hash); // 0 when the term is absent
-int totalTermCount(const QByteArray &packed);         // the chunk's length in terms (counts capped)
+int termCount(QByteArrayView packed, quint32 hash); // 0 when the term is absent
+int totalTermCount(QByteArrayView packed);         // the chunk's length in terms (counts capped)
 
 } // namespace rag::index

@@ -12,10 +12,6 @@
 
 namespace rag::store {
 
-struct CandidateFeatures {
-    QByteArray termCounts;
-};
-
 class ChunkRepository {
 public:
     explicit ChunkRepository(QSqlDatabase db) : m_db(std::move(db)) {}
@@ -24,7 +20,10 @@ public:
     Result<QList<qint64>> fullTextCandidates(qint64 kbId, const QStringList &terms, int limit);
     // How many chunks contain each term.
     Result<QHash<QString, qint64>> documentFrequencies(qint64 kbId, const QStringList &terms);
-    Result<QHash<qint64, CandidateFeatures>> features(const QList<qint64> &chunkIds);
+    // Calls visit(chunkId, termCounts) for each id that exists. The bytes are valid only during
+    // the call: this is the hot path of search, so nothing is copied.
+    Result<void> forEachTermCounts(const QList<qint64> &chunkIds,
+                                   const std::function<void(qint64, QByteArrayView)> &visit);
     Result<QList<ChunkView>> chunks(const QList<qint64> &chunkIds);
 
     // Calls visit(chunkId, vector) for every chunk of the knowledge base.

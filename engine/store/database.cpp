@@ -97,7 +97,8 @@ Result<QSqlDatabase> Database::openConnection(const QString &name)
     // WAL lets searches read while an ingest writes; NORMAL sync is durable against process
     // crashes, which is what ingestion's all-or-nothing promise is about.
     for (const char *pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON",
-                               "PRAGMA temp_store=MEMORY", "PRAGMA cache_size=-65536"}) {
+                               "PRAGMA temp_store=MEMORY", "PRAGMA cache_size=-65536",
+                               "PRAGMA mmap_size=1073741824"}) {
         if (auto done = exec(db, QString::fromLatin1(pragma)); !done)
             return fail(done.error());
     }

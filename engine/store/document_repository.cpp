@@ -55,7 +55,8 @@ Result<QList<StoredDocument>> DocumentRepository::list(qint64 kbId)
 Result<QList<qint64>> DocumentRepository::removeExisting(qint64 kbId, const QString &path)
 {
     auto ids = exec(m_db,
-                    QStringLiteral("SELECT c.id, c.term_total FROM chunks c JOIN documents d ON d.id = c.document_id"
+                    QStringLiteral("SELECT c.id, t.total FROM chunks c JOIN documents d ON d.id = c.document_id"
+                                   " JOIN chunk_terms t ON t.chunk_id = c.id"
                                    " WHERE d.kb_id = ? AND d.path = ?"),
                     {kbId, path});
     if (!ids)
@@ -118,8 +119,10 @@ Result<WrittenDocument> DocumentRepository::write(const PreparedDocument &docume
     QSqlQuery chunkInsert(m_db);
     QSqlQuery textInsert(m_db);
     QSqlQuery vectorInsert(m_db);
-    if (!chunkInsert.prepare(QStringLiteral("INSERT INTO chunks (document_id, kb_id, ord, page, token_count, content,"
-                                            " term_counts, term_total) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"))
+    QSqlQuery termsInsert(m_db);
+    if (!chunkInsert.prepare(QStringLiteral("INSERT INTO chunks (document_id, kb_id, ord, page, token_count, content)"
+                                            " VALUES (?, ?, ?, ?, ?, ?)"))
+        || !termsInsert.prepare(QStringLiteral("INSERT INTO chunk_terms (chunk_id, counts, total) VALUES (?, ?, ?)"))
         || !textInsert.prepare(QStringLiteral("INSERT INTO %1 (rowid, tokens) VALUES (?, ?)").arg(fullTextTable(document.kbId)))
         || !vectorInsert.prepare(QStringLiteral("INSERT INTO vectors (chunk_id, embedder, dim, data) VALUES (?, ?, ?, ?)")))
         return fail(QStringLiteral("database error: cannot prepare chunk inserts"));
@@ -134,13 +137,17 @@ Result<WrittenDocument> DocumentRepository::write(const PreparedDocument &docume
         chunkInsert.bindValue(3, chunk.page > 0 ? QVariant(chunk.page) : QVariant());
         chunkInsert.bindValue(4, chunk.tokenCount);
         chunkInsert.bindValue(5, chunk.content);
-        chunkInsert.bindValue(6, chunk.termCounts);
-        chunkInsert.bindValue(7, chunk.termTotal);
         terms += chunk.termTotal;
         if (!chunkInsert.exec())
             return fail(QStringLiteral("database error: %1").arg(chunkInsert.lastError().text()));
         const qint64 chunkId = chunkInsert.lastInsertId().toLongLong();
         written.chunkIds.append(chunkId);
+
+        termsInsert.bindValue(0, chunkId);
+        termsInsert.bindValue(1, chunk.termCounts);
+        termsInsert.bindValue(2, chunk.termTotal);
+        if (!termsInsert.exec())
+            return fail(QStringLiteral("database error: %1").arg(termsInsert.lastError().text()));
 
         textInsert.bindValue(0, chunkId);
         textInsert.bindValue(1, chunk.ftsText);

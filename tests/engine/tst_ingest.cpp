@@ -102,6 +102,11 @@ private Q_SLOTS:
         QCOMPARE(t.workspace->knowledgeBase(QStringLiteral("kb"))->documents, 2);
         QCOMPARE(scalar(*t.workspace, QStringLiteral("SELECT COUNT(*) FROM fts_kb_1")),
                  scalar(*t.workspace, QStringLiteral("SELECT COUNT(*) FROM chunks")));
+        // Replacing a document keeps the corpus totals in step with the chunks.
+        QCOMPARE(scalar(*t.workspace, QStringLiteral("SELECT chunk_total FROM knowledge_bases")),
+                 scalar(*t.workspace, QStringLiteral("SELECT COUNT(*) FROM chunks")));
+        QCOMPARE(scalar(*t.workspace, QStringLiteral("SELECT term_total FROM knowledge_bases")),
+                 scalar(*t.workspace, QStringLiteral("SELECT SUM(total) FROM chunk_terms")));
     }
 
     void aFailedWriteLeavesNoTraceAndKeepsTheOldVersion()
@@ -194,6 +199,11 @@ private Q_SLOTS:
                                           " (SELECT COUNT(*) FROM chunks c WHERE c.document_id = d.id)")), 0);
         QCOMPARE(scalar(w, QStringLiteral("SELECT COUNT(*) FROM fts_kb_1")), scalar(w, QStringLiteral("SELECT COUNT(*) FROM chunks")));
         QCOMPARE(scalar(w, QStringLiteral("SELECT COUNT(*) FROM vectors")), scalar(w, QStringLiteral("SELECT COUNT(*) FROM chunks")));
+        QCOMPARE(scalar(w, QStringLiteral("SELECT COUNT(*) FROM chunk_terms")), scalar(w, QStringLiteral("SELECT COUNT(*) FROM chunks")));
+        // The corpus totals that term weighting reads match the chunks that are there.
+        QCOMPARE(scalar(w, QStringLiteral("SELECT chunk_total FROM knowledge_bases")), scalar(w, QStringLiteral("SELECT COUNT(*) FROM chunks")));
+        QCOMPARE(scalar(w, QStringLiteral("SELECT term_total FROM knowledge_bases")),
+                 scalar(w, QStringLiteral("SELECT SUM(total) FROM chunk_terms")));
         // The vector index on disk may lag the database; it is rebuilt to match.
         QVERIFY(hitsFor(w, QStringLiteral("kb"), QStringLiteral("document 3 kingfishers")) >= 1);
         QCOMPARE(w.vectorIndexes().open(1, w.database().connection()).value()->size(),

@@ -34,7 +34,7 @@ private Q_SLOTS:
         QVERIFY2(db, db ? "" : qPrintable(db.error()));
         QCOMPARE((*db)->schemaVersion(), latestSchemaVersion());
         const QStringList names = tables((*db)->connection());
-        for (const char *table : {"knowledge_bases", "documents", "chunks", "vectors", "schema_migrations"})
+        for (const char *table : {"knowledge_bases", "documents", "chunks", "chunk_terms", "vectors", "schema_migrations"})
             QVERIFY2(names.contains(QString::fromLatin1(table)), table);
         auto mode = exec((*db)->connection(), QStringLiteral("PRAGMA journal_mode"));
         QVERIFY(mode && mode->next());
