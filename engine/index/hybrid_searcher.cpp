@@ -70,7 +70,12 @@ double termSimilarity(QByteArrayView termCounts, const QList<WeightedTerm> &term
 // knowledge base contains would cost a scan of half of it. Candidates come from the rarest terms
 // (the ones that discriminate) while their postings fit a budget; the rarest one always counts.
 // Every query term still counts in the similarity of every candidate.
-QStringList candidateTerms(const QStringList &terms, const QHash<QString, qint64> &frequencies, int topK)
+struct CandidateTerms {
+    QStringList terms;
+    qint64 postings = 0; // an upper bound of the chunks they match
+};
+
+CandidateTerms candidateTerms(const QStringList &terms, const QHash<QString, qint64> &frequencies, int topK)
 {
     const qint64 budget = std::max<qint64>(20000, qint64(topK) * 16);
     QList<QPair<qint64, QString>> byFrequency;
@@ -80,14 +85,13 @@ QStringList candidateTerms(const QStringList &terms, const QHash<QString, qint64
             byFrequency.append({isFunctionWord(term) ? std::numeric_limits<qint64>::max() : df, term});
     }
     std::sort(byFrequency.begin(), byFrequency.end());
-    QStringList chosen;
-    qint64 postings = 0;
+    CandidateTerms chosen;
     for (const auto &[df, term] : std::as_const(byFrequency)) {
         const qint64 cost = df == std::numeric_limits<qint64>::max() ? frequencies.value(term) : df;
-        if (!chosen.isEmpty() && postings + cost > budget)
+        if (!chosen.terms.isEmpty() && chosen.postings + cost > budget)
             break;
-        chosen.append(term);
-        postings += cost;
+        chosen.terms.append(term);
+        chosen.postings += cost;
     }
     return chosen;
 }
@@ -155,7 +159,12 @@ Result<SearchResult> HybridSearcher::search(const store::KnowledgeBase &kb, cons
     QFuture<QList<Neighbor>> nearest = QtConcurrent::run([this, &queryVector, k = options.topK] {
         return m_vectors.search(queryVector.data(), k);
     });
-    auto textIds = chunks.fullTextCandidates(kb.id, candidateTerms(terms, *frequencies, options.topK), options.topK);
+    // When every match fits in top_k there is nothing to rank: skip FTS5's scoring of each row.
+    const CandidateTerms forFullText = candidateTerms(terms, *frequencies, options.topK);
+    const bool fusesRanks = options.fusion == SearchOptions::Fusion::ReciprocalRank;
+    const auto ranking = forFullText.postings <= options.topK && !fusesRanks ? store::ChunkRepository::Ranking::Unranked
+                                                                             : store::ChunkRepository::Ranking::Bm25;
+    auto textIds = chunks.fullTextCandidates(kb.id, forFullText.terms, options.topK, ranking);
     result.timings.fullTextMs = lap();
     const QList<Neighbor> neighbors = nearest.result(); // waited for even when FTS failed
     if (!textIds)

@@ -46,13 +46,16 @@ QString fullTextMatchExpression(const QStringList &terms)
     return quoted.join(QLatin1String(" OR "));
 }
 
-Result<QList<qint64>> ChunkRepository::fullTextCandidates(qint64 kbId, const QStringList &terms, int limit)
+Result<QList<qint64>> ChunkRepository::fullTextCandidates(qint64 kbId, const QStringList &terms, int limit,
+                                                          Ranking ranking)
 {
     QList<qint64> ids;
     if (terms.isEmpty() || limit <= 0)
         return ids;
-    auto query = exec(m_db, QStringLiteral("SELECT rowid FROM %1 WHERE %1 MATCH ? ORDER BY rank LIMIT ?").arg(fullTextTable(kbId)),
-                      {fullTextMatchExpression(terms), limit});
+    const QString sql = ranking == Ranking::Bm25
+        ? QStringLiteral("SELECT rowid FROM %1 WHERE %1 MATCH ? ORDER BY rank LIMIT ?")
+        : QStringLiteral("SELECT rowid FROM %1 WHERE %1 MATCH ? LIMIT ?");
+    auto query = exec(m_db, sql.arg(fullTextTable(kbId)), {fullTextMatchExpression(terms), limit});
     if (!query)
         return fail(query.error());
     while (query->next())

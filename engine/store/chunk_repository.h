@@ -16,8 +16,12 @@ class ChunkRepository {
 public:
     explicit ChunkRepository(QSqlDatabase db) : m_db(std::move(db)) {}
 
-    // Chunk ids whose full text matches any of the terms, best BM25 first.
-    Result<QList<qint64>> fullTextCandidates(qint64 kbId, const QStringList &terms, int limit);
+    // Chunk ids whose full text matches any of the terms. Bm25: the best `limit` by BM25, which
+    // FTS5 finds by scoring every match; Unranked: the first `limit` matches, no scoring (for
+    // callers that know all matches fit).
+    enum class Ranking { Bm25, Unranked };
+    Result<QList<qint64>> fullTextCandidates(qint64 kbId, const QStringList &terms, int limit,
+                                             Ranking ranking = Ranking::Bm25);
     // How many chunks contain each term.
     Result<QHash<QString, qint64>> documentFrequencies(qint64 kbId, const QStringList &terms);
     // Calls visit(chunkId, termCounts) for each id that exists. The bytes are valid only during

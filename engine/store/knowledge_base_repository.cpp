@@ -99,10 +99,9 @@ Result<QList<KnowledgeBase>> KnowledgeBaseRepository::list()
     return result;
 }
 
-Result<KnowledgeBase> KnowledgeBaseRepository::find(const QString &name)
+Result<KnowledgeBase> KnowledgeBaseRepository::findOne(const QString &sql, const QString &name)
 {
-    auto query = exec(m_db, QString::fromLatin1(kSelectKnowledgeBases) + QStringLiteral(" WHERE k.name = ? GROUP BY k.id"),
-                      {name.trimmed()});
+    auto query = exec(m_db, sql, {name.trimmed()});
     if (!query)
         return fail(query.error());
     if (!query->next())
@@ -110,18 +109,16 @@ Result<KnowledgeBase> KnowledgeBaseRepository::find(const QString &name)
     return readKnowledgeBase(*query);
 }
 
+Result<KnowledgeBase> KnowledgeBaseRepository::find(const QString &name)
+{
+    return findOne(QString::fromLatin1(kSelectKnowledgeBases) + QStringLiteral(" WHERE k.name = ? GROUP BY k.id"), name);
+}
+
 Result<KnowledgeBase> KnowledgeBaseRepository::lookup(const QString &name)
 {
-    auto query = exec(m_db,
-                      QStringLiteral("SELECT id, name, embedder, chunk_tokens, overlap_percent, delimiters, 0, 0, 0,"
-                                     " chunk_total, term_total"
-                                     " FROM knowledge_bases WHERE name = ?"),
-                      {name.trimmed()});
-    if (!query)
-        return fail(query.error());
-    if (!query->next())
-        return fail(QStringLiteral("no knowledge base named '%1' (see 'ragdesk kb list')").arg(name));
-    return readKnowledgeBase(*query);
+    return findOne(QStringLiteral("SELECT id, name, embedder, chunk_tokens, overlap_percent, delimiters, 0, 0, 0,"
+                                  " chunk_total, term_total FROM knowledge_bases WHERE name = ?"),
+                   name);
 }
 
 Result<void> KnowledgeBaseRepository::remove(const QString &name)

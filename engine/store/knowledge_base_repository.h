@@ -22,6 +22,8 @@ public:
     Result<void> remove(const QString &name);
 
 private:
+    Result<KnowledgeBase> findOne(const QString &sql, const QString &name);
+
     QSqlDatabase m_db;
 };
 
