@@ -153,6 +153,7 @@ int main(int argc, char **argv)
     parser.addOption({QStringLiteral("work-dir"), QStringLiteral("where corpus and data live"), QStringLiteral("DIR"),
                       QDir::temp().filePath(QStringLiteral("ragdesk-bench"))});
     parser.addOption({QStringLiteral("ef"), QStringLiteral("hnsw ef at query time"), QStringLiteral("N"), QStringLiteral("0")});
+    parser.addOption({QStringLiteral("budget"), QStringLiteral("full-text posting budget"), QStringLiteral("N"), QStringLiteral("0")});
     parser.addOption({QStringLiteral("m"), QStringLiteral("hnsw M (with --rebuild-index)"), QStringLiteral("N"), QStringLiteral("0")});
     parser.addOption({QStringLiteral("ef-construction"), QStringLiteral("hnsw ef_construction (with --rebuild-index)"),
                       QStringLiteral("N"), QStringLiteral("0")});
@@ -173,9 +174,11 @@ int main(int argc, char **argv)
         QFile::remove(QDir(parser.value(QStringLiteral("work-dir"))).filePath(QStringLiteral("data-%1/vectors/kb-1.hnsw").arg(chunks)));
     auto workspace = prepare(parser.value(QStringLiteral("work-dir")), chunks, vectors);
     const auto kb = workspace->knowledgeBase(QStringLiteral("bench"));
+    index::SearchOptions options;
+    options.fullTextPostingBudget = parser.value(QStringLiteral("budget")).toInt();
     const QStringList queries = makeQueries(*workspace, queryCount, parser.isSet(QStringLiteral("any-words")));
     for (int i = 0; i < 20; ++i) // warm caches and the index
-        (void)workspace->search(QStringLiteral("bench"), queries.at(i % queries.size()), {});
+        (void)workspace->search(QStringLiteral("bench"), queries.at(i % queries.size()), options);
 
     std::vector<double> latencies;
     qsizetype hits = 0;
@@ -183,7 +186,7 @@ int main(int argc, char **argv)
     for (const QString &query : queries) {
         QElapsedTimer clock;
         clock.start();
-        auto result = workspace->search(QStringLiteral("bench"), query, {});
+        auto result = workspace->search(QStringLiteral("bench"), query, options);
         latencies.push_back(double(clock.nsecsElapsed()) / 1e6);
         if (!result)
             qFatal("%s", qPrintable(result.error()));
@@ -199,14 +202,15 @@ int main(int argc, char **argv)
     QElapsedTimer clock;
     clock.start();
     QtConcurrent::blockingMap(QStringList(queries), [&](const QString &query) {
-        (void)workspace->search(QStringLiteral("bench"), query, {});
+        (void)workspace->search(QStringLiteral("bench"), query, options);
     });
     const double qps = double(queries.size()) / (double(clock.nsecsElapsed()) / 1e9);
     const Recall recall = vectorRecall(*workspace, queries.mid(0, 100));
 
     std::printf("S4 search, %s, %s queries\n", qPrintable(bench::machineLine()),
                 parser.isSet(QStringLiteral("any-words")) ? "any-word" : "content-word");
-    std::printf("hnsw M %d, ef_construction %d, ef %d\n", vectors.connections, vectors.constructionEf, vectors.searchEf);
+    std::printf("hnsw M %d, ef_construction %d, ef max(%d, k, size / %d)\n", vectors.connections, vectors.constructionEf,
+                vectors.searchEf, vectors.efDivisor);
     std::printf("| chunks | p50 ms | p95 ms | p99 ms | qps (%d threads) | recall@10, k=10 | recall@10, k=top_k | mean hits |\n",
                 QThreadPool::globalInstance()->maxThreadCount());
     std::printf("| %lld | %.2f | %.2f | %.2f | %.0f | %.3f | %.3f | %.1f |\n", kb->chunks, bench::percentile(latencies, 50),

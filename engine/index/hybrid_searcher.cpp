@@ -75,9 +75,8 @@ struct CandidateTerms {
     qint64 postings = 0; // an upper bound of the chunks they match
 };
 
-CandidateTerms candidateTerms(const QStringList &terms, const QHash<QString, qint64> &frequencies, int topK)
+CandidateTerms candidateTerms(const QStringList &terms, const QHash<QString, qint64> &frequencies, qint64 budget)
 {
-    const qint64 budget = std::max<qint64>(20000, qint64(topK) * 16);
     QList<QPair<qint64, QString>> byFrequency;
     for (const QString &term : terms) {
         const qint64 df = frequencies.value(term);
@@ -160,7 +159,8 @@ Result<SearchResult> HybridSearcher::search(const store::KnowledgeBase &kb, cons
         return m_vectors.search(queryVector.data(), k);
     });
     // When every match fits in top_k there is nothing to rank: skip FTS5's scoring of each row.
-    const CandidateTerms forFullText = candidateTerms(terms, *frequencies, options.topK);
+    const qint64 budget = options.fullTextPostingBudget > 0 ? options.fullTextPostingBudget : qint64(options.topK) * 8;
+    const CandidateTerms forFullText = candidateTerms(terms, *frequencies, budget);
     const bool fusesRanks = options.fusion == SearchOptions::Fusion::ReciprocalRank;
     const auto ranking = forFullText.postings <= options.topK && !fusesRanks ? store::ChunkRepository::Ranking::Unranked
                                                                              : store::ChunkRepository::Ranking::Bm25;

@@ -19,6 +19,9 @@ struct SearchOptions {
     double similarityThreshold = 0.2;
     double vectorSimilarityWeight = 0.3;
     Fusion fusion = Fusion::Weighted;
+    // Full-text candidates come from the rarest query terms whose postings (chunks containing
+    // them) add up to at most this many; FTS5 scores each one. 0: 8 x top_k.
+    int fullTextPostingBudget = 0;
 };
 
 struct SearchHit {

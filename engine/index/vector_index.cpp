@@ -121,7 +121,13 @@ QList<Neighbor> VectorIndex::search(const float *query, int k) const
     if (k <= 0)
         return result;
     std::shared_lock lock(m_mutex);
-    auto queue = m_graph->searchKnn(query, size_t(k));
+    // hnswlib searches with max(its ef, k); asking for ef results and keeping the best k is the
+    // thread-safe way to widen one search.
+    const size_t ef = std::max({size_t(k), size_t(m_options.searchEf),
+                                m_graph->cur_element_count / size_t(std::max(1, m_options.efDivisor))});
+    auto queue = m_graph->searchKnn(query, ef);
+    while (queue.size() > size_t(k))
+        queue.pop();
     result.resize(qsizetype(queue.size()));
     // The queue pops the farthest first.
     for (qsizetype i = result.size() - 1; i >= 0; --i) {
