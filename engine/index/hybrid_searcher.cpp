@@ -109,8 +109,9 @@ Result<void> validateSearchOptions(const SearchOptions &options)
     return {};
 }
 
-HybridSearcher::HybridSearcher(QSqlDatabase db, const VectorIndex &vectors, const BuiltinEmbedder &embedder)
-    : m_db(std::move(db)), m_vectors(vectors), m_embedder(embedder)
+HybridSearcher::HybridSearcher(QSqlDatabase db, const VectorIndex &vectors, const BuiltinEmbedder &embedder,
+                               TermFrequencyCache &frequencies)
+    : m_db(std::move(db)), m_vectors(vectors), m_embedder(embedder), m_frequencies(frequencies)
 {
 }
 
@@ -133,7 +134,9 @@ Result<SearchResult> HybridSearcher::search(const store::KnowledgeBase &kb, cons
         return ms;
     };
     store::ChunkRepository chunks(m_db);
-    auto frequencies = chunks.documentFrequencies(kb.id, terms);
+    auto frequencies = m_frequencies.frequencies(kb.id, {kb.chunkTotal, m_vectors.insertions()}, terms, [&](const QStringList &missing) {
+        return chunks.documentFrequencies(kb.id, missing);
+    });
     if (!frequencies)
         return fail(frequencies.error());
     QList<WeightedTerm> weighted;

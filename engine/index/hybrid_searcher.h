@@ -5,6 +5,7 @@
 
 #include "core/result.h"
 #include "index/builtin_embedder.h"
+#include "index/term_frequency_cache.h"
 #include "index/vector_index.h"
 #include "store/records.h"
 
@@ -51,7 +52,8 @@ Result<void> validateSearchOptions(const SearchOptions &options);
 
 class HybridSearcher {
 public:
-    HybridSearcher(QSqlDatabase db, const VectorIndex &vectors, const BuiltinEmbedder &embedder);
+    HybridSearcher(QSqlDatabase db, const VectorIndex &vectors, const BuiltinEmbedder &embedder,
+                   TermFrequencyCache &frequencies);
 
     Result<SearchResult> search(const store::KnowledgeBase &kb, const QString &query, const SearchOptions &options) const;
 
@@ -59,6 +61,7 @@ private:
     QSqlDatabase m_db;
     const VectorIndex &m_vectors;
     const BuiltinEmbedder &m_embedder;
+    TermFrequencyCache &m_frequencies;
 };
 
 } // namespace rag::index

@@ -53,6 +53,7 @@ public:
 
     qint64 size() const;         // live vectors
     qint64 deletedCount() const;
+    qint64 insertions() const { return qint64(m_slotsTaken.load()); } // only grows
     int dimension() const { return m_options.dimension; }
 
 private:

@@ -91,7 +91,7 @@ Result<index::SearchResult> Workspace::search(const QString &kbName, const QStri
     auto vectors = m_vectors.open(kb->id, db);
     if (!vectors)
         return fail(vectors.error());
-    return index::HybridSearcher(db, **vectors, m_embedder).search(*kb, query, options);
+    return index::HybridSearcher(db, **vectors, m_embedder, m_termFrequencies).search(*kb, query, options);
 }
 
 } // namespace rag

@@ -47,6 +47,7 @@ private:
     std::shared_ptr<store::Database> m_database;
     index::VectorIndexStore m_vectors;
     index::BuiltinEmbedder m_embedder;
+    index::TermFrequencyCache m_termFrequencies;
 };
 
 } // namespace rag

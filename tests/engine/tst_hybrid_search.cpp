@@ -160,6 +160,21 @@ private Q_SLOTS:
         QVERIFY(hits.first().similarity <= 2.0 / 61.0 + 1e-12); // an RRF score, not a weighted one
     }
 
+    void aRewrittenDocumentIsSearchableAtOnce()
+    {
+        // Same chunk count and length before and after: cached term counts must still notice.
+        test::TempWorkspace t;
+        const QString path = t.path(QStringLiteral("docs/note.txt"));
+        QVERIFY(test::writeFile(path, "alpha beta"));
+        t.ingest(QStringLiteral("kb"), {path});
+        QVERIFY(t.workspace->search(QStringLiteral("kb"), QStringLiteral("gamma"), {})->hits.isEmpty());
+        QVERIFY(test::writeFile(path, "alpha gamma"));
+        t.ingest(QStringLiteral("kb"), {path});
+        const auto hits = t.workspace->search(QStringLiteral("kb"), QStringLiteral("gamma"), {})->hits;
+        QCOMPARE(hits.size(), 1);
+        QVERIFY(hits.first().termSimilarity > 0);
+    }
+
     void invalidOptionsAreRefused()
     {
         index::SearchOptions options;
