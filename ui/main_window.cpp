@@ -12,6 +12,7 @@
 #include <QTextBrowser>
 #include <QTreeWidget>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace rag::ui {
 
@@ -22,6 +23,8 @@ constexpr int kContentRole = Qt::UserRole + 1;
 
 MainWindow::MainWindow(Workspace &workspace, QWidget *parent) : QMainWindow(parent), m_workspace(workspace)
 {
+    m_searchThread.setMaxThreadCount(1);
+    m_searchThread.setExpiryTimeout(-1);
     setWindowTitle(QStringLiteral("ragdesk"));
     resize(1100, 700);
 
@@ -66,6 +69,12 @@ MainWindow::MainWindow(Workspace &workspace, QWidget *parent) : QMainWindow(pare
     reloadKnowledgeBases();
 }
 
+MainWindow::~MainWindow()
+{
+    // The search holds a reference to the workspace, which the caller destroys after us.
+    m_search.waitForFinished();
+}
+
 void MainWindow::reloadKnowledgeBases()
 {
     m_kbList->clear();
@@ -87,20 +96,35 @@ void MainWindow::reloadKnowledgeBases()
 
 void MainWindow::runSearch()
 {
-    m_results->clear();
-    m_preview->clear();
     const QListWidgetItem *kb = m_kbList->currentItem();
     if (!kb) {
         m_status->setText(tr("Select a knowledge base first"));
         return;
     }
-    auto result = m_workspace.search(kb->data(Qt::UserRole).toString(), m_query->text(), {});
-    if (!result) {
-        m_status->setText(result.error());
+    const quint64 generation = ++m_searchGeneration;
+    m_status->setText(tr("Searching..."));
+    m_search = QtConcurrent::run(&m_searchThread, [&workspace = m_workspace, name = kb->data(Qt::UserRole).toString(),
+                                                   query = m_query->text()] {
+        auto result = workspace.search(name, query, {});
+        return result ? SearchOutcome{result->hits, {}} : SearchOutcome{{}, result.error()};
+    });
+    m_search.then(this, [this, generation](const SearchOutcome &outcome) {
+        if (generation == m_searchGeneration) // a newer search is on its way: drop this one
+            showResults(outcome);
+    });
+}
+
+void MainWindow::showResults(const SearchOutcome &outcome)
+{
+    m_results->clear();
+    m_preview->clear();
+    if (!outcome.error.isEmpty()) {
+        m_status->setText(outcome.error);
+        Q_EMIT searchFinished();
         return;
     }
     int rank = 0;
-    for (const index::SearchHit &hit : std::as_const(result->hits)) {
+    for (const index::SearchHit &hit : outcome.hits) {
         auto *item = new QTreeWidgetItem(m_results);
         item->setText(kRank, QString::number(++rank));
         item->setText(kDocument, hit.chunk.page > 0 ? tr("%1, p. %2").arg(hit.chunk.document).arg(hit.chunk.page)
@@ -115,7 +139,8 @@ void MainWindow::runSearch()
         m_results->resizeColumnToContents(c);
     if (m_results->topLevelItemCount() > 0)
         m_results->setCurrentItem(m_results->topLevelItem(0));
-    m_status->setText(tr("%n result(s)", nullptr, int(result->hits.size())));
+    m_status->setText(tr("%n result(s)", nullptr, int(outcome.hits.size())));
+    Q_EMIT searchFinished();
 }
 
 void MainWindow::showSelectedHit()

@@ -4,6 +4,7 @@
 
 #include <QLineEdit>
 #include <QListWidget>
+#include <QSignalSpy>
 #include <QTest>
 #include <QTextBrowser>
 #include <QTreeWidget>
@@ -31,8 +32,10 @@ private Q_SLOTS:
         QCOMPARE(kbs->count(), 1);
         QVERIFY(kbs->item(0)->text().contains(QStringLiteral("2 documents")));
 
+        QSignalSpy finished(&window, &ui::MainWindow::searchFinished);
         QTest::keyClicks(query, QStringLiteral("why do otters hold hands"));
         QTest::keyClick(query, Qt::Key_Return);
+        QVERIFY(finished.wait(10000)); // the search runs off the GUI thread
         QVERIFY(results->topLevelItemCount() >= 1);
         QCOMPARE(results->topLevelItem(0)->text(1), QStringLiteral("otters.md"));
         QVERIFY(preview->toPlainText().contains(QStringLiteral("hold hands")));
@@ -42,7 +45,19 @@ private Q_SLOTS:
 
         query->setText(QStringLiteral("🦦"));
         QTest::keyClick(query, Qt::Key_Return);
+        QVERIFY(finished.wait(10000));
         QCOMPARE(results->topLevelItemCount(), 0);
+        QCOMPARE(finished.size(), 2);
+
+        // A search started while another is running supersedes it: only the newer one shows.
+        query->setText(QStringLiteral("bees dance"));
+        QTest::keyClick(query, Qt::Key_Return);
+        query->setText(QStringLiteral("otters hold hands"));
+        QTest::keyClick(query, Qt::Key_Return);
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(results->topLevelItem(0)->text(1), QStringLiteral("otters.md"));
+        // One search thread runs them in order, so the older one finished (and was dropped) first.
+        QCOMPARE(finished.size(), 3);
     }
 };
 
