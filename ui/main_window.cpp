@@ -2,6 +2,7 @@
 
 #include "workspace/workspace.h"
 
+#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -108,10 +109,15 @@ void MainWindow::runSearch()
         auto result = workspace.search(name, query, {});
         return result ? SearchOutcome{result->hits, {}} : SearchOutcome{{}, result.error()};
     });
-    m_search.then(this, [this, generation](const SearchOutcome &outcome) {
+    // A watcher, not QFuture::then(this, ...): then() runs the continuation right here when the
+    // search already finished, while a watcher always reports through the event loop.
+    auto *watcher = new QFutureWatcher<SearchOutcome>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
+        watcher->deleteLater();
         if (generation == m_searchGeneration) // a newer search is on its way: drop this one
-            showResults(outcome);
+            showResults(watcher->result());
     });
+    watcher->setFuture(m_search);
 }
 
 void MainWindow::showResults(const SearchOutcome &outcome)
