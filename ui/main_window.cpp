@@ -1,16 +1,24 @@
 #include "main_window.h"
 
+#include "ingest_panel.h"
 #include "workspace/workspace.h"
 
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMimeData>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTextBrowser>
+#include <QToolBar>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
@@ -59,7 +67,13 @@ MainWindow::MainWindow(Workspace &workspace, QWidget *parent) : QMainWindow(pare
     split->setStretchFactor(1, 4);
     setCentralWidget(split);
     m_status = new QLabel;
-    statusBar()->addWidget(m_status);
+    m_status->setObjectName(QStringLiteral("status"));
+    statusBar()->addWidget(m_status, 1);
+    m_ingest = new IngestPanel(m_workspace);
+    statusBar()->addPermanentWidget(m_ingest);
+    connect(m_ingest, &IngestPanel::finished, this, &MainWindow::showIngestReport);
+    setAcceptDrops(true);
+    buildToolBar();
 
     connect(m_query, &QLineEdit::returnPressed, this, &MainWindow::runSearch);
     connect(m_kbList, &QListWidget::currentRowChanged, this, [this] {
@@ -68,6 +82,122 @@ MainWindow::MainWindow(Workspace &workspace, QWidget *parent) : QMainWindow(pare
     });
     connect(m_results, &QTreeWidget::currentItemChanged, this, &MainWindow::showSelectedHit);
     reloadKnowledgeBases();
+}
+
+void MainWindow::buildToolBar()
+{
+    QToolBar *bar = addToolBar(tr("Knowledge bases"));
+    bar->setObjectName(QStringLiteral("mainToolBar"));
+    bar->setMovable(false);
+    bar->addAction(tr("New knowledge base..."), this, [this] {
+        bool ok = false;
+        const QString name = QInputDialog::getText(this, tr("New knowledge base"), tr("Name:"), QLineEdit::Normal, {}, &ok);
+        if (ok)
+            createKnowledgeBase(name);
+    });
+    bar->addAction(tr("Add files..."), this, [this] {
+        const QStringList files = QFileDialog::getOpenFileNames(
+            this, tr("Add files"), {}, tr("Documents (*.txt *.md *.markdown *.html *.htm *.pdf *.docx *.csv)"));
+        if (!files.isEmpty())
+            ingestPaths(files);
+    });
+    bar->addAction(tr("Add folder..."), this, [this] {
+        const QString folder = QFileDialog::getExistingDirectory(this, tr("Add folder"));
+        if (!folder.isEmpty())
+            ingestPaths({folder});
+    });
+}
+
+bool MainWindow::createKnowledgeBase(const QString &name)
+{
+    store::KnowledgeBaseSpec spec;
+    spec.name = name;
+    auto kb = m_workspace.createKnowledgeBase(spec);
+    if (!kb) {
+        m_status->setText(kb.error());
+        return false;
+    }
+    reloadKnowledgeBases();
+    selectKnowledgeBase(kb->spec.name);
+    m_status->setText(tr("Created knowledge base '%1': add files or a folder, or drop them here").arg(kb->spec.name));
+    return true;
+}
+
+void MainWindow::ingestPaths(const QStringList &paths)
+{
+    const QString kb = selectedKnowledgeBase();
+    if (kb.isEmpty()) {
+        m_status->setText(tr("Create or select a knowledge base first"));
+        return;
+    }
+    if (const QString error = m_ingest->start(kb, paths); !error.isEmpty())
+        m_status->setText(error);
+}
+
+void MainWindow::showIngestReport(const ingest::IngestReport &report)
+{
+    using Status = ingest::IngestFileOutcome::Status;
+    QString summary = tr("%1 %2 files: %3 added, %4 replaced, %5 unchanged, %6 failed, %7 skipped")
+                          .arg(report.cancelled ? tr("Cancelled after") : tr("Ingested"))
+                          .arg(report.files.size())
+                          .arg(report.count(Status::Added))
+                          .arg(report.count(Status::Replaced))
+                          .arg(report.count(Status::Unchanged))
+                          .arg(report.count(Status::Failed))
+                          .arg(report.count(Status::Skipped));
+    QStringList failures;
+    for (const ingest::IngestFileOutcome &file : report.files) {
+        if (file.status == Status::Failed)
+            failures.append(QStringLiteral("%1: %2").arg(QFileInfo(file.path).fileName(), file.error));
+    }
+    if (!report.fatalError.isEmpty())
+        failures.prepend(report.fatalError);
+    if (!failures.isEmpty())
+        summary += QStringLiteral(" (") + failures.first() + (failures.size() > 1 ? tr(", ...)") : QStringLiteral(")"));
+    const QString kb = selectedKnowledgeBase();
+    reloadKnowledgeBases();
+    selectKnowledgeBase(kb);
+    m_status->setText(summary);
+    m_status->setToolTip(failures.join(u'\n'));
+    Q_EMIT ingestFinished(report);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    QStringList paths;
+    for (const QUrl &url : event->mimeData()->urls()) {
+        if (url.isLocalFile())
+            paths.append(url.toLocalFile());
+    }
+    if (!paths.isEmpty()) {
+        event->acceptProposedAction();
+        ingestPaths(paths);
+    }
+}
+
+QString MainWindow::statusText() const
+{
+    return m_status->text();
+}
+
+QString MainWindow::selectedKnowledgeBase() const
+{
+    const QListWidgetItem *item = m_kbList->currentItem();
+    return item ? item->data(Qt::UserRole).toString() : QString();
+}
+
+void MainWindow::selectKnowledgeBase(const QString &name)
+{
+    for (int row = 0; row < m_kbList->count(); ++row) {
+        if (m_kbList->item(row)->data(Qt::UserRole).toString() == name)
+            m_kbList->setCurrentRow(row);
+    }
 }
 
 MainWindow::~MainWindow()
@@ -97,15 +227,14 @@ void MainWindow::reloadKnowledgeBases()
 
 void MainWindow::runSearch()
 {
-    const QListWidgetItem *kb = m_kbList->currentItem();
-    if (!kb) {
+    const QString kb = selectedKnowledgeBase();
+    if (kb.isEmpty()) {
         m_status->setText(tr("Select a knowledge base first"));
         return;
     }
     const quint64 generation = ++m_searchGeneration;
     m_status->setText(tr("Searching..."));
-    m_search = QtConcurrent::run(&m_searchThread, [&workspace = m_workspace, name = kb->data(Qt::UserRole).toString(),
-                                                   query = m_query->text()] {
+    m_search = QtConcurrent::run(&m_searchThread, [&workspace = m_workspace, name = kb, query = m_query->text()] {
         auto result = workspace.search(name, query, {});
         return result ? SearchOutcome{result->hits, {}} : SearchOutcome{{}, result.error()};
     });

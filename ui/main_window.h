@@ -1,14 +1,18 @@
 // The desktop app's main window: knowledge bases on the left, search over the selected one on
-// the right. Talks to the engine only through rag::Workspace; searches run off the GUI thread and
-// a newer search supersedes an older one still running.
+// the right; files and folders are added from the toolbar or by dropping them on the window.
+// Talks to the engine only through rag::Workspace; searches and ingestion run off the GUI thread,
+// and a newer search supersedes an older one still running.
 #pragma once
 
 #include "index/hybrid_searcher.h"
+#include "ingest/ingest_job.h"
 
 #include <QFuture>
 #include <QMainWindow>
 #include <QThreadPool>
 
+class QDragEnterEvent;
+class QDropEvent;
 class QLabel;
 class QLineEdit;
 class QListWidget;
@@ -21,6 +25,8 @@ class Workspace;
 
 namespace rag::ui {
 
+class IngestPanel;
+
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -29,9 +35,17 @@ public:
 
     void reloadKnowledgeBases();
     void runSearch();
+    bool createKnowledgeBase(const QString &name);
+    void ingestPaths(const QStringList &paths); // into the selected knowledge base
+    QString statusText() const;
 
 Q_SIGNALS:
     void searchFinished(); // results (or the error) are on screen
+    void ingestFinished(const rag::ingest::IngestReport &report); // summary is on screen
+
+protected:
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
 
 private:
     struct SearchOutcome {
@@ -40,6 +54,10 @@ private:
     };
     void showResults(const SearchOutcome &outcome);
     void showSelectedHit();
+    void showIngestReport(const ingest::IngestReport &report);
+    void selectKnowledgeBase(const QString &name);
+    QString selectedKnowledgeBase() const;
+    void buildToolBar();
 
     Workspace &m_workspace;
     QListWidget *m_kbList = nullptr;
@@ -47,6 +65,7 @@ private:
     QTreeWidget *m_results = nullptr;
     QTextBrowser *m_preview = nullptr;
     QLabel *m_status = nullptr;
+    IngestPanel *m_ingest = nullptr;
     // One long-lived thread, so searches reuse one database connection.
     QThreadPool m_searchThread;
     QFuture<SearchOutcome> m_search;

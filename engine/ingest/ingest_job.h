@@ -9,6 +9,7 @@
 #include "store/database.h"
 #include "store/records.h"
 
+#include <QMetaType>
 #include <QStringList>
 
 #include <atomic>
@@ -74,3 +75,6 @@ private:
 };
 
 } // namespace rag::ingest
+
+Q_DECLARE_METATYPE(rag::ingest::IngestProgress)
+Q_DECLARE_METATYPE(rag::ingest::IngestReport)

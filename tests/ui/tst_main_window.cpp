@@ -4,7 +4,12 @@
 
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QPushButton>
 #include <QSignalSpy>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QTest>
 #include <QTextBrowser>
 #include <QTreeWidget>
@@ -62,6 +67,78 @@ private Q_SLOTS:
         // so nothing more arrives once the newer one is shown.
         QVERIFY(!finished.wait(200));
         QCOMPARE(finished.size(), 3);
+    }
+
+    void createAndIngestFromTheWindow()
+    {
+        test::TempWorkspace t;
+        for (int i = 0; i < 30; ++i)
+            QVERIFY(test::writeFile(t.path(QStringLiteral("docs/note-%1.md").arg(i)),
+                                    QStringLiteral("# Note %1\nHeron number %1 stands in the reeds.\n").arg(i).toUtf8()));
+        QVERIFY(test::writeFile(t.path(QStringLiteral("docs/blob.txt")), test::binaryBlob()));
+        ui::MainWindow window(*t.workspace);
+        window.show();
+        QVERIFY(window.createKnowledgeBase(QStringLiteral("birds")));
+        QVERIFY(!window.createKnowledgeBase(QStringLiteral("birds"))); // a clear error, not a crash
+        QVERIFY(window.statusText().contains(QStringLiteral("already exists")));
+        auto *kbs = window.findChild<QListWidget *>(QStringLiteral("knowledgeBases"));
+        QCOMPARE(kbs->currentItem()->data(Qt::UserRole).toString(), QStringLiteral("birds"));
+
+        QSignalSpy finished(&window, &ui::MainWindow::ingestFinished);
+        auto *progress = window.findChild<QProgressBar *>(QStringLiteral("ingestProgress"));
+        window.ingestPaths({t.path(QStringLiteral("docs"))});
+        QVERIFY(progress->isVisible());
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 30000);
+        QVERIFY(!progress->isVisible());
+        const auto report = finished.first().first().value<ingest::IngestReport>();
+        QCOMPARE(report.count(ingest::IngestFileOutcome::Status::Added), 30);
+        QVERIFY2(window.statusText().contains(QStringLiteral("30 added")) && window.statusText().contains(QStringLiteral("1 failed"))
+                     && window.statusText().contains(QStringLiteral("blob.txt")),
+                 qPrintable(window.statusText()));
+        QVERIFY(kbs->currentItem()->text().contains(QStringLiteral("30 documents")));
+
+        QSignalSpy searched(&window, &ui::MainWindow::searchFinished);
+        window.findChild<QLineEdit *>(QStringLiteral("searchQuery"))->setText(QStringLiteral("heron number 7"));
+        window.runSearch();
+        QTRY_COMPARE_WITH_TIMEOUT(searched.size(), 1, 10000);
+        QCOMPARE(window.findChild<QTreeWidget *>(QStringLiteral("searchResults"))->topLevelItem(0)->text(1),
+                 QStringLiteral("note-7.md"));
+    }
+
+    void cancelStopsAnIngestion()
+    {
+        test::TempWorkspace t;
+        for (int i = 0; i < 2000; ++i)
+            QVERIFY(test::writeFile(t.path(QStringLiteral("docs/%1.txt").arg(i)), QByteArray("kingfisher ") + QByteArray::number(i)));
+        ui::MainWindow window(*t.workspace);
+        QVERIFY(window.createKnowledgeBase(QStringLiteral("kb")));
+        QSignalSpy finished(&window, &ui::MainWindow::ingestFinished);
+        window.ingestPaths({t.path(QStringLiteral("docs"))});
+        window.findChild<QPushButton *>(QStringLiteral("cancelIngest"))->click();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 30000);
+        const auto report = finished.first().first().value<ingest::IngestReport>();
+        QVERIFY(report.cancelled);
+        QVERIFY(report.files.size() < 2000);
+        QVERIFY(window.statusText().startsWith(QStringLiteral("Cancelled after")));
+        QCOMPARE(t.workspace->knowledgeBase(QStringLiteral("kb"))->documents, qint64(report.count(ingest::IngestFileOutcome::Status::Added)));
+    }
+
+    void droppedFilesAreIngested()
+    {
+        test::TempWorkspace t;
+        QVERIFY(test::writeFile(t.path(QStringLiteral("dropped.md")), "# Dropped\nGannets dive from thirty metres.\n"));
+        ui::MainWindow window(*t.workspace);
+        QVERIFY(window.createKnowledgeBase(QStringLiteral("kb")));
+        QSignalSpy finished(&window, &ui::MainWindow::ingestFinished);
+        QMimeData data;
+        data.setUrls({QUrl::fromLocalFile(t.path(QStringLiteral("dropped.md")))});
+        QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &data, Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(&window, &enter);
+        QVERIFY(enter.isAccepted());
+        QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &data, Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(&window, &drop);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 30000);
+        QCOMPARE(t.workspace->knowledgeBase(QStringLiteral("kb"))->documents, 1);
     }
 };
 
