@@ -1,0 +1,413 @@
+#include "net/http_connection.h"
+
+#include <QTcpSocket>
+
+#include <sys/socket.h>
+
+#include <exception>
+
+Q_LOGGING_CATEGORY(lcNet, "rag.net", QtWarningMsg)
+
+namespace rag::net {
+
+namespace {
+
+// After our response and half-close, a client still uploading a body we refused gets this long
+// to notice and close; closing at once with unread input would make the kernel send a reset that
+// can destroy the error response before the client reads it (nginx's "lingering close").
+constexpr int kLingerMs = 2000;
+
+// Headers the server writes itself: a handler must not break the framing of the response.
+bool isFramingHeader(const QByteArray &name)
+{
+    const QByteArray lower = name.toLower();
+    return lower == "content-length" || lower == "transfer-encoding" || lower == "connection";
+}
+
+bool isSafeHeaderText(const QByteArray &text)
+{
+    return !text.contains('\r') && !text.contains('\n');
+}
+
+bool statusHasNoBody(int status)
+{
+    return status < 200 || status == 204 || status == 304;
+}
+
+} // namespace
+
+// http-parser calls plain C functions with the parser; `data` points back at the connection.
+struct HttpConnection::Callbacks {
+    static HttpConnection *self(http_parser *parser) { return static_cast<HttpConnection *>(parser->data); }
+
+    static int onMessageBegin(http_parser *parser)
+    {
+        HttpConnection *c = self(parser);
+        c->m_request = HttpRequest{};
+        c->m_request.peer = c->m_socket->peerAddress();
+        c->m_url.clear();
+        c->m_headerBytes = 0;
+        c->m_inHeaderField = false;
+        return 0;
+    }
+
+    static int onUrl(http_parser *parser, const char *at, size_t length)
+    {
+        HttpConnection *c = self(parser);
+        c->m_url.append(at, qsizetype(length));
+        return c->addHeaderBytes(length) ? 0 : -1;
+    }
+
+    static int onHeaderField(http_parser *parser, const char *at, size_t length)
+    {
+        HttpConnection *c = self(parser);
+        if (!c->m_inHeaderField) { // a field may arrive in pieces; a new one follows a value
+            c->m_request.headers.emplaceBack();
+            c->m_inHeaderField = true;
+        }
+        c->m_request.headers.last().first.append(at, qsizetype(length));
+        return c->addHeaderBytes(length + 4) ? 0 : -1; // ": " and CRLF count too
+    }
+
+    static int onHeaderValue(http_parser *parser, const char *at, size_t length)
+    {
+        HttpConnection *c = self(parser);
+        c->m_inHeaderField = false;
+        if (c->m_request.headers.isEmpty())
+            return -1;
+        c->m_request.headers.last().second.append(at, qsizetype(length));
+        return c->addHeaderBytes(length) ? 0 : -1;
+    }
+
+    static int onHeadersComplete(http_parser *parser)
+    {
+        HttpConnection *c = self(parser);
+        HttpRequest &r = c->m_request;
+        for (auto &[name, value] : r.headers) {
+            name = name.toLower();
+            value = value.trimmed();
+        }
+        r.method = http_method_str(http_method(parser->method));
+        http_parser_url url;
+        http_parser_url_init(&url);
+        if (http_parser_parse_url(c->m_url.constData(), size_t(c->m_url.size()), parser->method == HTTP_CONNECT, &url) != 0)
+            return -1; // reported as a malformed request
+        if (url.field_set & (1 << UF_PATH))
+            r.path = QByteArray::fromPercentEncoding(c->m_url.mid(url.field_data[UF_PATH].off, url.field_data[UF_PATH].len));
+        if (r.path.isEmpty())
+            r.path = "/";
+        if (url.field_set & (1 << UF_QUERY))
+            r.query = c->m_url.mid(url.field_data[UF_QUERY].off, url.field_data[UF_QUERY].len);
+        c->m_keepAlive = http_should_keep_alive(parser) != 0;
+        c->m_http10 = parser->http_major == 1 && parser->http_minor == 0;
+        c->m_isHead = parser->method == HTTP_HEAD;
+        // content_length is ULLONG_MAX when absent; chunked bodies are checked as they arrive.
+        if ((parser->flags & F_CONTENTLENGTH) && parser->content_length > quint64(c->m_limits.maxBodyBytes)) {
+            c->m_failStatus = 413;
+            return -1;
+        }
+        // curl and others wait for this before sending a large body.
+        if (r.header("expect").compare("100-continue", Qt::CaseInsensitive) == 0 && !c->m_http10)
+            c->m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+        return 0;
+    }
+
+    static int onBody(http_parser *parser, const char *at, size_t length)
+    {
+        HttpConnection *c = self(parser);
+        if (c->m_request.body.size() + qsizetype(length) > c->m_limits.maxBodyBytes) {
+            c->m_failStatus = 413;
+            return -1;
+        }
+        c->m_request.body.append(at, qsizetype(length));
+        return 0;
+    }
+
+    static int onMessageComplete(http_parser *parser)
+    {
+        // Stop right after this request: the bytes of a pipelined next one stay in m_input
+        // until the response is out (one request at a time per connection).
+        http_parser_pause(parser, 1);
+        return 0;
+    }
+
+    static const http_parser_settings &settings()
+    {
+        static const http_parser_settings s = [] {
+            http_parser_settings init;
+            http_parser_settings_init(&init);
+            init.on_message_begin = &onMessageBegin;
+            init.on_url = &onUrl;
+            init.on_header_field = &onHeaderField;
+            init.on_header_value = &onHeaderValue;
+            init.on_headers_complete = &onHeadersComplete;
+            init.on_body = &onBody;
+            init.on_message_complete = &onMessageComplete;
+            return init;
+        }();
+        return s;
+    }
+};
+
+HttpConnection::HttpConnection(QTcpSocket *socket, std::shared_ptr<const HttpHandler> handler,
+                               const HttpServerLimits &limits, QObject *parent)
+    : HttpResponder(parent), m_socket(socket), m_handler(std::move(handler)), m_limits(limits)
+{
+    m_socket->setParent(this);
+    // While a request is handled its successor is not read from the socket; this bound makes the
+    // kernel push back on a client that pipelines without end instead of growing our buffer.
+    m_socket->setReadBufferSize(256 * 1024);
+    http_parser_init(&m_parser, HTTP_REQUEST);
+    m_parser.data = this;
+
+    m_idleTimer.setSingleShot(true);
+    m_idleTimer.setInterval(m_limits.idleTimeoutMs);
+    connect(&m_idleTimer, &QTimer::timeout, this, [this] {
+        qCDebug(lcNet) << "closing idle connection from" << m_socket->peerAddress();
+        closeGracefully();
+    });
+    m_lingerTimer.setSingleShot(true);
+    m_lingerTimer.setInterval(kLingerMs);
+    connect(&m_lingerTimer, &QTimer::timeout, this, [this] {
+        m_socket->abort();
+        handleDisconnected();
+    });
+
+    connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
+    connect(m_socket, &QTcpSocket::bytesWritten, this, &HttpConnection::onBytesWritten);
+    connect(m_socket, &QTcpSocket::disconnected, this, &HttpConnection::handleDisconnected);
+    connect(m_socket, &QTcpSocket::stateChanged, this, [this](QAbstractSocket::SocketState state) {
+        if (state == QAbstractSocket::UnconnectedState)
+            handleDisconnected();
+    });
+    m_idleTimer.start();
+    if (m_socket->bytesAvailable() > 0)
+        onReadyRead();
+}
+
+HttpConnection::~HttpConnection()
+{
+    // The socket is a child and would abort itself; its signals must not reach a half-destroyed us.
+    m_socket->disconnect(this);
+    m_socket->abort();
+}
+
+bool HttpConnection::isOpen() const
+{
+    return m_state != State::Closed && m_state != State::Closing;
+}
+
+bool HttpConnection::addHeaderBytes(size_t length)
+{
+    m_headerBytes += qsizetype(length);
+    if (m_headerBytes <= m_limits.maxHeaderBytes)
+        return true;
+    m_failStatus = 431;
+    return false;
+}
+
+void HttpConnection::onReadyRead()
+{
+    if (m_state == State::Closing) {
+        m_socket->readAll(); // lingering: the rest of a refused request is discarded
+        return;
+    }
+    if (m_state == State::Reading)
+        processInput();
+    // Handling / Streaming: the bytes wait in the socket until the response is finished.
+}
+
+void HttpConnection::processInput()
+{
+    m_processQueued = false;
+    if (m_state != State::Reading)
+        return;
+    const QByteArray fresh = m_socket->readAll();
+    if (!fresh.isEmpty()) {
+        m_input += fresh;
+        m_idleTimer.start(); // a slow request is not idle, a silent one is
+    }
+    if (m_input.isEmpty())
+        return;
+    const size_t parsed = http_parser_execute(&m_parser, &Callbacks::settings(), m_input.constData(), size_t(m_input.size()));
+    m_input.remove(0, qsizetype(parsed));
+    const http_errno error = HTTP_PARSER_ERRNO(&m_parser);
+    if (error == HPE_PAUSED) {
+        http_parser_pause(&m_parser, 0);
+        if (m_parser.upgrade)
+            m_keepAlive = false; // what follows is another protocol we do not speak
+        dispatch();
+    } else if (error != HPE_OK) {
+        qCDebug(lcNet) << "bad request from" << m_socket->peerAddress() << http_errno_name(error);
+        failRequest(m_failStatus ? m_failStatus : error == HPE_HEADER_OVERFLOW ? 431 : 400);
+    }
+}
+
+void HttpConnection::dispatch()
+{
+    m_state = State::Handling;
+    m_idleTimer.stop(); // the handler may take long; the client's own deadline bounds it
+    // The handler is the boundary where exceptions stop: one must not take the event loop down.
+    try {
+        (*m_handler)(m_request, this);
+        return;
+    } catch (const std::exception &e) {
+        qCWarning(lcNet) << "HTTP handler threw:" << e.what();
+    } catch (...) {
+        qCWarning(lcNet) << "HTTP handler threw an unknown exception";
+    }
+    if (m_state == State::Handling)
+        respond(500, "text/plain", "Internal Server Error\n");
+    else if (m_state == State::Streaming)
+        abortConnection(); // a stream half-written by a failed handler cannot be ended cleanly
+}
+
+void HttpConnection::failRequest(int status)
+{
+    m_keepAlive = false;
+    m_http10 = false;
+    m_isHead = false;
+    const QByteArray body = QByteArray::number(status) + ' ' + reasonPhrase(status) + '\n';
+    m_socket->write(responseHead(status, "text/plain", {}, "Content-Length: " + QByteArray::number(body.size())) + body);
+    closeGracefully();
+}
+
+QByteArray HttpConnection::responseHead(int status, const QByteArray &contentType, const HttpHeaders &extraHeaders,
+                                        const QByteArray &framing) const
+{
+    QByteArray head = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) + "\r\n";
+    if (!contentType.isEmpty() && isSafeHeaderText(contentType))
+        head += "Content-Type: " + contentType + "\r\n";
+    for (const auto &[name, value] : extraHeaders) {
+        if (name.isEmpty() || isFramingHeader(name) || !isSafeHeaderText(name) || !isSafeHeaderText(value)) {
+            qCWarning(lcNet) << "dropping response header" << name;
+            continue;
+        }
+        head += name + ": " + value + "\r\n";
+    }
+    if (!framing.isEmpty())
+        head += framing + "\r\n";
+    if (!m_keepAlive)
+        head += "Connection: close\r\n";
+    else if (m_http10)
+        head += "Connection: keep-alive\r\n"; // HTTP/1.0 closes unless told otherwise
+    head += "\r\n";
+    return head;
+}
+
+void HttpConnection::respond(int status, const QByteArray &contentType, const QByteArray &body,
+                             const HttpHeaders &extraHeaders)
+{
+    if (m_state != State::Handling) {
+        qCWarning(lcNet) << "respond() ignored: no request is waiting for an answer";
+        return;
+    }
+    const bool noBody = statusHasNoBody(status);
+    const QByteArray framing = noBody ? QByteArray() : "Content-Length: " + QByteArray::number(body.size());
+    QByteArray out = responseHead(status, noBody ? QByteArray() : contentType, extraHeaders, framing);
+    if (!noBody && !m_isHead)
+        out += body;
+    m_socket->write(out);
+    finishResponse();
+}
+
+void HttpConnection::beginStream(int status, const QByteArray &contentType, const HttpHeaders &extraHeaders)
+{
+    if (m_state != State::Handling) {
+        qCWarning(lcNet) << "beginStream() ignored: no request is waiting for an answer";
+        return;
+    }
+    m_state = State::Streaming;
+    // HTTP/1.0 has no chunked encoding: the body then ends when we close the connection.
+    m_chunkedResponse = !m_http10;
+    if (!m_chunkedResponse)
+        m_keepAlive = false;
+    m_socket->write(responseHead(status, contentType, extraHeaders,
+                                 m_chunkedResponse ? QByteArray("Transfer-Encoding: chunked") : QByteArray()));
+    m_socket->flush();
+}
+
+void HttpConnection::writeChunk(const QByteArray &bytes)
+{
+    if (m_state != State::Streaming || bytes.isEmpty() || m_isHead)
+        return; // an empty chunk would end the body
+    if (m_chunkedResponse)
+        m_socket->write(QByteArray::number(bytes.size(), 16) + "\r\n" + bytes + "\r\n");
+    else
+        m_socket->write(bytes);
+    m_socket->flush(); // streamed tokens must reach the client now, not at the next event loop turn
+}
+
+void HttpConnection::endStream()
+{
+    if (m_state != State::Streaming)
+        return;
+    if (m_chunkedResponse && !m_isHead)
+        m_socket->write("0\r\n\r\n");
+    finishResponse();
+}
+
+void HttpConnection::finishResponse()
+{
+    m_socket->flush();
+    if (!m_keepAlive) {
+        closeGracefully();
+        return;
+    }
+    m_state = State::Reading;
+    m_idleTimer.start();
+    // Parse a pipelined request from the event loop, not from inside the handler's call (which
+    // could recurse through many pipelined requests).
+    if (!m_processQueued) {
+        m_processQueued = true;
+        QMetaObject::invokeMethod(this, &HttpConnection::processInput, Qt::QueuedConnection);
+    }
+}
+
+void HttpConnection::closeGracefully()
+{
+    if (m_state == State::Closed || m_state == State::Closing)
+        return;
+    m_state = State::Closing;
+    m_idleTimer.stop();
+    m_socket->readAll();
+    onBytesWritten(); // half-closes now when nothing is left to send
+}
+
+void HttpConnection::onBytesWritten()
+{
+    if (m_state != State::Closing || m_socket->bytesToWrite() > 0 || m_lingerTimer.isActive())
+        return;
+    // Everything is in the kernel: send FIN after it and wait for the client to close its side.
+    ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR);
+    m_lingerTimer.start();
+}
+
+void HttpConnection::abortConnection()
+{
+    if (m_state == State::Closed)
+        return;
+    // Linger 0 turns close() into a reset, so the client sees the connection dropped (not a
+    // clean end of a response) whatever it had already received.
+    const qintptr fd = m_socket->socketDescriptor();
+    if (fd >= 0) {
+        const linger hard{1, 0};
+        ::setsockopt(int(fd), SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
+    }
+    m_socket->abort();
+    handleDisconnected();
+}
+
+void HttpConnection::handleDisconnected()
+{
+    if (m_state == State::Closed)
+        return;
+    m_state = State::Closed;
+    m_idleTimer.stop();
+    m_lingerTimer.stop();
+    emit closed();
+    emit finished(this);
+    deleteLater();
+}
+
+} // namespace rag::net

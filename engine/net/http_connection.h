@@ -1,0 +1,84 @@
+// One accepted TCP connection of HttpServer (private to ragdesk_net): parses requests with
+// http-parser one at a time and is the HttpResponder handlers answer through.
+#pragma once
+
+#include "net/http_server.h"
+
+#include <QByteArray>
+#include <QLoggingCategory>
+#include <QTimer>
+
+#include <http_parser.h>
+
+#include <memory>
+
+class QTcpSocket;
+
+Q_DECLARE_LOGGING_CATEGORY(lcNet)
+
+namespace rag::net {
+
+class HttpConnection final : public HttpResponder {
+    Q_OBJECT
+public:
+    // Takes ownership of `socket`.
+    HttpConnection(QTcpSocket *socket, std::shared_ptr<const HttpHandler> handler,
+                   const HttpServerLimits &limits, QObject *parent);
+    ~HttpConnection() override;
+
+    void respond(int status, const QByteArray &contentType, const QByteArray &body,
+                 const HttpHeaders &extraHeaders = {}) override;
+    void beginStream(int status, const QByteArray &contentType, const HttpHeaders &extraHeaders = {}) override;
+    void writeChunk(const QByteArray &bytes) override;
+    void endStream() override;
+    void abortConnection() override;
+    bool isOpen() const override;
+
+signals:
+    // The connection is gone for good (after closed()); the server forgets it. Deleted later.
+    void finished(rag::net::HttpConnection *connection);
+
+private:
+    enum class State {
+        Reading,   // parsing the next request (or waiting for it)
+        Handling,  // the request went to the handler; no response bytes yet
+        Streaming, // beginStream() was called
+        Closing,   // the last response is out; waiting for the peer to close
+        Closed,
+    };
+    struct Callbacks; // the http-parser callbacks (static functions with access to members)
+    friend struct Callbacks;
+
+    void onReadyRead();
+    void processInput();
+    void dispatch();
+    void failRequest(int status);
+    QByteArray responseHead(int status, const QByteArray &contentType, const HttpHeaders &extraHeaders,
+                            const QByteArray &framing) const;
+    void finishResponse();
+    void closeGracefully();
+    void onBytesWritten();
+    void handleDisconnected();
+    bool addHeaderBytes(size_t length); // false (and a 431 pending) when over the limit
+
+    QTcpSocket *m_socket;
+    std::shared_ptr<const HttpHandler> m_handler;
+    HttpServerLimits m_limits;
+    http_parser m_parser{};
+    State m_state = State::Reading;
+    QByteArray m_input; // bytes received and not parsed yet (e.g. a pipelined request)
+    HttpRequest m_request;
+    QByteArray m_url;
+    qsizetype m_headerBytes = 0;
+    bool m_inHeaderField = false;
+    bool m_keepAlive = true;
+    bool m_http10 = false;
+    bool m_isHead = false;
+    bool m_chunkedResponse = false; // false while streaming: close-delimited (HTTP/1.0 clients)
+    int m_failStatus = 0;           // set by a parser callback that rejected the request
+    bool m_processQueued = false;
+    QTimer m_idleTimer;   // keep-alive connection with no request
+    QTimer m_lingerTimer; // after our half-close, how long to wait for the peer's close
+};
+
+} // namespace rag::net

@@ -1,0 +1,90 @@
+// A small HTTP/1.1 server on QTcpServer with Debian's http-parser: keep-alive, chunked request
+// bodies, fixed-length or chunked (streamed) responses, limits on header and body size, idle
+// timeouts. Lives on the thread that creates it; handlers run there and may answer later
+// (timers, coroutines), which is how the simulator models latency and `serve` streams answers.
+#pragma once
+
+#include "core/result.h"
+
+#include <QByteArray>
+#include <QHostAddress>
+#include <QList>
+#include <QObject>
+#include <QPointer>
+#include <QTcpServer>
+
+#include <functional>
+#include <memory>
+#include <utility>
+
+namespace rag::net {
+
+using HttpHeaders = QList<std::pair<QByteArray, QByteArray>>;
+
+struct HttpRequest {
+    QByteArray method; // "GET", "POST", ...
+    QByteArray path;   // percent-decoded path without the query, e.g. "/jina/v1/rerank"
+    QByteArray query;  // raw query string without '?'
+    HttpHeaders headers; // names lower-cased, in arrival order
+    QByteArray body;
+    QHostAddress peer;
+
+    QByteArray header(const QByteArray &lowerCaseName) const; // empty when absent
+};
+
+// The answer side of one request. Owned by its connection: hold it in a QPointer across
+// asynchronous work; it is gone when the client disconnects (closed() is emitted first).
+// Exactly one of respond() / beginStream()...endStream() / abortConnection() per request.
+class HttpResponder : public QObject {
+    Q_OBJECT
+public:
+    using QObject::QObject;
+
+    // A complete response with Content-Length.
+    virtual void respond(int status, const QByteArray &contentType, const QByteArray &body,
+                         const HttpHeaders &extraHeaders = {}) = 0;
+    // A streamed response: chunked transfer encoding. endStream() sends the last chunk.
+    virtual void beginStream(int status, const QByteArray &contentType, const HttpHeaders &extraHeaders = {}) = 0;
+    virtual void writeChunk(const QByteArray &bytes) = 0;
+    virtual void endStream() = 0;
+    // Drops the connection at once without a complete response (a reset, or a stream cut short).
+    virtual void abortConnection() = 0;
+
+    virtual bool isOpen() const = 0;
+
+signals:
+    void closed(); // the client went away or the connection was aborted
+};
+
+using HttpHandler = std::function<void(const HttpRequest &request, HttpResponder *responder)>;
+
+struct HttpServerLimits {
+    qsizetype maxHeaderBytes = 64 * 1024;        // over it: 431 and close
+    qsizetype maxBodyBytes = 32 * 1024 * 1024;   // over it: 413 and close
+    int idleTimeoutMs = 60'000;                  // keep-alive connection with no request
+    int maxConnections = 8192;                   // over it: new connections are closed at once
+    int listenBacklog = 1024;                    // bursts of connects must not hit SYN drops
+};
+
+class HttpServer : public QObject {
+    Q_OBJECT
+public:
+    explicit HttpServer(HttpHandler handler, HttpServerLimits limits = {}, QObject *parent = nullptr);
+    ~HttpServer() override;
+
+    Result<void> listen(const QHostAddress &address, quint16 port); // port 0: any free port
+    quint16 port() const;
+    QHostAddress address() const;
+    void close(); // stops listening and drops every connection
+
+    int openConnections() const;
+
+private:
+    class Private;
+    std::unique_ptr<Private> d;
+};
+
+// Standard reason phrase for a status code ("OK", "Too Many Requests", ...).
+QByteArray reasonPhrase(int status);
+
+} // namespace rag::net
