@@ -1,0 +1,257 @@
+#include "providers/http/provider_http_client.h"
+
+#include "providers/http/admission_queue.h"
+#include "providers/http/cancellable_delay.h"
+#include "providers/http/http_attempt.h"
+
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QMutexLocker>
+#include <QNetworkAccessManager>
+#include <QPointer>
+#include <QThread>
+#include <QThreadStorage>
+
+#include <qcoro/qcorosignal.h>
+
+#include <memory>
+
+namespace rag::providers {
+
+using std::chrono::milliseconds;
+
+namespace {
+
+// Qt 6.4 opens at most six HTTP/1.1 connections per host and manager, and multiplexes up to
+// 100 concurrent streams on one HTTP/2 connection.
+constexpr int kHttp1ConnectionsPerManager = 6;
+constexpr int kHttp2StreamsPerManager = 100;
+
+struct DeleteLater {
+    void operator()(QObject *object) const { object->deleteLater(); }
+};
+
+milliseconds remainingOf(milliseconds budget, const QElapsedTimer &clock)
+{
+    return budget - milliseconds(clock.elapsed());
+}
+
+HttpOutcome refused(Admission admission, milliseconds waited)
+{
+    HttpOutcome outcome;
+    switch (admission) {
+    case Admission::Cancelled:
+        outcome.error = HttpError::Cancelled;
+        outcome.message = QStringLiteral("cancelled while waiting for a connection");
+        break;
+    case Admission::TimedOut:
+        outcome.error = HttpError::Timeout;
+        outcome.message = QStringLiteral("no free connection within the deadline (waited %1 ms)").arg(waited.count());
+        break;
+    case Admission::Overloaded:
+        outcome.error = HttpError::Overloaded;
+        outcome.message = QStringLiteral("too many calls waiting for this provider");
+        break;
+    case Admission::Granted:
+        break;
+    }
+    return outcome;
+}
+
+} // namespace
+
+ProviderHttpClient::ProviderHttpClient(HttpClientConfig config, QObject *parent)
+    : QObject(parent)
+    , m_config(std::move(config))
+    , m_connectionsPerManager(m_config.http2 ? kHttp2StreamsPerManager : kHttp1ConnectionsPerManager)
+    , m_rng(std::random_device{}())
+{
+    m_config.maxConnections = std::max(1, m_config.maxConnections);
+    m_managerLimit = (m_config.maxConnections + m_connectionsPerManager - 1) / m_connectionsPerManager;
+    m_admission = new AdmissionQueue(m_config.maxConnections, m_config.maxQueued, this);
+    m_stats.maxConnections = m_config.maxConnections;
+}
+
+ProviderHttpClient::~ProviderHttpClient()
+{
+    // Abort what is in flight: each waiting coroutine resumes now with a Cancelled outcome and
+    // sees m_closing, instead of waiting forever on a reply its manager is about to delete.
+    m_closing = true;
+    const QSet<HttpAttempt *> live = m_live;
+    for (HttpAttempt *attempt : live)
+        attempt->cancel();
+}
+
+void ProviderHttpClient::setApiKey(const QString &key)
+{
+    m_apiKey = key;
+}
+
+QNetworkRequest ProviderHttpClient::makeRequest(const WireRequest &request) const
+{
+    QNetworkRequest r(request.url);
+    r.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    r.setRawHeader("Accept", "application/json, text/event-stream, application/x-ndjson");
+    // Providers that take no key by default (TEI, Xinference) still get one when configured.
+    if (!m_apiKey.isEmpty())
+        r.setRawHeader("Authorization", "Bearer " + m_apiKey.toUtf8());
+    r.setAttribute(QNetworkRequest::Http2AllowedAttribute, m_config.http2);
+    if (m_config.http2 && request.url.scheme() == QLatin1String("http"))
+        r.setAttribute(QNetworkRequest::Http2DirectAttribute, true);
+    return r;
+}
+
+QNetworkAccessManager *ProviderHttpClient::pickManager()
+{
+    // The least loaded manager: admission keeps the total at most managers x connections, so
+    // none ever holds more than its share of connections and none queues inside Qt.
+    QNetworkAccessManager *best = nullptr;
+    for (QNetworkAccessManager *m : std::as_const(m_managers)) {
+        if (!best || m_managerLoad.value(m) < m_managerLoad.value(best))
+            best = m;
+    }
+    if ((!best || m_managerLoad.value(best) >= m_connectionsPerManager) && m_managers.size() < m_managerLimit) {
+        best = new QNetworkAccessManager(this);
+        best->setAutoDeleteReplies(false);
+        m_managers.append(best);
+        QMutexLocker lock(&m_statsMutex);
+        m_stats.managers = int(m_managers.size());
+    }
+    ++m_managerLoad[best];
+    return best;
+}
+
+void ProviderHttpClient::releaseManager(QNetworkAccessManager *manager)
+{
+    --m_managerLoad[manager];
+}
+
+void ProviderHttpClient::noteQueued(int delta)
+{
+    QMutexLocker lock(&m_statsMutex);
+    m_stats.queued += delta;
+}
+
+void ProviderHttpClient::noteOutcome(const HttpOutcome &outcome, bool wasInFlight)
+{
+    QMutexLocker lock(&m_statsMutex);
+    if (wasInFlight)
+        --m_stats.inFlight;
+    (outcome.ok() ? m_stats.completed : m_stats.failed) += 1;
+    m_stats.retried += std::max(0, outcome.attempts - 1);
+    m_stats.latency.record(outcome.latencyMicros);
+}
+
+HttpClientStats ProviderHttpClient::stats() const
+{
+    QMutexLocker lock(&m_statsMutex);
+    return m_stats;
+}
+
+QCoro::Task<HttpOutcome> ProviderHttpClient::post(WireRequest request, HttpCallOptions options)
+{
+    QElapsedTimer clock;
+    clock.start();
+    QPointer<ProviderHttpClient> self(this);
+
+    noteQueued(+1);
+    const Admission admission = co_await m_admission->acquire(options.deadline, options.cancel);
+    if (!self || m_closing)
+        co_return refused(Admission::Cancelled, {});
+    noteQueued(-1);
+    const qint64 queuedMicros = clock.nsecsElapsed() / 1000;
+    if (admission != Admission::Granted) {
+        HttpOutcome outcome = refused(admission, milliseconds(clock.elapsed()));
+        outcome.queuedMicros = queuedMicros;
+        outcome.latencyMicros = queuedMicros;
+        noteOutcome(outcome, false);
+        co_return outcome;
+    }
+    {
+        QMutexLocker lock(&m_statsMutex);
+        ++m_stats.inFlight;
+    }
+
+    HttpOutcome outcome;
+    for (int attempt = 1;; ++attempt) {
+        QNetworkAccessManager *manager = pickManager();
+        std::unique_ptr<HttpAttempt, DeleteLater> call(
+            new HttpAttempt(manager, makeRequest(request), request.body, remainingOf(options.deadline, clock), options));
+        HttpAttempt *raw = call.get();
+        m_live.insert(raw);
+        call->start();
+        if (!call->isFinished())
+            co_await qCoro(raw, &HttpAttempt::finished, remainingOf(options.deadline, clock) + std::chrono::seconds(1));
+        if (!self || m_closing)
+            co_return refused(Admission::Cancelled, {});
+        m_live.remove(raw);
+        releaseManager(manager);
+        outcome = call->outcome();
+        if (!call->isFinished()) {
+            outcome.error = HttpError::Timeout;
+            outcome.message = QStringLiteral("no answer within the deadline");
+        }
+        outcome.attempts = attempt;
+        const auto delay = m_config.retry.nextDelay(outcome, call->retryAfter(), attempt,
+                                                    remainingOf(options.deadline, clock), m_rng);
+        if (!delay)
+            break;
+        const bool waited = co_await CancellableDelay::wait(*delay, options.cancel);
+        if (!self || m_closing)
+            co_return refused(Admission::Cancelled, {});
+        if (!waited) {
+            outcome.error = HttpError::Cancelled;
+            outcome.message = QStringLiteral("cancelled");
+            break;
+        }
+    }
+    m_admission->release();
+    outcome.queuedMicros = queuedMicros;
+    outcome.latencyMicros = clock.nsecsElapsed() / 1000;
+    noteOutcome(outcome, true);
+    co_return outcome;
+}
+
+HttpOutcome ProviderHttpClient::postBlocking(const WireRequest &request, const HttpCallOptions &options)
+{
+    Q_ASSERT_X(QThread::currentThread() != thread(), "postBlocking", "would block the client's own event loop");
+    // One manager per worker thread, as a blocking HTTP library keeps one session per thread.
+    static QThreadStorage<QNetworkAccessManager *> managers;
+    if (!managers.hasLocalData())
+        managers.setLocalData(new QNetworkAccessManager);
+    QNetworkAccessManager *manager = managers.localData();
+
+    QElapsedTimer clock;
+    clock.start();
+    {
+        QMutexLocker lock(&m_statsMutex);
+        ++m_stats.inFlight;
+    }
+    std::mt19937 rng(std::random_device{}());
+    HttpOutcome outcome;
+    for (int attempt = 1;; ++attempt) {
+        HttpAttempt call(manager, makeRequest(request), request.body, remainingOf(options.deadline, clock), options);
+        QEventLoop loop;
+        connect(&call, &HttpAttempt::finished, &loop, &QEventLoop::quit);
+        call.start();
+        if (!call.isFinished())
+            loop.exec(QEventLoop::ExcludeUserInputEvents);
+        outcome = call.outcome();
+        outcome.attempts = attempt;
+        const auto delay =
+            m_config.retry.nextDelay(outcome, call.retryAfter(), attempt, remainingOf(options.deadline, clock), rng);
+        if (!delay)
+            break;
+        QThread::msleep(quint64(delay->count())); // the blocking baseline sleeps like its peers do
+        if (options.cancel && options.cancel->isCancelled()) {
+            outcome.error = HttpError::Cancelled;
+            outcome.message = QStringLiteral("cancelled");
+            break;
+        }
+    }
+    outcome.latencyMicros = clock.nsecsElapsed() / 1000;
+    noteOutcome(outcome, true);
+    return outcome;
+}
+
+} // namespace rag::providers
