@@ -1,6 +1,7 @@
 #include "cli/cli.h"
 
 #include "cli/console.h"
+#include "providers/provider_kind.h"
 #include "workspace/workspace.h"
 
 #include <QSet>
@@ -53,6 +54,7 @@ QStringList takeGlobalOptions(const QStringList &arguments, GlobalOptions &optio
 bool isCommand(const QString &word)
 {
     static const QSet<QString> commands = {QStringLiteral("kb"), QStringLiteral("ingest"), QStringLiteral("search"),
+                                           QStringLiteral("providers"), QStringLiteral("calls"), QStringLiteral("sim"),
                                            QStringLiteral("help")};
     return commands.contains(word);
 }
@@ -70,12 +72,24 @@ QString helpText()
         "  kb docs NAME [--json]    the documents of a knowledge base, with failures\n"
         "  ingest KB PATH...        files and folders; progress on stderr; exit 1 if any file failed\n"
         "  search KB QUERY [--top-n N] [--top-k N] [--threshold X] [--vector-weight X] [--rrf] [--json]\n"
+        "  providers add NAME --kind KIND --base-url URL [--model M] [--api-key-env VAR]\n"
+        "                [--max-connections N] [--timeout-ms N] [--http2]\n"
+        "  providers list [--json] | providers remove NAME\n"
+        "  providers test NAME [--capability rerank|embeddings|chat] [--json]\n"
+        "                           one real call: latency, or the provider's error\n"
+        "  calls [--provider NAME] [--status ok|error] [--since ISO-TIME] [--min-latency-ms X]\n"
+        "        [--limit N] [--bodies] [--json]\n"
+        "                           the rerank call log, newest first\n"
+        "  sim [--profile FILE|field|instant] [--listen HOST:PORT]\n"
+        "                           the provider simulator, until killed (default 127.0.0.1:9750)\n"
+        "\n"
+        "Provider kinds: %2\n"
         "\n"
         "Global options:\n"
         "  --data-dir DIR   where knowledge bases live (default: %1)\n"
         "  --db URL         sqlite:PATH (default: a file in the data dir)\n"
         "  -h, --help       this text\n")
-        .arg(defaultDataDir());
+        .arg(defaultDataDir(), providers::allKindNames().join(QStringLiteral(", ")));
 }
 
 int run(const QStringList &arguments)
@@ -94,9 +108,16 @@ int run(const QStringList &arguments)
     if (!isCommand(command))
         return usageError(QStringLiteral("unknown command '%1' (see 'ragdesk --help')").arg(command));
 
+    if (command == QLatin1String("sim"))
+        return simCommand(args);
+
     auto workspace = Workspace::open({global.dataDir, global.database, {}});
     if (!workspace)
         return failure(workspace.error());
+    if (command == QLatin1String("providers"))
+        return providersCommand(**workspace, args);
+    if (command == QLatin1String("calls"))
+        return callsCommand(**workspace, args);
     if (command == QLatin1String("kb"))
         return kbCommand(**workspace, args);
     if (command == QLatin1String("ingest"))

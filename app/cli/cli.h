@@ -26,5 +26,8 @@ int run(const QStringList &arguments); // arguments without the program name
 int kbCommand(Workspace &workspace, const QStringList &args);
 int ingestCommand(Workspace &workspace, const QStringList &args);
 int searchCommand(Workspace &workspace, const QStringList &args);
+int providersCommand(Workspace &workspace, const QStringList &args);
+int callsCommand(Workspace &workspace, const QStringList &args);
+int simCommand(const QStringList &args); // needs no workspace
 
 } // namespace rag::cli

@@ -59,6 +59,43 @@ const QList<Migration> &schemaMigrations()
                             " dim INTEGER NOT NULL,"
                             " data BLOB NOT NULL)"),
          }},
+        {2, QStringLiteral("providers and the rerank call log"),
+         {
+             // API keys are not here: they live in the system keychain (or the warned fallback
+             // file); key_store says which, so a missing key can be explained.
+             QStringLiteral("CREATE TABLE providers ("
+                            " id INTEGER PRIMARY KEY,"
+                            " name TEXT NOT NULL UNIQUE,"
+                            " kind TEXT NOT NULL,"
+                            " base_url TEXT NOT NULL,"
+                            " model TEXT NOT NULL,"
+                            " max_connections INTEGER NOT NULL,"
+                            " timeout_ms INTEGER NOT NULL,"
+                            " http2 INTEGER NOT NULL DEFAULT 0,"
+                            " key_store TEXT NOT NULL CHECK (key_store IN ('none', 'keychain', 'file')),"
+                            " created_at TEXT NOT NULL)"),
+             QStringLiteral("CREATE TABLE rerank_calls ("
+                            " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                            " at TEXT NOT NULL," // ISO 8601 UTC with milliseconds: sorts as time
+                            " provider TEXT NOT NULL,"
+                            " model TEXT NOT NULL,"
+                            " endpoint TEXT NOT NULL,"
+                            " mode TEXT NOT NULL CHECK (mode IN ('async', 'blocking')),"
+                            " thread TEXT NOT NULL,"
+                            " documents INTEGER NOT NULL,"
+                            " bytes INTEGER NOT NULL,"
+                            " attempts INTEGER NOT NULL,"
+                            " http_status INTEGER NOT NULL,"
+                            " status TEXT NOT NULL CHECK (status IN ('ok', 'error')),"
+                            " latency_ms REAL NOT NULL,"
+                            " error TEXT,"
+                            " tokens INTEGER NOT NULL,"
+                            " top_scores TEXT NOT NULL,"
+                            " request_body TEXT NOT NULL,"
+                            " response_body TEXT NOT NULL)"),
+             QStringLiteral("CREATE INDEX rerank_calls_by_time ON rerank_calls(at)"),
+             QStringLiteral("CREATE INDEX rerank_calls_by_provider ON rerank_calls(provider, at)"),
+         }},
     };
     return migrations;
 }

@@ -37,6 +37,7 @@ public:
 
     const QString &dataDir() const { return m_dataDir; }
     store::Database &database() { return *m_database; }
+    std::shared_ptr<store::Database> sharedDatabase() const { return m_database; }
     index::VectorIndexStore &vectorIndexes() { return m_vectors; }
     const index::BuiltinEmbedder &embedder() const { return m_embedder; }
 

@@ -1,0 +1,86 @@
+#include "providers/calllog/rerank_call_log.h"
+
+#include "store/database.h"
+#include "store/rerank_call_repository.h"
+
+#include <QLoggingCategory>
+#include <QMutexLocker>
+#include <QThread>
+
+namespace rag::providers {
+
+Q_LOGGING_CATEGORY(lcCallLog, "rag.providers.calllog", QtWarningMsg)
+
+RerankCallLog::RerankCallLog(std::shared_ptr<store::Database> database, qint64 retention)
+    : m_database(std::move(database))
+    , m_retention(std::max<qint64>(1, retention))
+{
+    // One writer thread: it keeps one connection, and batches keep their order.
+    m_writer.setMaxThreadCount(1);
+    m_writer.setExpiryTimeout(-1);
+}
+
+RerankCallLog::~RerankCallLog()
+{
+    flush();
+    m_writer.waitForDone();
+}
+
+void RerankCallLog::record(store::RerankCallRecord call)
+{
+    QMutexLocker lock(&m_mutex);
+    m_pending.append(std::move(call));
+    if (m_draining)
+        return; // the running drain picks it up
+    m_draining = true;
+    m_writer.start([this] { drain(); });
+}
+
+void RerankCallLog::drain()
+{
+    store::RerankCallRepository repository(m_database->connection());
+    for (;;) {
+        QList<store::RerankCallRecord> batch;
+        {
+            QMutexLocker lock(&m_mutex);
+            if (m_pending.isEmpty()) {
+                m_draining = false;
+                m_idle.wakeAll();
+                return;
+            }
+            batch.swap(m_pending);
+        }
+        auto stored = repository.append(batch);
+        if (stored) {
+            // After every batch, on this thread: the walk over the newest `retention` ids is cheap
+            // next to the inserts, and the table then never holds more than the limit.
+            if (auto pruned = repository.prune(m_retention); !pruned)
+                qCWarning(lcCallLog) << "could not prune the rerank call log:" << pruned.error();
+        } else {
+            qCWarning(lcCallLog) << "rerank calls not logged:" << stored.error();
+        }
+        QMutexLocker lock(&m_mutex);
+        (stored ? m_written : m_dropped) += batch.size();
+    }
+}
+
+QString RerankCallLog::currentThreadLabel()
+{
+    const QString name = QThread::currentThread()->objectName();
+    return name.isEmpty() ? QStringLiteral("thread 0x%1").arg(quintptr(QThread::currentThreadId()), 0, 16) : name;
+}
+
+void RerankCallLog::flush()
+{
+    QMutexLocker lock(&m_mutex);
+    while (m_draining)
+        m_idle.wait(&m_mutex);
+}
+
+qint64 RerankCallLog::dropped() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_dropped;
+}
+
+} // namespace rag::providers

@@ -1,0 +1,48 @@
+// The rerank call log: every rerank call, async or blocking, retried or not, lands here. record()
+// returns at once from any thread; a writer thread of its own stores batches in the database and
+// keeps at most `retention` rows, so logging never slows a call nor grows without bound.
+#pragma once
+
+#include "store/provider_records.h"
+
+#include <QList>
+#include <QMutex>
+#include <QThreadPool>
+#include <QWaitCondition>
+
+#include <memory>
+
+namespace rag::store {
+class Database;
+}
+
+namespace rag::providers {
+
+class RerankCallLog {
+public:
+    explicit RerankCallLog(std::shared_ptr<store::Database> database, qint64 retention = 10'000);
+    ~RerankCallLog(); // writes what is pending
+
+    void record(store::RerankCallRecord call);
+    void flush(); // blocks until everything recorded so far is stored
+
+    qint64 retention() const { return m_retention; }
+    // How a record names the thread a call ran on: its object name, else its id.
+    static QString currentThreadLabel();
+    qint64 dropped() const; // calls that could not be stored (database errors), for the monitor
+
+private:
+    void drain();
+
+    std::shared_ptr<store::Database> m_database;
+    qint64 m_retention;
+    QThreadPool m_writer;
+    mutable QMutex m_mutex;
+    QWaitCondition m_idle;
+    QList<store::RerankCallRecord> m_pending;
+    bool m_draining = false;
+    qint64 m_written = 0;
+    qint64 m_dropped = 0;
+};
+
+} // namespace rag::providers

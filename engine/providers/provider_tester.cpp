@@ -1,0 +1,120 @@
+#include "providers/provider_tester.h"
+
+#include "providers/calllog/rerank_call_log.h"
+#include "providers/chat/chat_model.h"
+#include "providers/embed/embedder.h"
+#include "providers/provider_catalog.h"
+#include "providers/provider_registry.h"
+#include "providers/rerank/reranker.h"
+#include "store/database.h"
+#include "store/provider_repository.h"
+
+#include <QElapsedTimer>
+#include <QThreadPool>
+
+#include <algorithm>
+
+namespace rag::providers {
+
+namespace {
+
+QCoro::Task<void> rerankProbe(Reranker *reranker, ProviderTestReport *report)
+{
+    RerankRequest request;
+    request.query = QStringLiteral("Why do sea otters hold hands?");
+    request.documents = {QStringLiteral("Sea otters hold hands while they sleep so they do not drift apart."),
+                         QStringLiteral("The stock market closed higher on Tuesday.")};
+    auto result = co_await reranker->rerank(request);
+    if (!result) {
+        report->error = result.error();
+        co_return;
+    }
+    report->ok = true;
+    report->attempts = result->attempts;
+    report->detail = QStringLiteral("%1 documents scored: %2, %3")
+                         .arg(result->scores.size())
+                         .arg(result->scores.value(0), 0, 'f', 3)
+                         .arg(result->scores.value(1), 0, 'f', 3);
+}
+
+QCoro::Task<void> embedProbe(Embedder *embedder, ProviderTestReport *report)
+{
+    EmbedRequest request;
+    request.texts = {QStringLiteral("Sea otters hold hands while they sleep.")};
+    auto result = co_await embedder->embed(request);
+    if (!result) {
+        report->error = result.error();
+        co_return;
+    }
+    report->ok = true;
+    report->attempts = result->calls;
+    report->detail = QStringLiteral("%1-dimensional vector").arg(result->vectors.empty() ? 0 : result->vectors.front().size());
+}
+
+QCoro::Task<void> chatProbe(ChatModel *model, ProviderTestReport *report)
+{
+    ChatRequest request;
+    request.messages = {{QStringLiteral("user"), QStringLiteral("Say hello in five words.")}};
+    request.question = request.messages.front().content;
+    request.maxTokens = 16;
+    const ChatDeltaSink ignoreDeltas;
+    auto result = co_await model->complete(request, ignoreDeltas);
+    if (!result) {
+        report->error = result.error();
+        co_return;
+    }
+    report->ok = true;
+    report->attempts = result->attempts;
+    report->detail = QStringLiteral("answered \"%1\"").arg(result->content.left(80));
+}
+
+} // namespace
+
+QCoro::Task<ProviderTestReport> testProvider(ProviderRegistry &registry, QString name, QString capability)
+{
+    ProviderTestReport report;
+    report.provider = name;
+    QElapsedTimer clock;
+    clock.start();
+    if (capability.isEmpty()) {
+        capability = QStringLiteral("rerank");
+        if (!registry.reranker(name) && registry.embedder(name))
+            capability = QStringLiteral("embeddings");
+        else if (!registry.reranker(name) && !registry.embedder(name))
+            capability = QStringLiteral("chat");
+    }
+    report.capability = capability;
+    if (capability == QLatin1String("rerank")) {
+        auto reranker = registry.reranker(name);
+        if (!reranker || !*reranker)
+            report.error = reranker ? QStringLiteral("'none' does not rerank") : reranker.error();
+        else
+            co_await rerankProbe(*reranker, &report);
+    } else if (capability == QLatin1String("embeddings")) {
+        auto embedder = registry.embedder(name);
+        if (!embedder)
+            report.error = embedder.error();
+        else
+            co_await embedProbe(*embedder, &report);
+    } else if (capability == QLatin1String("chat")) {
+        auto model = registry.chatModel(name);
+        if (!model)
+            report.error = model.error();
+        else
+            co_await chatProbe(*model, &report);
+    } else {
+        report.error = QStringLiteral("--capability is rerank, embeddings or chat, not '%1'").arg(capability);
+    }
+    report.latencyMs = double(clock.nsecsElapsed()) / 1e6;
+    co_return report;
+}
+
+ProviderTestReport testProvider(std::shared_ptr<store::Database> database, const QString &dataDir,
+                                const QString &name, const QString &capability)
+{
+    RerankCallLog callLog(database);
+    ProviderRegistry registry({database, dataDir, QThreadPool::globalInstance(), &callLog});
+    return QCoro::waitFor(testProvider(registry, name, capability));
+}
+
+} // namespace rag::providers

@@ -1,0 +1,187 @@
+// `ragdesk providers`, `calls` and `sim` as a user runs them: the simulator as its own process,
+// a provider added with its key from the environment, one real test call, the call log.
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+
+struct Run {
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+const QString kSecret = QStringLiteral("sk-cli-secret-98765");
+
+} // namespace
+
+class TestCliProviders : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_dir;
+
+    QProcessEnvironment environment() const
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("RAGDESK_KEYCHAIN"), QStringLiteral("off")); // no session bus in CI
+        env.insert(QStringLiteral("TEST_PROVIDER_KEY"), kSecret);
+        return env;
+    }
+
+    Run ragdesk(const QStringList &args)
+    {
+        QProcess process;
+        process.setProcessEnvironment(environment());
+        process.start(qEnvironmentVariable("RAGDESK_BINARY"),
+                      QStringList{QStringLiteral("--data-dir"), m_dir.filePath(QStringLiteral("data"))} + args);
+        if (!process.waitForFinished(120000))
+            return {};
+        return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
+                QString::fromUtf8(process.readAllStandardError())};
+    }
+
+    // Starts `ragdesk sim` on a free port and returns its base URL from its first line.
+    QString startSimulator(QProcess &sim)
+    {
+        sim.setProcessEnvironment(environment());
+        sim.start(qEnvironmentVariable("RAGDESK_BINARY"),
+                  {QStringLiteral("sim"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
+        if (!sim.waitForStarted(10000))
+            return {};
+        while (!sim.canReadLine()) {
+            if (!sim.waitForReadyRead(10000))
+                return {};
+        }
+        const QString line = QString::fromUtf8(sim.readLine()).trimmed();
+        const auto match = QRegularExpression(QStringLiteral("listening on (http://\\S+)$")).match(line);
+        return match.hasMatch() ? match.captured(1) : QString();
+    }
+
+private Q_SLOTS:
+    void providerLifecycleAgainstTheSimulator()
+    {
+        QProcess sim;
+        const QString base = startSimulator(sim);
+        QVERIFY2(!base.isEmpty(), "ragdesk sim printed its address");
+
+        const Run added = ragdesk({QStringLiteral("providers"), QStringLiteral("add"), QStringLiteral("jina-sim"),
+                                   QStringLiteral("--kind"), QStringLiteral("jina"), QStringLiteral("--base-url"),
+                                   base + QStringLiteral("/jina/v1"), QStringLiteral("--model"), QStringLiteral("jina-reranker-v2"),
+                                   QStringLiteral("--api-key-env"), QStringLiteral("TEST_PROVIDER_KEY")});
+        QCOMPARE(added.exitCode, 0);
+        // The fallback is explicit, and says where the key went without showing it.
+        QVERIFY2(added.err.contains(QStringLiteral("not in a keychain")), qPrintable(added.err));
+        QVERIFY(!added.err.contains(kSecret) && !added.out.contains(kSecret));
+        const QString keyFile = m_dir.filePath(QStringLiteral("data/provider-keys.json"));
+        QCOMPARE(QFile::permissions(keyFile) & (QFileDevice::ReadGroup | QFileDevice::ReadOther | QFileDevice::WriteGroup
+                                                | QFileDevice::WriteOther),
+                 QFileDevice::Permissions());
+
+        const Run list = ragdesk({QStringLiteral("providers"), QStringLiteral("list"), QStringLiteral("--json")});
+        QCOMPARE(list.exitCode, 0);
+        QVERIFY(!list.out.contains(kSecret));
+        const QJsonObject provider = QJsonDocument::fromJson(list.out.toUtf8()).array().first().toObject();
+        QCOMPARE(provider.value(QStringLiteral("name")).toString(), QStringLiteral("jina-sim"));
+        QCOMPARE(provider.value(QStringLiteral("kind")).toString(), QStringLiteral("jina"));
+        QCOMPARE(provider.value(QStringLiteral("key")).toString(), QStringLiteral("file"));
+        QCOMPARE(provider.value(QStringLiteral("max_connections")).toInt(), 32);
+        QVERIFY(provider.value(QStringLiteral("serves")).toArray().contains(QStringLiteral("rerank")));
+
+        const Run tested = ragdesk({QStringLiteral("providers"), QStringLiteral("test"), QStringLiteral("jina-sim")});
+        QCOMPARE(tested.exitCode, 0);
+        QVERIFY2(tested.out.startsWith(QStringLiteral("ok: jina-sim rerank answered in")), qPrintable(tested.out));
+
+        const Run calls = ragdesk({QStringLiteral("calls"), QStringLiteral("--json"), QStringLiteral("--bodies")});
+        QCOMPARE(calls.exitCode, 0);
+        QVERIFY(!calls.out.contains(kSecret));
+        const QJsonArray logged = QJsonDocument::fromJson(calls.out.toUtf8()).array();
+        QCOMPARE(logged.size(), 1);
+        const QJsonObject call = logged.first().toObject();
+        QCOMPARE(call.value(QStringLiteral("provider")).toString(), QStringLiteral("jina-sim"));
+        QCOMPARE(call.value(QStringLiteral("status")).toString(), QStringLiteral("ok"));
+        QCOMPARE(call.value(QStringLiteral("http_status")).toInt(), 200);
+        QCOMPARE(call.value(QStringLiteral("documents")).toInt(), 2);
+        QVERIFY(call.value(QStringLiteral("endpoint")).toString().endsWith(QStringLiteral("/jina/v1/rerank")));
+        QVERIFY(call.value(QStringLiteral("request_body")).toString().contains(QStringLiteral("sea otters")));
+
+        // With the provider gone, the test reports the failure and it is logged as an error.
+        sim.kill();
+        sim.waitForFinished();
+        const Run down = ragdesk({QStringLiteral("providers"), QStringLiteral("test"), QStringLiteral("jina-sim")});
+        QCOMPARE(down.exitCode, 1);
+        QVERIFY2(down.err.contains(QStringLiteral("jina-sim")), qPrintable(down.err));
+        const Run errors = ragdesk({QStringLiteral("calls"), QStringLiteral("--status"), QStringLiteral("error"),
+                                    QStringLiteral("--json")});
+        QCOMPARE(QJsonDocument::fromJson(errors.out.toUtf8()).array().size(), 1);
+
+        QCOMPARE(ragdesk({QStringLiteral("providers"), QStringLiteral("remove"), QStringLiteral("jina-sim")}).exitCode, 0);
+        QCOMPARE(ragdesk({QStringLiteral("providers"), QStringLiteral("list"), QStringLiteral("--json")}).out.trimmed(),
+                 QStringLiteral("[]"));
+        QFile keys(keyFile);
+        QVERIFY(keys.open(QIODevice::ReadOnly));
+        QVERIFY(!keys.readAll().contains(kSecret.toUtf8())); // the key went with the provider
+    }
+
+    void builtinProviderNeedsNoConfiguration()
+    {
+        const Run tested = ragdesk({QStringLiteral("providers"), QStringLiteral("test"), QStringLiteral("builtin"),
+                                    QStringLiteral("--json")});
+        QCOMPARE(tested.exitCode, 0);
+        const QJsonObject report = QJsonDocument::fromJson(tested.out.toUtf8()).object();
+        QCOMPARE(report.value(QStringLiteral("ok")).toBool(), true);
+        QCOMPARE(report.value(QStringLiteral("capability")).toString(), QStringLiteral("rerank"));
+    }
+
+    void badProviderInputIsRefused_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("message");
+        const QStringList add = {QStringLiteral("providers"), QStringLiteral("add"), QStringLiteral("p")};
+        QTest::newRow("unknown kind") << add + QStringList{"--kind", "nope", "--base-url", "http://x"} << "unknown provider kind";
+        QTest::newRow("not a URL") << add + QStringList{"--kind", "jina", "--base-url", "ftp://x", "--model", "m"} << "--base-url";
+        QTest::newRow("no model") << add + QStringList{"--kind", "cohere", "--base-url", "http://x"} << "--model";
+        QTest::newRow("key variable unset")
+            << add + QStringList{"--kind", "tei", "--base-url", "http://x", "--api-key-env", "RAGDESK_NO_SUCH_VAR"} << "not set";
+        QTest::newRow("reserved name") << QStringList{"providers", "add", "builtin", "--kind", "tei", "--base-url", "http://x"}
+                                       << "built-in";
+        QTest::newRow("credentials in URL") << add + QStringList{"--kind", "tei", "--base-url", "http://u:pw@x"} << "credentials";
+        QTest::newRow("connections out of range")
+            << add + QStringList{"--kind", "tei", "--base-url", "http://x", "--max-connections", "0"} << "--max-connections";
+        QTest::newRow("unknown provider test") << QStringList{"providers", "test", "ghost"} << "ghost";
+    }
+
+    void badProviderInputIsRefused()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, message);
+        const Run run = ragdesk(args);
+        QVERIFY(run.exitCode != 0);
+        QVERIFY2(run.err.contains(message), qPrintable(run.err));
+        QCOMPARE(QJsonDocument::fromJson(ragdesk({QStringLiteral("providers"), QStringLiteral("list"), QStringLiteral("--json")})
+                                             .out.toUtf8()).array().size(), 0);
+    }
+
+    void badCallsAndSimOptionsAreUsageErrors()
+    {
+        QCOMPARE(ragdesk({QStringLiteral("calls"), QStringLiteral("--status"), QStringLiteral("maybe")}).exitCode, 2);
+        const Run since = ragdesk({QStringLiteral("calls"), QStringLiteral("--since"), QStringLiteral("yesterday")});
+        QCOMPARE(since.exitCode, 2);
+        QVERIFY(since.err.contains(QStringLiteral("ISO 8601")));
+        QCOMPARE(ragdesk({QStringLiteral("calls"), QStringLiteral("--provider"), QStringLiteral("nobody"), QStringLiteral("--json")})
+                     .out.trimmed(),
+                 QStringLiteral("[]"));
+        QCOMPARE(ragdesk({QStringLiteral("sim"), QStringLiteral("--listen"), QStringLiteral("nowhere")}).exitCode, 2);
+        const Run profile = ragdesk({QStringLiteral("sim"), QStringLiteral("--profile"), m_dir.filePath(QStringLiteral("missing.json"))});
+        QCOMPARE(profile.exitCode, 1);
+        QVERIFY(!profile.err.isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliProviders)
+#include "tst_cli_providers.moc"
