@@ -1,5 +1,6 @@
 #include "main_window.h"
 
+#include "call_inspector.h"
 #include "ingest_panel.h"
 #include "workspace/workspace.h"
 
@@ -17,6 +18,7 @@
 #include <QMimeData>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTextBrowser>
 #include <QToolBar>
 #include <QTreeWidget>
@@ -65,7 +67,14 @@ MainWindow::MainWindow(Workspace &workspace, QWidget *parent) : QMainWindow(pare
     split->addWidget(m_kbList);
     split->addWidget(searchPane);
     split->setStretchFactor(1, 4);
-    setCentralWidget(split);
+    // The inspector queries when its tab is shown (see CallInspector::showEvent), not before.
+    m_callInspector = new CallInspector(m_workspace);
+    m_tabs = new QTabWidget;
+    m_tabs->setObjectName(QStringLiteral("mainTabs"));
+    m_tabs->setDocumentMode(true);
+    m_tabs->addTab(split, tr("Knowledge"));
+    m_tabs->addTab(m_callInspector, tr("Rerank calls"));
+    setCentralWidget(m_tabs);
     m_status = new QLabel;
     m_status->setObjectName(QStringLiteral("status"));
     statusBar()->addWidget(m_status, 1);

@@ -1,5 +1,6 @@
 // The desktop app's main window: knowledge bases on the left, search over the selected one on
 // the right; files and folders are added from the toolbar or by dropping them on the window.
+// A second tab inspects the recorded rerank calls.
 // Talks to the engine only through rag::Workspace; searches and ingestion run off the GUI thread,
 // and a newer search supersedes an older one still running.
 #pragma once
@@ -16,6 +17,7 @@ class QDropEvent;
 class QLabel;
 class QLineEdit;
 class QListWidget;
+class QTabWidget;
 class QTreeWidget;
 class QTextBrowser;
 
@@ -25,6 +27,7 @@ class Workspace;
 
 namespace rag::ui {
 
+class CallInspector;
 class IngestPanel;
 
 class MainWindow : public QMainWindow {
@@ -38,6 +41,8 @@ public:
     bool createKnowledgeBase(const QString &name);
     void ingestPaths(const QStringList &paths); // into the selected knowledge base
     QString statusText() const;
+    QTabWidget *tabs() const { return m_tabs; } // "Knowledge", then "Rerank calls"
+    CallInspector *callInspector() const { return m_callInspector; }
 
 Q_SIGNALS:
     void searchFinished(); // results (or the error) are on screen
@@ -66,6 +71,8 @@ private:
     QTextBrowser *m_preview = nullptr;
     QLabel *m_status = nullptr;
     IngestPanel *m_ingest = nullptr;
+    QTabWidget *m_tabs = nullptr;
+    CallInspector *m_callInspector = nullptr;
     // One long-lived thread, so searches reuse one database connection.
     QThreadPool m_searchThread;
     QFuture<SearchOutcome> m_search;

@@ -1,0 +1,34 @@
+// The lower half of the rerank call inspector: every field of the selected call, and its
+// request and response bodies (already redacted by the engine), JSON re-indented for reading.
+#pragma once
+
+#include "store/provider_records.h"
+
+#include <QWidget>
+
+class QLabel;
+class QPlainTextEdit;
+
+namespace rag::ui {
+
+class CallDetails : public QWidget {
+    Q_OBJECT
+public:
+    explicit CallDetails(QWidget *parent = nullptr);
+
+    // The fields at once (from the table's snapshot); the bodies say they are loading.
+    void showCall(const store::RerankCallRecord &call);
+    // The bodies of the call on show, once fetched; `error` when they could not be.
+    void showBodies(const store::RerankCallRecord &call, const QString &error);
+    void clear();
+
+private:
+    QLabel *m_fields = nullptr;
+    QPlainTextEdit *m_request = nullptr;
+    QPlainTextEdit *m_response = nullptr;
+};
+
+// JSON laid out one member per line, two spaces per level; anything else unchanged.
+QString prettyBody(const QString &body);
+
+} // namespace rag::ui
