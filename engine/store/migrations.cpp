@@ -96,6 +96,48 @@ const QList<Migration> &schemaMigrations()
              QStringLiteral("CREATE INDEX rerank_calls_by_time ON rerank_calls(at)"),
              QStringLiteral("CREATE INDEX rerank_calls_by_provider ON rerank_calls(provider, at)"),
          }},
+        {3, QStringLiteral("assistants, conversations and messages"),
+         {
+             // Knowledge bases and providers are referenced by name, as the user named them: an
+             // assistant survives a knowledge base being recreated under the same name.
+             QStringLiteral("CREATE TABLE assistants ("
+                            " id INTEGER PRIMARY KEY,"
+                            " name TEXT NOT NULL UNIQUE,"
+                            " knowledge_bases TEXT NOT NULL," // JSON array of names
+                            " system_prompt TEXT NOT NULL,"
+                            " prologue TEXT NOT NULL,"
+                            " empty_response TEXT NOT NULL,"
+                            " top_n INTEGER NOT NULL,"
+                            " top_k INTEGER NOT NULL,"
+                            " similarity_threshold REAL NOT NULL,"
+                            " vector_similarity_weight REAL NOT NULL,"
+                            " reranker TEXT NOT NULL,"
+                            " llm TEXT NOT NULL,"
+                            " temperature REAL NOT NULL,"
+                            " max_tokens INTEGER NOT NULL,"
+                            " quote INTEGER NOT NULL CHECK (quote IN (0, 1)),"
+                            " created_at TEXT NOT NULL)"),
+             // Cascades rely on PRAGMA foreign_keys=ON, which Database sets on every connection.
+             // AUTOINCREMENT: conversation ids are handed to clients (HTTP session ids) and must
+             // never come to name a later conversation.
+             QStringLiteral("CREATE TABLE conversations ("
+                            " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                            " assistant_id INTEGER NOT NULL REFERENCES assistants(id) ON DELETE CASCADE,"
+                            " title TEXT NOT NULL,"
+                            " created_at TEXT NOT NULL)"), // ISO 8601 UTC with milliseconds
+             QStringLiteral("CREATE TABLE messages ("
+                            " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                            " conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,"
+                            " role TEXT NOT NULL CHECK (role IN ('user', 'assistant')),"
+                            " content TEXT NOT NULL,"
+                            " at TEXT NOT NULL,"
+                            " references_json TEXT,"
+                            " trace_json TEXT)"),
+             QStringLiteral("CREATE INDEX conversations_by_assistant ON conversations(assistant_id, created_at)"),
+             // Loading a conversation reads its messages in id order; the index also serves the
+             // cascade delete, which would otherwise scan every message.
+             QStringLiteral("CREATE INDEX messages_by_conversation ON messages(conversation_id, id)"),
+         }},
     };
     return migrations;
 }
