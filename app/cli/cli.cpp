@@ -55,6 +55,7 @@ bool isCommand(const QString &word)
 {
     static const QSet<QString> commands = {QStringLiteral("kb"), QStringLiteral("ingest"), QStringLiteral("search"),
                                            QStringLiteral("providers"), QStringLiteral("calls"), QStringLiteral("sim"),
+                                           QStringLiteral("assistant"), QStringLiteral("ask"),
                                            QStringLiteral("help")};
     return commands.contains(word);
 }
@@ -82,6 +83,17 @@ QString helpText()
         "                           the rerank call log, newest first\n"
         "  sim [--profile FILE|field|instant] [--listen HOST:PORT]\n"
         "                           the provider simulator, until killed (default 127.0.0.1:9750)\n"
+        "  assistant create NAME --kb KB[,KB...] [--llm NAME] [--reranker NAME] [--top-n N]\n"
+        "                [--top-k N] [--threshold X] [--vector-weight X] [--system TEXT]\n"
+        "                [--prologue TEXT] [--empty-response TEXT] [--temperature X]\n"
+        "                [--max-tokens N] [--no-quote]\n"
+        "                           --llm: a provider or builtin; --reranker: a provider, builtin or none\n"
+        "  assistant list [--json] | assistant remove NAME\n"
+        "  ask KB QUESTION [--json] [--mode async|blocking] [--llm NAME] [--reranker NAME]\n"
+        "  ask --assistant NAME QUESTION [--json] [--mode async|blocking] [--conversation ID]\n"
+        "                           streams the answer (builtin: extractive, offline); --json:\n"
+        "                           {\"delta\"} lines, then {\"answer\", \"references\", \"trace\", \"ttfc_ms\"}\n"
+        "                           [--deadline-ms N] (default 120000); Ctrl-C stops (exit 130)\n"
         "\n"
         "Provider kinds: %2\n"
         "\n"
@@ -118,6 +130,10 @@ int run(const QStringList &arguments)
         return providersCommand(**workspace, args);
     if (command == QLatin1String("calls"))
         return callsCommand(**workspace, args);
+    if (command == QLatin1String("assistant"))
+        return assistantCommand(**workspace, args);
+    if (command == QLatin1String("ask"))
+        return askCommand(**workspace, args);
     if (command == QLatin1String("kb"))
         return kbCommand(**workspace, args);
     if (command == QLatin1String("ingest"))

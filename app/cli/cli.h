@@ -29,5 +29,7 @@ int searchCommand(Workspace &workspace, const QStringList &args);
 int providersCommand(Workspace &workspace, const QStringList &args);
 int callsCommand(Workspace &workspace, const QStringList &args);
 int simCommand(const QStringList &args); // needs no workspace
+int assistantCommand(Workspace &workspace, const QStringList &args);
+int askCommand(Workspace &workspace, const QStringList &args);
 
 } // namespace rag::cli

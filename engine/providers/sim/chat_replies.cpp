@@ -6,6 +6,7 @@
 
 #include <QDateTime>
 #include <QJsonArray>
+#include <QRegularExpression>
 
 namespace rag::sim {
 
@@ -18,7 +19,23 @@ struct ChatCall {
     bool stream = false;
     bool includeUsage = false;
     QString model;
+    QList<int> knowledgeIds; // passages numbered "ID: i" in the prompt (RAGFlow's kb_prompt)
 };
+
+// Like a model that follows the citation instructions: each sentence of the answer cites one of
+// the prompt's passages as [ID:i], cycling through them, so clients' citation handling is tested
+// over the wire. The marker rides on the sentence's last word: token counts do not change.
+QStringList citePassages(QStringList words, const QList<int> &ids)
+{
+    if (ids.isEmpty())
+        return words;
+    qsizetype next = 0;
+    for (QString &word : words) {
+        if (word.endsWith(u'.'))
+            word += QStringLiteral(" [ID:%1]").arg(ids.at(next++ % ids.size()));
+    }
+    return words;
+}
 
 // OpenAI content is a string or an array of parts ({"type": "text", "text"}); null for
 // assistant messages that only call tools.
@@ -51,6 +68,9 @@ QString readCall(WireFormat format, const QJsonObject &request, ChatCall &call)
         if (!value.isObject() || !message.value(QStringLiteral("role")).isString() || !text)
             return QStringLiteral("every message needs a string \"role\" and a \"content\"");
         call.promptTokens += countTokens(*text);
+        static const QRegularExpression passage(QStringLiteral("^ID: (\\d+)$"), QRegularExpression::MultilineOption);
+        for (auto it = passage.globalMatch(*text); it.hasNext();)
+            call.knowledgeIds.append(it.next().captured(1).toInt());
         lastText = *text;
         if (message.value(QStringLiteral("role")).toString() == u"user")
             call.question = *text;
@@ -201,7 +221,8 @@ SimReply buildChatReply(const SimRoute &route, const QJsonObject &request, const
         return bad;
     }
     const bool limited = call.maxTokens > 0 && call.maxTokens < behaviour.streamTokens;
-    const QStringList words = answerWords(call.question, limited ? call.maxTokens : behaviour.streamTokens);
+    const QStringList words =
+        citePassages(answerWords(call.question, limited ? call.maxTokens : behaviour.streamTokens), call.knowledgeIds);
     const QString finish = limited ? QStringLiteral("length") : QStringLiteral("stop");
     SimReply reply;
     if (route.format == WireFormat::OllamaChat)

@@ -1,0 +1,167 @@
+#include "cli/cli.h"
+
+#include "chat/chat_engine.h"
+#include "cli/console.h"
+#include "providers/calllog/rerank_call_log.h"
+#include "store/provider_repository.h"
+#include "workspace/workspace.h"
+
+#include <QCommandLineParser>
+#include <QJsonArray>
+#include <QJsonObject>
+
+#include <atomic>
+#include <csignal>
+#include <optional>
+
+namespace rag::cli {
+
+namespace {
+
+std::atomic<CancelToken *> runningRequest{nullptr};
+
+void onInterrupt(int)
+{
+    if (CancelToken *token = runningRequest.load())
+        token->cancel(); // the answer stops and its connections close; nothing is saved
+}
+
+QCoro::Task<void> askInto(chat::ChatEngine *engine, chat::AskOptions options, chat::DeltaSink sink,
+                          std::optional<Result<chat::AskResult>> *out)
+{
+    out->emplace(co_await engine->ask(options, sink));
+}
+
+QJsonArray referencesJson(const QList<store::ChatReference> &references)
+{
+    QJsonArray array;
+    for (const store::ChatReference &r : references)
+        array.append(QJsonObject{{QStringLiteral("index"), r.index},
+                                 {QStringLiteral("chunk_id"), r.chunkId},
+                                 {QStringLiteral("document"), r.document},
+                                 {QStringLiteral("content"), r.content},
+                                 {QStringLiteral("page"), r.page > 0 ? QJsonValue(r.page) : QJsonValue()},
+                                 {QStringLiteral("similarity"), r.similarity},
+                                 {QStringLiteral("term_similarity"), r.termSimilarity},
+                                 {QStringLiteral("vector_similarity"), r.vectorSimilarity}});
+    return array;
+}
+
+} // namespace
+
+int askCommand(Workspace &workspace, const QStringList &args)
+{
+    const QString usage = QStringLiteral(
+        "usage: ragdesk ask KB QUESTION [--json] [--mode async|blocking] [--llm NAME] [--reranker NAME]\n"
+        "       ragdesk ask --assistant NAME QUESTION [--json] [--mode async|blocking] [--conversation ID]");
+    QCommandLineParser parser;
+    parser.addPositionalArgument(QStringLiteral("words"), QStringLiteral("KB QUESTION or QUESTION"));
+    parser.addOption({QStringLiteral("assistant"), QStringLiteral("assistant"), QStringLiteral("NAME")});
+    parser.addOption({QStringLiteral("conversation"), QStringLiteral("continue a conversation"), QStringLiteral("ID")});
+    parser.addOption({QStringLiteral("json"), QStringLiteral("JSON lines")});
+    parser.addOption({QStringLiteral("mode"), QStringLiteral("async or blocking"), QStringLiteral("MODE"), QStringLiteral("async")});
+    parser.addOption({QStringLiteral("llm"), QStringLiteral("chat provider"), QStringLiteral("NAME"), QStringLiteral("builtin")});
+    parser.addOption({QStringLiteral("reranker"), QStringLiteral("rerank provider"), QStringLiteral("NAME"), QStringLiteral("builtin")});
+    parser.addOption({QStringLiteral("deadline-ms"), QStringLiteral("deadline"), QStringLiteral("N"), QStringLiteral("120000")});
+    if (!parser.parse(QStringList{QStringLiteral("ask")} + args))
+        return usageError(parser.errorText() + QLatin1Char('\n') + usage);
+    const QStringList words = parser.positionalArguments();
+    const bool withAssistant = parser.isSet(QStringLiteral("assistant"));
+    if (words.size() != (withAssistant ? 1 : 2) || words.constLast().trimmed().isEmpty())
+        return usageError(usage);
+
+    chat::AskOptions options;
+    options.question = words.constLast();
+    const QString mode = parser.value(QStringLiteral("mode"));
+    if (mode != QLatin1String("async") && mode != QLatin1String("blocking"))
+        return usageError(QStringLiteral("--mode is async or blocking, not '%1'").arg(mode));
+    options.mode = mode == QLatin1String("blocking") ? chat::AskMode::Blocking : chat::AskMode::Async;
+    bool ok = false;
+    options.deadline = std::chrono::milliseconds(parser.value(QStringLiteral("deadline-ms")).toLongLong(&ok));
+    if (!ok || options.deadline.count() < 1)
+        return usageError(QStringLiteral("--deadline-ms takes a whole number of milliseconds"));
+    if (withAssistant) {
+        options.assistant = parser.value(QStringLiteral("assistant"));
+        if (parser.isSet(QStringLiteral("conversation"))) {
+            options.conversationId = parser.value(QStringLiteral("conversation")).toLongLong(&ok);
+            if (!ok || options.conversationId < 1)
+                return usageError(QStringLiteral("--conversation takes a conversation id"));
+        }
+    } else {
+        if (parser.isSet(QStringLiteral("conversation")))
+            return usageError(QStringLiteral("--conversation needs --assistant"));
+        options.adHoc.name = QStringLiteral("ask");
+        options.adHoc.knowledgeBases = {words.first()};
+        options.adHoc.llm = parser.value(QStringLiteral("llm"));
+        options.adHoc.reranker = parser.value(QStringLiteral("reranker"));
+        options.save = false;
+        if (auto kb = workspace.knowledgeBase(words.first()); !kb)
+            return failure(kb.error());
+        // A typo must not quietly turn into "no reranker" or a failed answer after the search.
+        store::ProviderRepository providers(workspace.database().connection());
+        for (const QString &name : {options.adHoc.llm, options.adHoc.reranker}) {
+            const bool builtin = name == QLatin1String("builtin") || (name == QLatin1String("none") && name == options.adHoc.reranker);
+            if (!builtin && !providers.find(name))
+                return failure(QStringLiteral("no provider named '%1' (see ragdesk providers list)").arg(name));
+        }
+    }
+    options.cancel = CancelToken::create();
+
+    const bool json = parser.isSet(QStringLiteral("json"));
+    chat::ChatEngine engine(workspace);
+    std::optional<Result<chat::AskResult>> outcome;
+    const chat::DeltaSink sink = [json](const QString &delta) {
+        if (json)
+            outJson(QJsonDocument(QJsonObject{{QStringLiteral("delta"), delta}}));
+        else
+            out(delta);
+    };
+    runningRequest.store(options.cancel.get());
+    std::signal(SIGINT, onInterrupt);
+    QCoro::waitFor(askInto(&engine, options, sink, &outcome));
+    std::signal(SIGINT, SIG_DFL);
+    runningRequest.store(nullptr);
+    engine.callLog().flush();
+
+    if (!outcome->ok()) {
+        if (!json)
+            out(QStringLiteral("\n"));
+        if (options.cancel->isCancelled())
+        {
+            failure(outcome->error());
+            return 130;
+        }
+        return failure(outcome->error());
+    }
+    const chat::AskResult &result = outcome->value();
+    if (json) {
+        QJsonObject done{{QStringLiteral("answer"), result.answer},
+                         {QStringLiteral("references"), referencesJson(result.references)},
+                         {QStringLiteral("trace"), result.trace},
+                         {QStringLiteral("ttfc_ms"), result.ttfcMs},
+                         {QStringLiteral("extractive"), result.extractive},
+                         {QStringLiteral("empty_response"), result.emptyResponse},
+                         {QStringLiteral("rerank_fallback"), result.rerankFallback}};
+        if (result.conversationId > 0)
+            done.insert(QStringLiteral("conversation_id"), result.conversationId);
+        outJson(QJsonDocument(done));
+        return kExitOk;
+    }
+    out(QStringLiteral("\n"));
+    if (!result.references.isEmpty()) {
+        outLine(QString());
+        for (const store::ChatReference &r : result.references)
+            outLine(QStringLiteral("[ID:%1] %2%3").arg(r.index).arg(r.document,
+                                                                   r.page > 0 ? QStringLiteral(", page %1").arg(r.page) : QString()));
+    }
+    if (result.rerankFallback)
+        errLine(QStringLiteral("warning: reranking failed, results in hybrid order: %1").arg(result.rerankError));
+    errLine(QStringLiteral("%1first chunk after %2 ms, done after %3 ms%4")
+                .arg(result.extractive ? QStringLiteral("extractive answer; ") : QString())
+                .arg(result.ttfcMs, 0, 'f', 1)
+                .arg(result.trace.value(QStringLiteral("total")).toDouble(), 0, 'f', 1)
+                .arg(result.conversationId > 0 ? QStringLiteral(" (conversation %1)").arg(result.conversationId) : QString()));
+    return kExitOk;
+}
+
+} // namespace rag::cli

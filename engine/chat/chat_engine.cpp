@@ -1,0 +1,282 @@
+#include "chat/chat_engine.h"
+
+#include "chat/chat_engine_request.h"
+#include "chat/delta_coalescer.h"
+#include "chat/pipeline_steps.h"
+#include "metrics/request_trace.h"
+#include "providers/calllog/rerank_call_log.h"
+#include "providers/chat/chat_model.h"
+#include "providers/http/admission_queue.h"
+#include "providers/provider_registry.h"
+#include "providers/rerank/reranker.h"
+#include "workspace/workspace.h"
+
+#include <QPointer>
+#include <QThread>
+#include <QTimer>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <qcoro/qcorofuture.h>
+
+namespace rag::chat {
+
+using metrics::Stage;
+using std::chrono::milliseconds;
+
+namespace {
+
+// Counts a request into a stage's in-flight gauge for as long as it is in scope.
+class StageScope {
+public:
+    StageScope(metrics::StageStatistics &stats, Stage stage) : m_stats(stats), m_stage(stage) { m_stats.enter(stage); }
+    ~StageScope() { m_stats.leave(m_stage); }
+    StageScope(const StageScope &) = delete;
+    StageScope &operator=(const StageScope &) = delete;
+
+private:
+    metrics::StageStatistics &m_stats;
+    Stage m_stage;
+};
+
+} // namespace
+
+ChatEngine::ChatEngine(Workspace &workspace, ChatEngineConfig config, QObject *parent)
+    : QObject(parent)
+    , m_workspace(workspace)
+    , m_config(config)
+{
+    m_cpuPool.setMaxThreadCount(config.cpuThreads > 0 ? config.cpuThreads : QThread::idealThreadCount());
+    m_cpuPool.setObjectName(QStringLiteral("cpu"));
+    m_dbPool.setMaxThreadCount(std::clamp(config.dbThreads, 1, 4));
+    m_dbPool.setObjectName(QStringLiteral("db"));
+    // Pool threads keep their database connection: they must not expire and come back new.
+    m_dbPool.setExpiryTimeout(-1);
+    m_blockingPool.setMaxThreadCount(std::max(1, config.blockingThreads));
+    m_blockingPool.setObjectName(QStringLiteral("blocking"));
+    m_callLog = std::make_unique<providers::RerankCallLog>(workspace.sharedDatabase());
+    m_registry = std::make_unique<providers::ProviderRegistry>(
+        providers::ProviderRegistry::Services{workspace.sharedDatabase(), workspace.dataDir(), &m_cpuPool, m_callLog.get()});
+    m_admission = new providers::AdmissionQueue(config.maxConcurrent, config.maxQueued, this);
+}
+
+ChatEngine::~ChatEngine()
+{
+    m_blockingPool.waitForDone();
+    m_cpuPool.waitForDone();
+    m_dbPool.waitForDone();
+}
+
+int ChatEngine::admissionQueued() const
+{
+    return m_admission->queued();
+}
+
+int ChatEngine::inFlight() const
+{
+    return m_admission->inUse();
+}
+
+Error ChatEngine::stopped(const Request &request, const QString &during) const
+{
+    if (request.deadlineHit.load())
+        return fail(QStringLiteral("the request passed its deadline of %1 ms during %2")
+                        .arg(request.options.deadline.count())
+                        .arg(during));
+    return fail(QStringLiteral("cancelled during %1").arg(during));
+}
+
+QCoro::Task<Result<AskResult>> ChatEngine::ask(AskOptions options, DeltaSink sink)
+{
+    auto request = std::make_shared<Request>(options);
+    request->sink = std::move(sink);
+    request->token = CancelToken::linkedTo(options.cancel);
+    request->deadline.reset(new QTimer);
+    request->deadline->setSingleShot(true);
+    CancelToken *token = request->token.get();
+    std::atomic<bool> *hit = &request->deadlineHit;
+    connect(request->deadline.get(), &QTimer::timeout, token, [token, hit] {
+        hit->store(true);
+        token->cancel();
+    });
+    request->deadline->start(request->remaining());
+    // The first delta marks time to first chunk: what the caller sees, after coalescing.
+    Request *raw = request.get();
+    request->coalescer.reset(new DeltaCoalescer(
+        [raw](const QString &text) {
+            if (raw->markOnDelivery && !raw->trace.has(Stage::FirstChunk))
+                raw->trace.mark(Stage::FirstChunk);
+            if (raw->sink)
+                raw->sink(text);
+        },
+        m_config.coalesceMs));
+
+    Result<AskResult> outcome = fail(QString());
+    try {
+        if (options.mode == AskMode::Blocking) {
+            request->markOnDelivery = false;
+            outcome = co_await runBlocking(request);
+        }
+        else
+            outcome = co_await runAsync(request);
+    } catch (const std::exception &e) { // QCoro 0.8 would drop it silently
+        outcome = fail(QStringLiteral("internal error: %1").arg(QString::fromUtf8(e.what())));
+    }
+    request->deadline->stop();
+    if (outcome) {
+        outcome->trace = request->trace.toJson();
+        if (outcome->rerankFallback) { // said in the trace too, not only in the call log
+            outcome->trace.insert(QStringLiteral("rerank_fallback"), true);
+            outcome->trace.insert(QStringLiteral("rerank_error"), outcome->rerankError);
+        }
+        if (auto ttfc = request->trace.sinceStartMs(Stage::FirstChunk))
+            outcome->ttfcMs = *ttfc;
+    }
+    m_statistics.record(request->trace, outcome.ok(), !outcome.ok() && request->stopped());
+    co_return outcome;
+}
+
+QCoro::Task<Result<AskResult>> ChatEngine::runAsync(std::shared_ptr<Request> request)
+{
+    Request &r = *request;
+    QPointer<ChatEngine> self(this);
+    {
+        StageScope scope(m_statistics, Stage::Admission);
+        const auto admission = co_await m_admission->acquire(r.remaining(), r.token);
+        if (!self)
+            co_return fail(QStringLiteral("the engine shut down"));
+        if (admission == providers::Admission::Overloaded)
+            co_return fail(QStringLiteral("overloaded: %1 requests are already waiting").arg(m_admission->queued()));
+        if (admission != providers::Admission::Granted)
+            co_return stopped(r, QStringLiteral("admission"));
+    }
+    r.trace.mark(Stage::Admission);
+    // Whatever happens next, the slot goes back when this coroutine ends.
+    const std::shared_ptr<void> slot(nullptr, [admission = QPointer<providers::AdmissionQueue>(m_admission)](void *) {
+        if (admission)
+            admission->release();
+    });
+
+    store::Database *database = &m_workspace.database();
+    {
+        StageScope scope(m_statistics, Stage::Load);
+        const AskOptions options = r.options;
+        auto loading = QtConcurrent::run(&m_dbPool, [database, options] { return loadContext(*database, options); });
+        auto loaded = co_await loading;
+        if (!loaded)
+            co_return fail(loaded.error());
+        r.context = *loaded;
+    }
+    r.trace.mark(Stage::Load);
+    if (r.stopped())
+        co_return stopped(r, QStringLiteral("loading the assistant"));
+    // The built-in embedder weighs the question's words by the knowledge base's term statistics,
+    // so the question is embedded inside the search (its time is part of "search").
+    r.trace.mark(Stage::Embed);
+
+    const store::AssistantSpec spec = r.context.spec;
+    const bool rerank = usesReranker(spec);
+    QList<index::SearchHit> hits;
+    {
+        StageScope scope(m_statistics, Stage::Search);
+        Workspace *workspace = &m_workspace;
+        const QString question = r.options.question;
+        auto searching = QtConcurrent::run(
+            &m_cpuPool, [workspace, spec, question, rerank] { return searchCandidates(*workspace, spec, question, rerank); });
+        auto found = co_await searching;
+        if (!found)
+            co_return fail(found.error());
+        hits = *found;
+    }
+    r.trace.mark(Stage::Search);
+    if (r.stopped())
+        co_return stopped(r, QStringLiteral("search"));
+
+    if (rerank && !hits.isEmpty()) {
+        StageScope scope(m_statistics, Stage::Rerank);
+        auto reranker = m_registry->reranker(spec.reranker);
+        Result<providers::RerankResult> scored = fail(QString());
+        if (!reranker) {
+            scored = fail(reranker.error());
+        } else {
+            providers::RerankRequest rerankRequest;
+            rerankRequest.query = r.options.question;
+            rerankRequest.documents = rerankTexts(hits);
+            rerankRequest.deadline = r.remaining();
+            rerankRequest.cancel = r.token;
+            scored = co_await (*reranker)->rerank(rerankRequest);
+        }
+        if (r.stopped())
+            co_return stopped(r, QStringLiteral("rerank"));
+        if (scored) {
+            hits = rankByRerank(hits, scored->scores, spec);
+        } else {
+            r.result.rerankFallback = true; // the answer goes on with the hybrid order
+            r.result.rerankError = scored.error();
+            hits = rankByHybrid(hits, spec);
+        }
+    } else if (rerank) {
+        hits = rankByHybrid(hits, spec);
+    }
+    r.trace.mark(Stage::Rerank);
+
+    QString answer;
+    if (hits.isEmpty() && !spec.emptyResponse.isEmpty()) {
+        r.result.emptyResponse = true; // nothing to answer from: no model call
+        r.trace.mark(Stage::Prompt);
+        r.trace.mark(Stage::FirstToken);
+        r.coalescer->push(spec.emptyResponse);
+        answer = spec.emptyResponse;
+    } else {
+        const Prompt prompt = promptFor(r.context, hits, r.options.question);
+        hits = hits.mid(0, prompt.chunksUsed);
+        r.trace.mark(Stage::Prompt);
+        auto model = m_registry->chatModel(spec.llm);
+        if (!model)
+            co_return fail(model.error());
+        providers::ChatRequest chat;
+        chat.messages = prompt.messages;
+        chat.question = r.options.question;
+        chat.passages = passagesOf(hits);
+        chat.temperature = spec.temperature;
+        chat.maxTokens = spec.maxTokens;
+        chat.firstByteTimeout = r.remaining();
+        chat.cancel = r.token;
+        Request *raw = &r;
+        const providers::ChatDeltaSink onDelta = [raw](const providers::ChatDelta &delta) {
+            if (!raw->trace.has(Stage::FirstToken))
+                raw->trace.mark(Stage::FirstToken);
+            raw->coalescer->push(delta.content);
+        };
+        StageScope scope(m_statistics, Stage::LastChunk);
+        auto answered = co_await (*model)->complete(chat, onDelta);
+        if (r.stopped())
+            co_return stopped(r, QStringLiteral("the answer"));
+        if (!answered)
+            co_return fail(answered.error());
+        r.result.extractive = answered->extractive;
+        answer = answered->content;
+    }
+    r.coalescer->flush();
+    r.trace.mark(Stage::LastChunk);
+    r.result.answer = finishAnswer(answer, hits, spec);
+    r.result.references = referencesOf(hits);
+
+    if (r.options.save) {
+        StageScope scope(m_statistics, Stage::Save);
+        const LoadedContext context = r.context;
+        const QString question = r.options.question;
+        AskResult snapshot = r.result;
+        snapshot.trace = r.trace.toJson();
+        auto saving = QtConcurrent::run(&m_dbPool, [database, context, question, snapshot] {
+            return saveExchange(*database, context, question, snapshot);
+        });
+        auto saved = co_await saving;
+        if (!saved)
+            co_return fail(QStringLiteral("the answer could not be saved: %1").arg(saved.error()));
+        r.result.conversationId = *saved;
+    }
+    r.trace.mark(Stage::Save);
+    co_return r.result;
+}
+
+} // namespace rag::chat

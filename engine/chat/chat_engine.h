@@ -1,0 +1,79 @@
+// The engine's chat facade: answers questions from knowledge bases, streaming, with citations.
+// Lives on the engine thread (an event loop of its own in the app; the calling thread in the CLI
+// and tests). Async requests are coroutines on that thread: database work on the DB pool, search
+// and local models on the CPU pool, provider calls through the pooled async HTTP clients, so no
+// thread waits on I/O. Blocking requests (the baseline) run every stage on a bounded pool thread.
+// Results are values; deltas reach the caller coalesced.
+#pragma once
+
+#include "chat/ask_types.h"
+#include "core/result.h"
+#include "metrics/stage_statistics.h"
+
+#include <QObject>
+#include <QThreadPool>
+
+#include <qcoro/qcorotask.h>
+
+#include <memory>
+
+namespace rag {
+class Workspace;
+}
+namespace rag::providers {
+class AdmissionQueue;
+class ProviderRegistry;
+class RerankCallLog;
+} // namespace rag::providers
+
+namespace rag::chat {
+
+struct ChatEngineConfig {
+    int cpuThreads = 0;        // 0: the number of cores
+    int dbThreads = 2;         // each keeps one database connection
+    int blockingThreads = 35;  // the blocking baseline's pool
+    int maxConcurrent = 1024;  // async requests past admission at once
+    int maxQueued = 10'000;    // waiting for admission; beyond it requests fail at once
+    int coalesceMs = 16;       // deltas gathered for at most one frame
+};
+
+class ChatEngine : public QObject {
+    Q_OBJECT
+public:
+    explicit ChatEngine(Workspace &workspace, ChatEngineConfig config = {}, QObject *parent = nullptr);
+    ~ChatEngine() override;
+
+    // On the engine thread. Deltas go to `sink` on this thread as they are coalesced.
+    QCoro::Task<Result<AskResult>> ask(AskOptions options, DeltaSink sink);
+
+    providers::ProviderRegistry &providers() { return *m_registry; }
+    providers::RerankCallLog &callLog() { return *m_callLog; }
+    const metrics::StageStatistics &statistics() const { return m_statistics; }
+    metrics::StageStatistics &statistics() { return m_statistics; }
+    QThreadPool &cpuPool() { return m_cpuPool; }
+    QThreadPool &dbPool() { return m_dbPool; }
+    QThreadPool &blockingPool() { return m_blockingPool; }
+    int blockingQueued() const { return m_blockingQueued.load(); } // tasks waiting for a blocking thread
+    int admissionQueued() const;
+    int inFlight() const;
+
+private:
+    struct Request;
+    QCoro::Task<Result<AskResult>> runAsync(std::shared_ptr<Request> request);
+    QCoro::Task<Result<AskResult>> runBlocking(std::shared_ptr<Request> request);
+    Result<AskResult> blockingStages(const std::shared_ptr<Request> &request);
+    Error stopped(const Request &request, const QString &during) const;
+
+    Workspace &m_workspace;
+    ChatEngineConfig m_config;
+    QThreadPool m_cpuPool;
+    QThreadPool m_dbPool;
+    QThreadPool m_blockingPool;
+    std::unique_ptr<providers::RerankCallLog> m_callLog;
+    std::unique_ptr<providers::ProviderRegistry> m_registry;
+    providers::AdmissionQueue *m_admission;
+    metrics::StageStatistics m_statistics;
+    std::atomic<int> m_blockingQueued{0};
+};
+
+} // namespace rag::chat

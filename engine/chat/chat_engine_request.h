@@ -1,0 +1,48 @@
+// One request's state inside ChatEngine (private to the chat library): what the async pipeline
+// and the blocking baseline both work on.
+#pragma once
+
+#include "chat/chat_engine.h"
+#include "chat/delta_coalescer.h"
+#include "chat/pipeline_steps.h"
+#include "metrics/request_trace.h"
+
+#include <QTimer>
+
+#include <atomic>
+#include <memory>
+
+namespace rag::chat {
+
+struct DeleteLater {
+    void operator()(QObject *object) const
+    {
+        if (object)
+            object->deleteLater(); // a coroutine may finish inside one of its signals
+    }
+};
+
+struct ChatEngine::Request {
+    AskOptions options;
+    DeltaSink sink;
+    metrics::RequestTrace trace;
+    CancelTokenPtr token; // the caller's cancel, plus the deadline
+    std::atomic<bool> deadlineHit{false};
+    std::unique_ptr<QTimer, DeleteLater> deadline;
+    std::unique_ptr<DeltaCoalescer, DeleteLater> coalescer;
+    LoadedContext context;
+    AskResult result;
+    // Async answers mark the first chunk when the coalescer hands it over (on the engine thread);
+    // blocking ones when their pool thread hands it off, so only one thread writes the mark.
+    bool markOnDelivery = true;
+
+    explicit Request(const AskOptions &o) : options(o), trace(o.intendedStartNs > 0 ? metrics::RequestTrace(o.intendedStartNs) : metrics::RequestTrace()) {}
+
+    bool stopped() const { return token->isCancelled(); }
+    std::chrono::milliseconds remaining() const
+    {
+        return std::max(std::chrono::milliseconds(1), options.deadline - std::chrono::milliseconds(qint64(trace.elapsedMs())));
+    }
+};
+
+} // namespace rag::chat

@@ -1,0 +1,199 @@
+#include "chat/pipeline_steps.h"
+
+#include "chat/citations.h"
+#include "store/assistant_repository.h"
+#include "store/conversation_repository.h"
+#include "store/database.h"
+#include "workspace/workspace.h"
+
+#include <QJsonDocument>
+
+#include <algorithm>
+
+namespace rag::chat {
+
+namespace {
+
+// The conversation title: the first question, cut at a word boundary.
+QString titleOf(const QString &question)
+{
+    const QString simplified = question.simplified();
+    if (simplified.size() <= 80)
+        return simplified;
+    const qsizetype space = simplified.lastIndexOf(QLatin1Char(' '), 80);
+    return simplified.left(space > 20 ? space : 80) + QStringLiteral("…");
+}
+
+bool bySimilarity(const index::SearchHit &a, const index::SearchHit &b)
+{
+    return a.similarity > b.similarity;
+}
+
+QList<index::SearchHit> thresholdAndTop(QList<index::SearchHit> hits, const store::AssistantSpec &spec)
+{
+    std::stable_sort(hits.begin(), hits.end(), bySimilarity);
+    QList<index::SearchHit> kept;
+    for (const index::SearchHit &hit : std::as_const(hits)) {
+        if (hit.similarity < spec.similarityThreshold)
+            break;
+        kept.append(hit);
+        if (kept.size() >= spec.topN)
+            break;
+    }
+    return kept;
+}
+
+} // namespace
+
+Result<LoadedContext> loadContext(store::Database &database, const AskOptions &options)
+{
+    LoadedContext context;
+    const QSqlDatabase db = database.connection();
+    if (options.assistant.isEmpty()) {
+        context.spec = options.adHoc;
+        if (auto valid = store::validateAssistantSpec(context.spec); !valid)
+            return fail(valid.error());
+    } else {
+        auto assistant = store::AssistantRepository(db).find(options.assistant);
+        if (!assistant)
+            return fail(assistant.error());
+        context.assistantId = assistant->id;
+        context.spec = assistant->spec;
+    }
+    if (options.conversationId > 0) {
+        auto conversation = store::ConversationRepository(db).load(options.conversationId);
+        if (!conversation)
+            return fail(conversation.error());
+        if (context.assistantId != 0 && conversation->assistantId != context.assistantId)
+            return fail(QStringLiteral("conversation %1 belongs to another assistant").arg(options.conversationId));
+        context.conversationId = conversation->id;
+        for (const store::StoredMessage &m : std::as_const(conversation->messages))
+            context.history.append({m.role, m.content});
+    }
+    return context;
+}
+
+bool usesReranker(const store::AssistantSpec &spec)
+{
+    return !spec.reranker.isEmpty() && spec.reranker != QLatin1String("none");
+}
+
+int rerankCandidates(const store::AssistantSpec &spec)
+{
+    // A reranker reads every text it gets: the best few dozen hybrid candidates carry the answer
+    // (RAGFlow reranks a page of 64), and a thousand would cost seconds at any provider.
+    return std::min(spec.topK, std::max(64, spec.topN * 8));
+}
+
+Result<QList<index::SearchHit>> searchCandidates(Workspace &workspace, const store::AssistantSpec &spec,
+                                                 const QString &question, bool forRerank)
+{
+    index::SearchOptions options;
+    options.topK = spec.topK;
+    options.vectorSimilarityWeight = spec.vectorSimilarityWeight;
+    options.topN = forRerank ? rerankCandidates(spec) : spec.topN;
+    options.similarityThreshold = forRerank ? 0.0 : spec.similarityThreshold;
+    QList<index::SearchHit> merged;
+    for (const QString &kb : spec.knowledgeBases) {
+        auto found = workspace.search(kb, question, options);
+        if (!found)
+            return fail(found.error());
+        merged += found->hits;
+    }
+    std::stable_sort(merged.begin(), merged.end(), bySimilarity);
+    if (merged.size() > options.topN)
+        merged.resize(options.topN);
+    return merged;
+}
+
+QStringList rerankTexts(const QList<index::SearchHit> &candidates)
+{
+    QStringList texts;
+    texts.reserve(candidates.size());
+    for (const index::SearchHit &hit : candidates)
+        texts.append(hit.chunk.document.isEmpty() ? hit.chunk.content : hit.chunk.document + QLatin1Char('\n') + hit.chunk.content);
+    return texts;
+}
+
+QList<index::SearchHit> rankByRerank(QList<index::SearchHit> candidates, const QList<double> &scores,
+                                     const store::AssistantSpec &spec)
+{
+    const double w = spec.vectorSimilarityWeight;
+    for (qsizetype i = 0; i < candidates.size(); ++i) {
+        index::SearchHit &hit = candidates[i];
+        hit.vectorSimilarity = scores.value(i); // what the reranker said replaces the embedding's cosine
+        hit.similarity = (1.0 - w) * hit.termSimilarity + w * hit.vectorSimilarity;
+    }
+    return thresholdAndTop(std::move(candidates), spec);
+}
+
+QList<index::SearchHit> rankByHybrid(QList<index::SearchHit> candidates, const store::AssistantSpec &spec)
+{
+    return thresholdAndTop(std::move(candidates), spec);
+}
+
+Prompt promptFor(const LoadedContext &context, const QList<index::SearchHit> &hits, const QString &question)
+{
+    PromptInput input;
+    input.systemTemplate = context.spec.systemPrompt;
+    for (const index::SearchHit &hit : hits)
+        input.chunks.append({hit.chunk.document, hit.chunk.content, hit.chunk.page});
+    input.history = context.history;
+    input.question = question;
+    input.quote = context.spec.quote;
+    input.answerTokens = context.spec.maxTokens;
+    return buildPrompt(input);
+}
+
+QStringList passagesOf(const QList<index::SearchHit> &hits)
+{
+    QStringList passages;
+    for (const index::SearchHit &hit : hits)
+        passages.append(hit.chunk.content);
+    return passages;
+}
+
+QList<store::ChatReference> referencesOf(const QList<index::SearchHit> &hits)
+{
+    QList<store::ChatReference> references;
+    for (qsizetype i = 0; i < hits.size(); ++i) {
+        const index::SearchHit &hit = hits.at(i);
+        references.append({int(i), hit.chunk.id, hit.chunk.document, hit.chunk.content, hit.chunk.page, hit.similarity,
+                           hit.termSimilarity, hit.vectorSimilarity});
+    }
+    return references;
+}
+
+QString finishAnswer(const QString &answer, const QList<index::SearchHit> &hits, const store::AssistantSpec &spec)
+{
+    if (!spec.quote || hits.isEmpty())
+        return answer;
+    const QString repaired = repairCitations(answer, int(hits.size()));
+    if (!citedIds(repaired).isEmpty())
+        return repaired;
+    return insertCitations(repaired, passagesOf(hits));
+}
+
+Result<qint64> saveExchange(store::Database &database, const LoadedContext &context, const QString &question,
+                            const AskResult &result)
+{
+    store::ConversationRepository conversations(database.connection());
+    qint64 id = context.conversationId;
+    if (id == 0) {
+        if (context.assistantId == 0)
+            return qint64(0); // an ad-hoc question has no assistant to keep a conversation under
+        auto created = conversations.create(context.assistantId, titleOf(question));
+        if (!created)
+            return fail(created.error());
+        id = created->id;
+    }
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    store::StoredMessage asked{0, QStringLiteral("user"), question, now, {}, {}};
+    store::StoredMessage answered{0, QStringLiteral("assistant"), result.answer, now, result.references,
+                                  QString::fromUtf8(QJsonDocument(result.trace).toJson(QJsonDocument::Compact))};
+    if (auto saved = conversations.appendExchange(id, asked, answered); !saved)
+        return fail(saved.error());
+    return id;
+}
+
+} // namespace rag::chat

@@ -1,0 +1,444 @@
+// The chat engine end to end: a real knowledge base, providers served by the simulator over
+// loopback HTTP, assistants and conversations in the database. Streamed answers with citations,
+// stored references, empty retrieval, rerank fallback, cancellation at each stage, deadlines,
+// conversations across restarts, and concurrency in both modes (counts and orderings, not speed).
+#include "chat/chat_engine.h"
+#include "chat/citations.h"
+#include "providers/calllog/rerank_call_log.h"
+#include "providers/provider_registry.h"
+#include "store/assistant_repository.h"
+#include "store/conversation_repository.h"
+#include "store/provider_repository.h"
+#include "store/rerank_call_repository.h"
+#include "support/await_task.h"
+#include "support/fixtures.h"
+#include "support/simulator_thread.h"
+#include "support/temp_workspace.h"
+
+#include <QTest>
+
+using namespace rag;
+using namespace rag::chat;
+using namespace std::chrono_literals;
+
+namespace {
+
+const QString kQuestion = QStringLiteral("Why do sea otters hold hands?");
+
+struct Asked {
+    Result<AskResult> result = fail(QString());
+    QStringList deltas;
+};
+
+QCoro::Task<void> askInto(ChatEngine *engine, AskOptions options, Asked *out)
+{
+    QStringList *deltas = &out->deltas;
+    out->result = co_await engine->ask(options, [deltas](const QString &d) { deltas->append(d); });
+}
+
+} // namespace
+
+class TestChatEngine : public QObject {
+    Q_OBJECT
+
+    std::unique_ptr<test::TempWorkspace> m_ws;
+    std::unique_ptr<test::SimulatorThread> m_sim;
+
+    void addProvider(const QString &name, const QString &kind, const QString &path, int connections = 256)
+    {
+        store::ProviderRecord p;
+        p.name = name;
+        p.kind = kind;
+        p.baseUrl = m_sim->url(path);
+        p.model = QStringLiteral("sim-model");
+        p.maxConnections = connections;
+        p.timeoutMs = 10'000;
+        QVERIFY(store::ProviderRepository(m_ws->workspace->database().connection()).add(p).ok());
+    }
+
+    store::AssistantSpec spec(const QString &name, const QString &llm, const QString &reranker)
+    {
+        store::AssistantSpec s;
+        s.name = name;
+        s.knowledgeBases = {QStringLiteral("nature")};
+        s.llm = llm;
+        s.reranker = reranker;
+        return s;
+    }
+
+    void createAssistant(const store::AssistantSpec &s)
+    {
+        auto created = store::AssistantRepository(m_ws->workspace->database().connection()).create(s);
+        QVERIFY2(created.ok(), created.ok() ? "" : qPrintable(created.error()));
+    }
+
+    AskOptions ask(const QString &assistant, const QString &question = kQuestion)
+    {
+        AskOptions o;
+        o.assistant = assistant;
+        o.question = question;
+        o.deadline = 30s;
+        o.cancel = CancelToken::create();
+        return o;
+    }
+
+    Asked run(ChatEngine &engine, const AskOptions &options)
+    {
+        Asked asked;
+        QCoro::waitFor(askInto(&engine, options, &asked));
+        return asked;
+    }
+
+    int messageCount()
+    {
+        auto q = store::ConversationRepository(m_ws->workspace->database().connection());
+        auto assistants = store::AssistantRepository(m_ws->workspace->database().connection()).list();
+        int total = 0;
+        for (const auto &a : *assistants) {
+            const auto conversations = q.list(a.id);
+            for (const auto &c : *conversations)
+                total += int(q.load(c.id)->messages.size());
+        }
+        return total;
+    }
+
+private slots:
+    void init();
+    void cleanup();
+    void streamsAnAnswerWithCitationsAndStoresIt();
+    void answersOfflineWithBuiltinProviders();
+    void emptyRetrievalAnswersWithoutTheModel();
+    void rerankFailureFallsBackToHybridOrder();
+    void cancelDuringEachStage_data();
+    void cancelDuringEachStage();
+    void deadlineEndsTheRequest();
+    void conversationContinuesAfterRestart();
+    void blockingModeGivesTheSameAnswer();
+    void manyAsyncRequestsOverlapTheirProviderCalls();
+    void blockingPoolQueuesRequests();
+};
+
+void TestChatEngine::init()
+{
+    m_ws = std::make_unique<test::TempWorkspace>();
+    const QString docs = m_ws->path(QStringLiteral("docs"));
+    QVERIFY(test::writeFile(docs + QStringLiteral("/otters.md"),
+                            "# Sea otters\nSea otters hold hands while they sleep so that they do not drift apart. "
+                            "A group of resting otters is called a raft.\n"));
+    QVERIFY(test::writeFile(docs + QStringLiteral("/volcanoes.md"),
+                            "# Volcanoes\nA volcano erupts when pressure from magma builds up under the crust.\n"));
+    QVERIFY(test::writeFile(docs + QStringLiteral("/bees.md"),
+                            "# Bees\nHoney bees dance to tell the hive where flowers are.\n"));
+    m_ws->ingest(QStringLiteral("nature"), {docs});
+    m_sim = std::make_unique<test::SimulatorThread>();
+    QVERIFY(m_sim->ok());
+    addProvider(QStringLiteral("sim-rerank"), QStringLiteral("jina"), QStringLiteral("/jina/v1"));
+    addProvider(QStringLiteral("sim-chat"), QStringLiteral("openai-compatible"), QStringLiteral("/openai/v1"));
+    addProvider(QStringLiteral("sim-ollama"), QStringLiteral("ollama"), QStringLiteral("/ollama"));
+}
+
+void TestChatEngine::cleanup()
+{
+    m_sim.reset();
+    m_ws.reset();
+}
+
+void TestChatEngine::streamsAnAnswerWithCitationsAndStoresIt()
+{
+    m_sim->setProfileJson(R"({"endpoints":{"chat":{"stream_tokens":40,"tokens_per_s":400,"tokens_per_event":2}}})");
+    createAssistant(spec(QStringLiteral("guide"), QStringLiteral("sim-chat"), QStringLiteral("sim-rerank")));
+    ChatEngine engine(*m_ws->workspace);
+    const Asked asked = run(engine, ask(QStringLiteral("guide")));
+    QVERIFY2(asked.result.ok(), qPrintable(asked.result.ok() ? QString() : asked.result.error()));
+    const AskResult &r = *asked.result;
+
+    QVERIFY2(asked.deltas.size() >= 2, "the answer streamed in more than one piece");
+    QVERIFY(asked.deltas.size() < 20); // 20 events of 2 words, coalesced per frame
+    QCOMPARE(asked.deltas.join(QString()), r.answer);
+    QVERIFY(!r.references.isEmpty());
+    QCOMPARE(r.references.first().document, QStringLiteral("otters.md")); // the reranker agreed
+    const QList<int> cited = citedIds(r.answer);
+    QVERIFY2(!cited.isEmpty(), qPrintable(r.answer));
+    for (int id : cited)
+        QVERIFY(id >= 0 && id < r.references.size());
+    QVERIFY(!r.extractive);
+    QVERIFY(!r.rerankFallback);
+
+    for (const char *stage : {"admission", "load", "search", "rerank", "prompt", "first_token", "ttfc", "last_chunk", "save", "total"})
+        QVERIFY2(r.trace.contains(QString::fromLatin1(stage)), stage);
+    QVERIFY(r.ttfcMs > 0);
+    QVERIFY(r.ttfcMs <= r.trace.value(QStringLiteral("total")).toDouble());
+
+    QVERIFY(r.conversationId > 0);
+    auto conversation = store::ConversationRepository(m_ws->workspace->database().connection()).load(r.conversationId);
+    QVERIFY(conversation.ok());
+    QCOMPARE(conversation->messages.size(), 2);
+    QCOMPARE(conversation->messages.at(0).content, kQuestion);
+    QCOMPARE(conversation->messages.at(1).content, r.answer);
+    QCOMPARE(conversation->messages.at(1).references.size(), r.references.size());
+    QCOMPARE(conversation->messages.at(1).references.first().chunkId, r.references.first().chunkId);
+
+    engine.callLog().flush();
+    auto calls = store::RerankCallRepository(m_ws->workspace->database().connection()).query({});
+    QCOMPARE(calls->size(), 1);
+    QCOMPARE(calls->first().provider, QStringLiteral("sim-rerank"));
+    QCOMPARE(engine.statistics().snapshot().completed, 1);
+}
+
+void TestChatEngine::answersOfflineWithBuiltinProviders()
+{
+    ChatEngine engine(*m_ws->workspace);
+    AskOptions o = ask(QString());
+    o.adHoc = spec(QStringLiteral("adhoc"), QStringLiteral("builtin"), QStringLiteral("builtin"));
+    o.save = false;
+    const Asked asked = run(engine, o);
+    QVERIFY2(asked.result.ok(), qPrintable(asked.result.ok() ? QString() : asked.result.error()));
+    QVERIFY(asked.result->extractive);
+    QVERIFY2(asked.result->answer.contains(QStringLiteral("hold hands")), qPrintable(asked.result->answer));
+    QVERIFY(asked.result->answer.contains(QStringLiteral("[ID:0]")));
+    QCOMPARE(asked.result->conversationId, 0);
+    QVERIFY(m_sim->counters().requests.load() == 0); // nothing went over the network
+}
+
+void TestChatEngine::emptyRetrievalAnswersWithoutTheModel()
+{
+    store::AssistantSpec s = spec(QStringLiteral("strict"), QStringLiteral("sim-chat"), QStringLiteral("sim-rerank"));
+    s.emptyResponse = QStringLiteral("Nothing in the knowledge base answers that.");
+    createAssistant(s);
+    ChatEngine engine(*m_ws->workspace);
+    const Asked asked = run(engine, ask(QStringLiteral("strict"), QStringLiteral("quantum chromodynamics lattice gauge")));
+    QVERIFY2(asked.result.ok(), qPrintable(asked.result.ok() ? QString() : asked.result.error()));
+    QVERIFY(asked.result->emptyResponse);
+    QCOMPARE(asked.result->answer, s.emptyResponse);
+    QCOMPARE(asked.deltas, QStringList{s.emptyResponse});
+    QVERIFY(asked.result->references.isEmpty());
+    QVERIFY(m_sim->simulator().lastRequestBody("/openai/v1/chat/completions").isEmpty()); // no model call
+}
+
+void TestChatEngine::rerankFailureFallsBackToHybridOrder()
+{
+    m_sim->setProfileJson(R"({"endpoints":{"rerank":{"faults":[{"kind":"status","status":500}]}}})");
+    createAssistant(spec(QStringLiteral("guide"), QStringLiteral("sim-chat"), QStringLiteral("sim-rerank")));
+    ChatEngine engine(*m_ws->workspace);
+    const Asked asked = run(engine, ask(QStringLiteral("guide")));
+    QVERIFY2(asked.result.ok(), qPrintable(asked.result.ok() ? QString() : asked.result.error()));
+    QVERIFY(asked.result->rerankFallback);
+    QVERIFY2(asked.result->rerankError.contains(QStringLiteral("500")), qPrintable(asked.result->rerankError));
+    QCOMPARE(asked.result->trace.value(QStringLiteral("rerank_fallback")).toBool(), true);
+    QCOMPARE(asked.result->references.first().document, QStringLiteral("otters.md")); // hybrid order still finds it
+    engine.callLog().flush();
+    store::RerankCallFilter errors;
+    errors.status = QStringLiteral("error");
+    QCOMPARE(store::RerankCallRepository(m_ws->workspace->database().connection()).query(errors)->size(), 1);
+}
+
+void TestChatEngine::cancelDuringEachStage_data()
+{
+    QTest::addColumn<QString>("stage");
+    QTest::newRow("before admission") << "before";
+    QTest::newRow("waiting for admission") << "admission";
+    QTest::newRow("rerank") << "rerank";
+    QTest::newRow("waiting for the first token") << "first_token";
+    QTest::newRow("mid-stream") << "stream";
+}
+
+void TestChatEngine::cancelDuringEachStage()
+{
+    QFETCH(QString, stage);
+    if (stage == QLatin1String("rerank"))
+        m_sim->setProfileJson(R"({"endpoints":{"rerank":{"faults":[{"kind":"hang"}]}}})");
+    else if (stage == QLatin1String("first_token") || stage == QLatin1String("admission"))
+        m_sim->setProfileJson(R"({"endpoints":{"chat":{"faults":[{"kind":"hang"}]}}})");
+    else if (stage == QLatin1String("stream"))
+        m_sim->setProfileJson(R"({"endpoints":{"chat":{"stream_tokens":400,"tokens_per_s":40,"tokens_per_event":1}}})");
+    createAssistant(spec(QStringLiteral("guide"), QStringLiteral("sim-chat"), QStringLiteral("sim-rerank")));
+    ChatEngineConfig config;
+    config.maxConcurrent = 1;
+    ChatEngine engine(*m_ws->workspace, config);
+
+    AskOptions first = ask(QStringLiteral("guide"));
+    Asked firstAsked;
+    AskOptions victim = ask(QStringLiteral("guide"));
+    Asked victimAsked;
+    if (stage == QLatin1String("before"))
+        victim.cancel->cancel();
+    auto holder = askInto(&engine, first, &firstAsked); // only used by the admission row
+    if (stage != QLatin1String("admission")) {
+        first.cancel->cancel();
+        QCoro::waitFor(std::move(holder));
+        QTRY_COMPARE_WITH_TIMEOUT(engine.inFlight(), 0, 5000);
+    } else {
+        QTRY_COMPARE_WITH_TIMEOUT(m_sim->counters().inFlight.load(), 1, 5000); // the holder waits on the model
+    }
+    auto pending = askInto(&engine, victim, &victimAsked);
+    if (stage == QLatin1String("admission"))
+        QTRY_COMPARE_WITH_TIMEOUT(engine.admissionQueued(), 1, 5000);
+    else if (stage == QLatin1String("rerank") || stage == QLatin1String("first_token"))
+        QTRY_COMPARE_WITH_TIMEOUT(m_sim->counters().inFlight.load(), 1, 5000);
+    else if (stage == QLatin1String("stream"))
+        QTRY_VERIFY_WITH_TIMEOUT(!victimAsked.deltas.isEmpty(), 5000);
+    victim.cancel->cancel();
+    QCoro::waitFor(std::move(pending));
+    QVERIFY(!victimAsked.result.ok());
+    QVERIFY2(victimAsked.result.error().contains(QStringLiteral("cancelled")), qPrintable(victimAsked.result.error()));
+    if (stage == QLatin1String("admission")) {
+        first.cancel->cancel();
+        QCoro::waitFor(std::move(holder));
+    }
+    // Its connection and its slot are free again, and nothing half-done was saved.
+    QTRY_COMPARE_WITH_TIMEOUT(m_sim->counters().inFlight.load(), 0, 5000);
+    QCOMPARE(engine.inFlight(), 0);
+    QCOMPARE(messageCount(), 0);
+    QVERIFY(engine.statistics().snapshot().cancelled >= 1);
+}
+
+void TestChatEngine::deadlineEndsTheRequest()
+{
+    m_sim->setProfileJson(R"({"endpoints":{"chat":{"faults":[{"kind":"hang"}]}}})");
+    createAssistant(spec(QStringLiteral("guide"), QStringLiteral("sim-chat"), QStringLiteral("sim-rerank")));
+    ChatEngine engine(*m_ws->workspace);
+    AskOptions o = ask(QStringLiteral("guide"));
+    o.deadline = 400ms;
+    const Asked asked = run(engine, o);
+    QVERIFY(!asked.result.ok());
+    QVERIFY2(asked.result.error().contains(QStringLiteral("deadline")), qPrintable(asked.result.error()));
+    QTRY_COMPARE_WITH_TIMEOUT(m_sim->counters().inFlight.load(), 0, 5000);
+}
+
+void TestChatEngine::conversationContinuesAfterRestart()
+{
+    createAssistant(spec(QStringLiteral("guide"), QStringLiteral("sim-ollama"), QStringLiteral("none")));
+    qint64 conversation = 0;
+    QString firstAnswer;
+    {
+        ChatEngine engine(*m_ws->workspace);
+        const Asked asked = run(engine, ask(QStringLiteral("guide")));
+        QVERIFY(asked.result.ok());
+        conversation = asked.result->conversationId;
+        firstAnswer = asked.result->answer;
+    }
+    m_ws->workspace = m_ws->reopen(); // as after a restart
+    ChatEngine engine(*m_ws->workspace);
+    AskOptions followUp = ask(QStringLiteral("guide"), QStringLiteral("And where do they sleep?"));
+    followUp.conversationId = conversation;
+    const Asked asked = run(engine, followUp);
+    QVERIFY2(asked.result.ok(), qPrintable(asked.result.ok() ? QString() : asked.result.error()));
+    QCOMPARE(asked.result->conversationId, conversation);
+    // The model got the first turn as history.
+    const QByteArray sent = m_sim->simulator().lastRequestBody("/ollama/api/chat");
+    QVERIFY(sent.contains(kQuestion.toUtf8()));
+    QVERIFY(sent.contains(firstAnswer.left(30).toUtf8()));
+    auto loaded = store::ConversationRepository(m_ws->workspace->database().connection()).load(conversation);
+    QCOMPARE(loaded->messages.size(), 4);
+}
+
+void TestChatEngine::blockingModeGivesTheSameAnswer()
+{
+    createAssistant(spec(QStringLiteral("guide"), QStringLiteral("sim-chat"), QStringLiteral("sim-rerank")));
+    ChatEngine engine(*m_ws->workspace);
+    AskOptions o = ask(QStringLiteral("guide"));
+    o.save = false;
+    const Asked async = run(engine, o);
+    o.mode = AskMode::Blocking;
+    const Asked blocking = run(engine, o);
+    QVERIFY(async.result.ok());
+    QVERIFY2(blocking.result.ok(), qPrintable(blocking.result.ok() ? QString() : blocking.result.error()));
+    QCOMPARE(blocking.result->answer, async.result->answer);
+    QCOMPARE(blocking.result->references.size(), async.result->references.size());
+    QCOMPARE(blocking.deltas.join(QString()), blocking.result->answer);
+    QVERIFY(blocking.result->ttfcMs > 0);
+    engine.callLog().flush();
+    store::RerankCallFilter filter;
+    auto calls = store::RerankCallRepository(m_ws->workspace->database().connection()).query(filter);
+    QCOMPARE(calls->size(), 2);
+    QCOMPARE(calls->at(0).mode, QStringLiteral("blocking"));
+    QCOMPARE(calls->at(1).mode, QStringLiteral("async"));
+}
+
+void TestChatEngine::manyAsyncRequestsOverlapTheirProviderCalls()
+{
+    m_sim->setProfileJson(R"({"endpoints":{"rerank":{"latency":{"model":"fixed","ms":200}},
+                                          "chat":{"stream_tokens":8,"tokens_per_event":2}}})");
+    createAssistant(spec(QStringLiteral("guide"), QStringLiteral("sim-chat"), QStringLiteral("sim-rerank")));
+    ChatEngine engine(*m_ws->workspace);
+    AskOptions warm = ask(QStringLiteral("guide"));
+    warm.save = false;
+    const Asked floor = run(engine, warm); // one request alone: the floor
+    QVERIFY(floor.result.ok());
+    const int threadsBefore = test::processThreadCount();
+
+    constexpr int kRequests = 200;
+    std::vector<Asked> asked(kRequests);
+    std::vector<QCoro::Task<void>> tasks;
+    for (int i = 0; i < kRequests; ++i) {
+        AskOptions o = ask(QStringLiteral("guide"));
+        o.save = false;
+        tasks.push_back(askInto(&engine, o, &asked[size_t(i)]));
+    }
+    for (auto &t : tasks)
+        QCoro::waitFor(std::move(t));
+    QList<double> ttfc;
+    for (const Asked &a : asked) {
+        QVERIFY2(a.result.ok(), qPrintable(a.result.ok() ? QString() : a.result.error()));
+        ttfc.append(a.result->ttfcMs);
+    }
+    std::sort(ttfc.begin(), ttfc.end());
+    // Every rerank call was on the wire at once: nothing queued behind a thread or Qt's six.
+    QVERIFY2(m_sim->counters().peakInFlight.load() >= kRequests,
+             qPrintable(QString::number(m_sim->counters().peakInFlight.load())));
+    const int threadsAfter = test::processThreadCount();
+    // Bounded by configuration, not by the number of requests: the CPU and DB pools, one thread
+    // per HTTP manager of each provider (200 calls need 34 managers of six connections), the
+    // call log's writer.
+    int managers = 0;
+    for (const auto &stats : engine.providers().clientStats())
+        managers += stats.managers;
+    QVERIFY(managers <= 2 * 34);
+    const int configured = engine.cpuPool().maxThreadCount() + engine.dbPool().maxThreadCount() + managers + 1;
+    QVERIFY2(threadsAfter - threadsBefore <= configured + 2,
+             qPrintable(QStringLiteral("%1 -> %2 threads, %3 configured").arg(threadsBefore).arg(threadsAfter).arg(configured)));
+    qInfo("floor TTFC %.1f ms; 200 concurrent: p50 %.1f p95 %.1f max %.1f ms; threads %d -> %d", floor.result->ttfcMs,
+          ttfc.at(100), ttfc.at(189), ttfc.last(), threadsBefore, threadsAfter);
+}
+
+void TestChatEngine::blockingPoolQueuesRequests()
+{
+    m_sim->setProfileJson(R"({"endpoints":{"rerank":{"latency":{"model":"fixed","ms":200}},
+                                          "chat":{"stream_tokens":8,"tokens_per_event":2}}})");
+    createAssistant(spec(QStringLiteral("guide"), QStringLiteral("sim-chat"), QStringLiteral("sim-rerank")));
+    ChatEngineConfig config;
+    config.blockingThreads = 8;
+    ChatEngine engine(*m_ws->workspace, config);
+    constexpr int kRequests = 40;
+    std::vector<Asked> asked(kRequests);
+    std::vector<QCoro::Task<void>> tasks;
+    for (int i = 0; i < kRequests; ++i) {
+        AskOptions o = ask(QStringLiteral("guide"));
+        o.save = false;
+        o.mode = AskMode::Blocking;
+        tasks.push_back(askInto(&engine, o, &asked[size_t(i)]));
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(engine.blockingQueued() > 0, 5000); // the rest wait for a thread
+    for (auto &t : tasks)
+        QCoro::waitFor(std::move(t));
+    QList<double> ttfc;
+    int waited = 0;
+    for (const Asked &a : asked) {
+        QVERIFY2(a.result.ok(), qPrintable(a.result.ok() ? QString() : a.result.error()));
+        ttfc.append(a.result->ttfcMs);
+        if (a.result->trace.value(QStringLiteral("admission")).toDouble() >= 200)
+            ++waited;
+    }
+    std::sort(ttfc.begin(), ttfc.end());
+    // Eight threads, one call each at a time: never more than eight requests at the provider,
+    QVERIFY2(m_sim->counters().peakInFlight.load() <= 8, qPrintable(QString::number(m_sim->counters().peakInFlight.load())));
+    // and the ninth request could not start its 200 ms rerank before one of the first eight
+    // finished theirs: its first chunk came after two rerank latencies.
+    QVERIFY2(ttfc.at(8) >= 400, qPrintable(QString::number(ttfc.at(8))));
+    QVERIFY2(waited >= kRequests - 8 - 8, qPrintable(QString::number(waited))); // all but the first waves waited
+    qInfo("blocking pool of 8, 40 requests: TTFC p50 %.1f max %.1f ms; %d waited >= 200 ms for a thread", ttfc.at(20),
+          ttfc.last(), waited);
+}
+
+QTEST_GUILESS_MAIN(TestChatEngine)
+#include "tst_chat_engine.moc"
