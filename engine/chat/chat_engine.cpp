@@ -4,6 +4,7 @@
 #include "chat/delta_coalescer.h"
 #include "chat/pipeline_steps.h"
 #include "metrics/request_trace.h"
+#include "metrics/runtime_monitor.h"
 #include "providers/calllog/rerank_call_log.h"
 #include "providers/chat/chat_model.h"
 #include "providers/http/admission_queue.h"
@@ -76,6 +77,21 @@ int ChatEngine::inFlight() const
     return m_admission->inUse();
 }
 
+void ChatEngine::watchWith(metrics::RuntimeMonitor &monitor)
+{
+    monitor.watchPool(QStringLiteral("cpu"), &m_cpuPool);
+    monitor.watchPool(QStringLiteral("db"), &m_dbPool);
+    monitor.watchPool(QStringLiteral("blocking"), &m_blockingPool, [this] { return m_blockingQueued.load(); });
+    monitor.watchStages(&m_statistics);
+    monitor.watchHttp([this] {
+        QHash<QString, metrics::HttpSample> http;
+        const auto stats = m_registry->clientStats();
+        for (auto it = stats.cbegin(); it != stats.cend(); ++it)
+            http.insert(it.key(), {it->inFlight, it->queued, it->maxConnections});
+        return http;
+    });
+}
+
 Error ChatEngine::stopped(const Request &request, const QString &during) const
 {
     if (request.deadlineHit.load())
@@ -87,6 +103,7 @@ Error ChatEngine::stopped(const Request &request, const QString &during) const
 
 QCoro::Task<Result<AskResult>> ChatEngine::ask(AskOptions options, DeltaSink sink)
 {
+    ++m_active;
     auto request = std::make_shared<Request>(options);
     request->sink = std::move(sink);
     request->token = CancelToken::linkedTo(options.cancel);
@@ -132,6 +149,8 @@ QCoro::Task<Result<AskResult>> ChatEngine::ask(AskOptions options, DeltaSink sin
             outcome->ttfcMs = *ttfc;
     }
     m_statistics.record(request->trace, outcome.ok(), !outcome.ok() && request->stopped());
+    if (--m_active == 0)
+        emit idle();
     co_return outcome;
 }
 

@@ -20,6 +20,9 @@
 namespace rag {
 class Workspace;
 }
+namespace rag::metrics {
+class RuntimeMonitor;
+}
 namespace rag::providers {
 class AdmissionQueue;
 class ProviderRegistry;
@@ -56,6 +59,16 @@ public:
     int blockingQueued() const { return m_blockingQueued.load(); } // tasks waiting for a blocking thread
     int admissionQueued() const;
     int inFlight() const;
+    int activeRequests() const { return m_active; } // ask() calls not yet returned
+
+signals:
+    void idle(); // the last active request returned
+
+public:
+
+    // Registers what the runtime monitor samples: the three pools (the blocking pool's queue),
+    // the stage gauges, and each provider's HTTP in flight and queued. On the engine thread.
+    void watchWith(metrics::RuntimeMonitor &monitor);
 
 private:
     struct Request;
@@ -74,6 +87,7 @@ private:
     providers::AdmissionQueue *m_admission;
     metrics::StageStatistics m_statistics;
     std::atomic<int> m_blockingQueued{0};
+    int m_active = 0;
 };
 
 } // namespace rag::chat

@@ -2,7 +2,9 @@
 
 #include "workspace/workspace.h"
 
+#include <QEventLoop>
 #include <QMetaObject>
+#include <QTimer>
 
 namespace rag::chat {
 
@@ -66,19 +68,41 @@ EngineHost::EngineHost(Workspace &workspace, ChatEngineConfig config, QObject *p
     , m_shutdown(CancelToken::create())
 {
     qRegisterMetaType<AskOutcome>();
+    qRegisterMetaType<metrics::RuntimeSample>();
     m_thread.setObjectName(QStringLiteral("engine"));
     m_context = new QObject;
     m_context->moveToThread(&m_thread);
     m_thread.start();
     // Created on the engine thread, so its pools, timers and HTTP clients belong to it.
-    QMetaObject::invokeMethod(m_context, [this, &workspace, config] { m_engine = new ChatEngine(workspace, config); },
-                              Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(m_context, [this, &workspace, config] {
+        m_engine = new ChatEngine(workspace, config);
+        m_engineLoop = new metrics::LoopLagProbe(50);
+        m_monitor = new metrics::RuntimeMonitor(250);
+        m_engine->watchWith(*m_monitor);
+        m_monitor->watchLoop(QStringLiteral("engine"), m_engineLoop);
+        m_monitor->watchLoop(QStringLiteral("gui"), &m_hostLoop);
+        m_monitor->start();
+    }, Qt::BlockingQueuedConnection);
+    connect(m_monitor, &metrics::RuntimeMonitor::sampled, this, [this](const metrics::RuntimeSample &sample) {
+        m_lastSample = sample;
+        emit sampled(sample);
+    }, Qt::QueuedConnection);
 }
 
 EngineHost::~EngineHost()
 {
     m_shutdown->cancel(); // every request in flight stops
     QMetaObject::invokeMethod(m_context, [this] {
+        // Cancelled requests still unwind through the engine's event loop (aborted replies,
+        // finished futures); the engine may only go once the last one has returned.
+        if (m_engine->activeRequests() > 0) {
+            QEventLoop drain;
+            connect(m_engine, &ChatEngine::idle, &drain, &QEventLoop::quit);
+            QTimer::singleShot(10'000, &drain, &QEventLoop::quit);
+            drain.exec();
+        }
+        delete m_monitor;
+        delete m_engineLoop;
         delete m_engine;
         m_engine = nullptr;
         m_context->deleteLater(); // deleted as the thread finishes

@@ -6,6 +6,8 @@
 
 #include "chat/ask_types.h"
 #include "chat/chat_engine.h"
+#include "metrics/loop_lag_probe.h"
+#include "metrics/runtime_monitor.h"
 
 #include <QHash>
 #include <QObject>
@@ -52,6 +54,9 @@ private:
 
 class EngineHost : public QObject {
     Q_OBJECT
+signals:
+    void sampled(const rag::metrics::RuntimeSample &sample); // on the host's thread
+
 public:
     // The workspace must outlive the host. The engine is created on the new thread.
     explicit EngineHost(Workspace &workspace, ChatEngineConfig config = {}, QObject *parent = nullptr);
@@ -63,6 +68,10 @@ public:
     // For code that runs on the engine thread (a monitor, the load tester's virtual users).
     ChatEngine *engine() const { return m_engine; }
 
+    // The latest runtime sample (threads, pools, loop lag of the engine and the host's threads,
+    // requests per stage, HTTP per provider), taken every 250 ms on the engine thread.
+    metrics::RuntimeSample lastSample() const { return m_lastSample; }
+
     // On the host's thread: route what the engine posted to the request's handle, if it still exists.
     void deliverDelta(quint64 request, const QString &text);
     void deliverOutcome(quint64 request, const AskOutcome &outcome);
@@ -71,6 +80,10 @@ private:
     QThread m_thread;
     QObject *m_context = nullptr;   // lives on m_thread: what work is queued to
     ChatEngine *m_engine = nullptr; // lives on m_thread
+    metrics::LoopLagProbe *m_engineLoop = nullptr; // lives on m_thread
+    metrics::RuntimeMonitor *m_monitor = nullptr;   // lives on m_thread
+    metrics::LoopLagProbe m_hostLoop;               // the host's (GUI) thread
+    metrics::RuntimeSample m_lastSample;
     CancelTokenPtr m_shutdown;
     quint64 m_nextRequest = 1;
     QHash<quint64, QPointer<AskHandle>> m_handles; // on the host's thread only

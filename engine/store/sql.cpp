@@ -19,17 +19,32 @@ Result<QSqlQuery> exec(const QSqlDatabase &db, const QString &sql, const QVarian
     return query;
 }
 
+// BEGIN IMMEDIATE takes the write lock up front, waiting through the busy timeout. A deferred
+// BEGIN whose first statement reads would have to upgrade its lock later, and in WAL mode SQLite
+// refuses that at once ("database is locked") when another connection wrote in between: exactly
+// what happens when the call log's writer and a conversation save meet.
 Transaction::Transaction(QSqlDatabase db) : m_db(std::move(db))
 {
-    m_started = m_db.transaction();
+    QSqlQuery begin(m_db);
+    m_started = begin.exec(QStringLiteral("BEGIN IMMEDIATE"));
     if (!m_started)
-        m_startError = m_db.lastError().text();
+        m_startError = begin.lastError().text();
+}
+
+static bool finishTransaction(const QSqlDatabase &db, const QString &statement, QString *error)
+{
+    QSqlQuery query(db);
+    if (query.exec(statement))
+        return true;
+    *error = query.lastError().text();
+    return false;
 }
 
 Transaction::~Transaction()
 {
-    if (m_started && !m_done && !m_db.rollback())
-        qCWarning(lcStore) << "rollback failed:" << m_db.lastError().text();
+    QString error;
+    if (m_started && !m_done && !finishTransaction(m_db, QStringLiteral("ROLLBACK"), &error))
+        qCWarning(lcStore) << "rollback failed:" << error;
 }
 
 Result<void> Transaction::commit()
@@ -37,9 +52,10 @@ Result<void> Transaction::commit()
     if (!m_started)
         return fail(QStringLiteral("database error: could not begin a transaction: %1").arg(m_startError));
     m_done = true;
-    if (!m_db.commit()) {
-        const QString error = m_db.lastError().text();
-        m_db.rollback();
+    QString error;
+    if (!finishTransaction(m_db, QStringLiteral("COMMIT"), &error)) {
+        QString ignored;
+        finishTransaction(m_db, QStringLiteral("ROLLBACK"), &ignored);
         return fail(QStringLiteral("database error: commit failed: %1").arg(error));
     }
     return {};

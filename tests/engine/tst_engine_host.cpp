@@ -100,6 +100,27 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(m_sim->counters().inFlight.load(), 0, 5000);
     }
 
+    void monitorSamplesTheEngine()
+    {
+        EngineHost host(*m_ws->workspace);
+        AskHandle *handle = host.ask(offline(), this);
+        QSignalSpy finished(handle, &AskHandle::finished);
+        QVERIFY(finished.wait(10000));
+        QSignalSpy sampled(&host, &EngineHost::sampled);
+        QVERIFY(sampled.wait(5000)); // every 250 ms, delivered on this thread
+        const auto sample = sampled.takeFirst().at(0).value<metrics::RuntimeSample>();
+        QVERIFY(sample.threads > 1);
+        QVERIFY(sample.rssMb > 0);
+        for (const char *pool : {"cpu", "db", "blocking"})
+            QVERIFY2(sample.pools.contains(QString::fromLatin1(pool)), pool);
+        QCOMPARE(sample.pools.value(QStringLiteral("blocking")).max, 35);
+        QVERIFY(sample.loopLagMaxMs.contains(QStringLiteral("engine")));
+        QVERIFY(sample.loopLagMaxMs.contains(QStringLiteral("gui")));
+        QVERIFY(sample.stageInFlight.contains(QStringLiteral("rerank")));
+        QCOMPARE(host.lastSample().atMs, sample.atMs);
+        delete handle;
+    }
+
     void shutsDownWithRequestsInFlight()
     {
         AskHandle *handle = nullptr;
