@@ -217,22 +217,12 @@ QCoro::Task<Result<AskResult>> ChatEngine::runAsync(std::shared_ptr<Request> req
         if (!reranker) {
             scored = fail(reranker.error());
         } else {
-            providers::RerankRequest rerankRequest;
-            rerankRequest.query = r.options.question;
-            rerankRequest.documents = rerankTexts(hits);
-            rerankRequest.deadline = r.remaining();
-            rerankRequest.cancel = r.token;
+            const providers::RerankRequest rerankRequest = r.rerankRequest(hits);
             scored = co_await (*reranker)->rerank(rerankRequest);
         }
         if (r.stopped())
             co_return stopped(r, QStringLiteral("rerank"));
-        if (scored) {
-            hits = rankByRerank(hits, scored->scores, spec);
-        } else {
-            r.result.rerankFallback = true; // the answer goes on with the hybrid order
-            r.result.rerankError = scored.error();
-            hits = rankByHybrid(hits, spec);
-        }
+        hits = r.ranked(hits, scored);
     } else if (rerank) {
         hits = rankByHybrid(hits, spec);
     }
@@ -252,14 +242,7 @@ QCoro::Task<Result<AskResult>> ChatEngine::runAsync(std::shared_ptr<Request> req
         auto model = m_registry->chatModel(spec.llm);
         if (!model)
             co_return fail(model.error());
-        providers::ChatRequest chat;
-        chat.messages = prompt.messages;
-        chat.question = r.options.question;
-        chat.passages = passagesOf(hits);
-        chat.temperature = spec.temperature;
-        chat.maxTokens = spec.maxTokens;
-        chat.firstByteTimeout = r.remaining();
-        chat.cancel = r.token;
+        const providers::ChatRequest chat = r.chatRequest(prompt, hits);
         Request *raw = &r;
         const providers::ChatDeltaSink onDelta = [raw](const providers::ChatDelta &delta) {
             if (!raw->trace.has(Stage::FirstToken))
@@ -277,15 +260,13 @@ QCoro::Task<Result<AskResult>> ChatEngine::runAsync(std::shared_ptr<Request> req
     }
     r.coalescer->flush();
     r.trace.mark(Stage::LastChunk);
-    r.result.answer = finishAnswer(answer, hits, spec);
-    r.result.references = referencesOf(hits);
+    r.finishAnswer(answer, hits);
 
     if (r.options.save) {
         StageScope scope(m_statistics, Stage::Save);
         const LoadedContext context = r.context;
         const QString question = r.options.question;
-        AskResult snapshot = r.result;
-        snapshot.trace = r.trace.toJson();
+        const AskResult snapshot = r.toSave();
         auto saving = QtConcurrent::run(&m_dbPool, [database, context, question, snapshot] {
             return saveExchange(*database, context, question, snapshot);
         });

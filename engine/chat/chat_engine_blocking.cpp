@@ -78,24 +78,12 @@ Result<AskResult> ChatEngine::blockingStages(const std::shared_ptr<Request> &req
                 error = found.error();
         }, Qt::BlockingQueuedConnection);
         Result<providers::RerankResult> scored = fail(error);
-        if (reranker) {
-            providers::RerankRequest rerankRequest;
-            rerankRequest.query = r.options.question;
-            rerankRequest.documents = rerankTexts(hits);
-            rerankRequest.deadline = r.remaining();
-            rerankRequest.cancel = r.token;
-            scored = reranker->rerankBlocking(rerankRequest);
-        }
+        if (reranker)
+            scored = reranker->rerankBlocking(r.rerankRequest(hits));
         m_statistics.leave(Stage::Rerank);
         if (r.stopped())
             return stopped(r, QStringLiteral("rerank"));
-        if (scored) {
-            hits = rankByRerank(hits, scored->scores, spec);
-        } else {
-            r.result.rerankFallback = true;
-            r.result.rerankError = scored.error();
-            hits = rankByHybrid(hits, spec);
-        }
+        hits = r.ranked(hits, scored);
     } else if (rerank) {
         hits = rankByHybrid(hits, spec);
     }
@@ -133,14 +121,7 @@ Result<AskResult> ChatEngine::blockingStages(const std::shared_ptr<Request> &req
         }, Qt::BlockingQueuedConnection);
         if (!model)
             return fail(error);
-        providers::ChatRequest chat;
-        chat.messages = prompt.messages;
-        chat.question = r.options.question;
-        chat.passages = passagesOf(hits);
-        chat.temperature = spec.temperature;
-        chat.maxTokens = spec.maxTokens;
-        chat.firstByteTimeout = r.remaining();
-        chat.cancel = r.token;
+        const providers::ChatRequest chat = r.chatRequest(prompt, hits);
         m_statistics.enter(Stage::LastChunk);
         auto answered = model->completeBlocking(chat, [raw, &deliver](const providers::ChatDelta &delta) {
             if (!raw->trace.has(Stage::FirstToken))
@@ -161,13 +142,10 @@ Result<AskResult> ChatEngine::blockingStages(const std::shared_ptr<Request> &req
             coalescer->flush();
     }, Qt::QueuedConnection);
     r.trace.mark(Stage::LastChunk);
-    r.result.answer = finishAnswer(answer, hits, spec);
-    r.result.references = referencesOf(hits);
+    r.finishAnswer(answer, hits);
     if (r.options.save) {
         m_statistics.enter(Stage::Save);
-        AskResult snapshot = r.result;
-        snapshot.trace = r.trace.toJson();
-        auto saved = saveExchange(m_workspace.database(), r.context, r.options.question, snapshot);
+        auto saved = saveExchange(m_workspace.database(), r.context, r.options.question, r.toSave());
         m_statistics.leave(Stage::Save);
         if (!saved)
             return fail(QStringLiteral("the answer could not be saved: %1").arg(saved.error()));

@@ -6,6 +6,8 @@
 #include "chat/delta_coalescer.h"
 #include "chat/pipeline_steps.h"
 #include "metrics/request_trace.h"
+#include "providers/chat/chat_model.h"
+#include "providers/rerank/reranker.h"
 
 #include <QTimer>
 
@@ -39,6 +41,14 @@ struct ChatEngine::Request {
     explicit Request(const AskOptions &o) : options(o), trace(o.intendedStartNs > 0 ? metrics::RequestTrace(o.intendedStartNs) : metrics::RequestTrace()) {}
 
     bool stopped() const { return token->isCancelled(); }
+
+    // The pieces both modes build the same way.
+    providers::RerankRequest rerankRequest(const QList<index::SearchHit> &candidates) const;
+    // The rerank scores applied, or the hybrid order with the failure noted.
+    QList<index::SearchHit> ranked(QList<index::SearchHit> candidates, const Result<providers::RerankResult> &scored);
+    providers::ChatRequest chatRequest(const Prompt &prompt, const QList<index::SearchHit> &hits) const;
+    void finishAnswer(const QString &answer, const QList<index::SearchHit> &hits);
+    AskResult toSave() const; // the result with the trace so far
     std::chrono::milliseconds remaining() const
     {
         return std::max(std::chrono::milliseconds(1), options.deadline - std::chrono::milliseconds(qint64(trace.elapsedMs())));

@@ -1,0 +1,51 @@
+#include "chat/chat_engine_request.h"
+
+namespace rag::chat {
+
+providers::RerankRequest ChatEngine::Request::rerankRequest(const QList<index::SearchHit> &candidates) const
+{
+    providers::RerankRequest rerank;
+    rerank.query = options.question;
+    rerank.documents = rerankTexts(candidates);
+    rerank.deadline = remaining();
+    rerank.cancel = token;
+    return rerank;
+}
+
+QList<index::SearchHit> ChatEngine::Request::ranked(QList<index::SearchHit> candidates,
+                                                    const Result<providers::RerankResult> &scored)
+{
+    if (scored)
+        return rankByRerank(std::move(candidates), scored->scores, context.spec);
+    result.rerankFallback = true; // the answer goes on with the hybrid order, and says so
+    result.rerankError = scored.error();
+    return rankByHybrid(std::move(candidates), context.spec);
+}
+
+providers::ChatRequest ChatEngine::Request::chatRequest(const Prompt &prompt, const QList<index::SearchHit> &hits) const
+{
+    providers::ChatRequest chat;
+    chat.messages = prompt.messages;
+    chat.question = options.question;
+    chat.passages = passagesOf(hits);
+    chat.temperature = context.spec.temperature;
+    chat.maxTokens = context.spec.maxTokens;
+    chat.firstByteTimeout = remaining();
+    chat.cancel = token;
+    return chat;
+}
+
+void ChatEngine::Request::finishAnswer(const QString &answer, const QList<index::SearchHit> &hits)
+{
+    result.answer = chat::finishAnswer(answer, hits, context.spec);
+    result.references = referencesOf(hits);
+}
+
+AskResult ChatEngine::Request::toSave() const
+{
+    AskResult snapshot = result;
+    snapshot.trace = trace.toJson();
+    return snapshot;
+}
+
+} // namespace rag::chat
