@@ -1,5 +1,6 @@
 // `ragdesk ask` as a user runs it: offline answers from the built-in providers, JSON lines as the
 // contract says, both modes, and a conversation with a simulated model continued by id.
+#include "support/cli_runner.h"
 #include "support/fixtures.h"
 
 #include <QJsonArray>
@@ -11,30 +12,14 @@
 #include <QTest>
 
 namespace {
-struct Run {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Run = rag::test::CliRun;
 } // namespace
 
 class TestCliAsk : public QObject {
     Q_OBJECT
     QTemporaryDir m_dir;
 
-    Run ragdesk(const QStringList &args)
-    {
-        QProcess process;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("RAGDESK_KEYCHAIN"), QStringLiteral("off"));
-        process.setProcessEnvironment(env);
-        process.start(qEnvironmentVariable("RAGDESK_BINARY"),
-                      QStringList{QStringLiteral("--data-dir"), m_dir.filePath(QStringLiteral("data"))} + args);
-        if (!process.waitForFinished(120000))
-            return {};
-        return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
-                QString::fromUtf8(process.readAllStandardError())};
-    }
+    Run ragdesk(const QStringList &args) { return rag::test::runRagdesk(m_dir.filePath(QStringLiteral("data")), args); }
 
     static QList<QJsonObject> jsonLines(const QString &out)
     {
@@ -97,9 +82,7 @@ private Q_SLOTS:
     void conversationWithASimulatedModel()
     {
         QProcess sim;
-        sim.start(qEnvironmentVariable("RAGDESK_BINARY"), {QStringLiteral("sim"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
-        QVERIFY(sim.waitForStarted() && sim.waitForReadyRead(10000));
-        const QString base = QRegularExpression(QStringLiteral("(http://\\S+)")).match(QString::fromUtf8(sim.readLine())).captured(1);
+        const QString base = rag::test::startSimulatorProcess(sim);
         QVERIFY(!base.isEmpty());
         QCOMPARE(ragdesk({QStringLiteral("providers"), QStringLiteral("add"), QStringLiteral("llm"), QStringLiteral("--kind"),
                           QStringLiteral("openai-compatible"), QStringLiteral("--base-url"), base + QStringLiteral("/openai/v1"),

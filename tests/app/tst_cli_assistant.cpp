@@ -1,5 +1,6 @@
 // `ragdesk assistant` as a user and a script run it: every option lands in `list --json`, the
 // documented defaults, refusals that say which flag to fix, and removal.
+#include "support/cli_runner.h"
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -9,11 +10,7 @@
 
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Run = rag::test::CliRun;
 
 } // namespace
 
@@ -21,19 +18,7 @@ class TestCliAssistant : public QObject {
     Q_OBJECT
     QTemporaryDir m_dir;
 
-    Run ragdesk(const QStringList &args)
-    {
-        QProcess process;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("RAGDESK_KEYCHAIN"), QStringLiteral("off")); // no session bus in CI
-        process.setProcessEnvironment(env);
-        process.start(qEnvironmentVariable("RAGDESK_BINARY"),
-                      QStringList{QStringLiteral("--data-dir"), m_dir.filePath(QStringLiteral("data"))} + args);
-        if (!process.waitForFinished(120000))
-            return {};
-        return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
-                QString::fromUtf8(process.readAllStandardError())};
-    }
+    Run ragdesk(const QStringList &args) { return rag::test::runRagdesk(m_dir.filePath(QStringLiteral("data")), args); }
 
     QJsonArray listed()
     {

@@ -1,5 +1,6 @@
 // `ragdesk providers`, `calls` and `sim` as a user runs them: the simulator as its own process,
 // a provider added with its key from the environment, one real test call, the call log.
+#include "support/cli_runner.h"
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -12,11 +13,7 @@
 
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Run = rag::test::CliRun;
 
 const QString kSecret = QStringLiteral("sk-cli-secret-98765");
 
@@ -28,46 +25,21 @@ class TestCliProviders : public QObject {
 
     QProcessEnvironment environment() const
     {
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("RAGDESK_KEYCHAIN"), QStringLiteral("off")); // no session bus in CI
+        QProcessEnvironment env = rag::test::cliEnvironment();
         env.insert(QStringLiteral("TEST_PROVIDER_KEY"), kSecret);
         return env;
     }
 
     Run ragdesk(const QStringList &args)
     {
-        QProcess process;
-        process.setProcessEnvironment(environment());
-        process.start(qEnvironmentVariable("RAGDESK_BINARY"),
-                      QStringList{QStringLiteral("--data-dir"), m_dir.filePath(QStringLiteral("data"))} + args);
-        if (!process.waitForFinished(120000))
-            return {};
-        return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
-                QString::fromUtf8(process.readAllStandardError())};
-    }
-
-    // Starts `ragdesk sim` on a free port and returns its base URL from its first line.
-    QString startSimulator(QProcess &sim)
-    {
-        sim.setProcessEnvironment(environment());
-        sim.start(qEnvironmentVariable("RAGDESK_BINARY"),
-                  {QStringLiteral("sim"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
-        if (!sim.waitForStarted(10000))
-            return {};
-        while (!sim.canReadLine()) {
-            if (!sim.waitForReadyRead(10000))
-                return {};
-        }
-        const QString line = QString::fromUtf8(sim.readLine()).trimmed();
-        const auto match = QRegularExpression(QStringLiteral("listening on (http://\\S+)$")).match(line);
-        return match.hasMatch() ? match.captured(1) : QString();
+        return rag::test::runRagdesk(m_dir.filePath(QStringLiteral("data")), args, environment());
     }
 
 private Q_SLOTS:
     void providerLifecycleAgainstTheSimulator()
     {
         QProcess sim;
-        const QString base = startSimulator(sim);
+        const QString base = rag::test::startSimulatorProcess(sim);
         QVERIFY2(!base.isEmpty(), "ragdesk sim printed its address");
 
         const Run added = ragdesk({QStringLiteral("providers"), QStringLiteral("add"), QStringLiteral("jina-sim"),
