@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds ragdesk, ingests the demo knowledge base, searches it, and
-# opens the desktop app on it. Without a display it answers on the terminal instead.
+# Installs what is missing, builds ragdesk, ingests the demo knowledge base, asks it a question
+# (offline: built-in embedder and reranker, an extractive answer with citations), and opens the
+# desktop app on it. Without a display it stays on the terminal.
 # RAGDESK_DATA_DIR picks another data folder (default: ~/.local/share/ragdesk).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,7 +19,10 @@ echo "== ingesting the demo knowledge base (unchanged files are skipped)"
 
 question="How do I ingest a folder of documents?"
 echo
-echo "== search: $question"
+echo "== ask: $question"
+"${ragdesk[@]}" ask demo "$question"
+echo
+echo "== the passages behind it (search): $question"
 "${ragdesk[@]}" search demo "$question" --top-n 3
 
 echo
@@ -27,5 +31,6 @@ if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
   exec "${ragdesk[@]}"
 else
   echo "No display available, so the desktop app cannot open here: the answer above came from the terminal."
-  echo "Try more: ${ragdesk[*]} search demo \"what does the vector weight do\""
+  echo "Try more: ${ragdesk[*]} ask demo \"what does the vector weight do\""
+  echo "          ${ragdesk[*]} search demo \"reranker\" --json"
 fi

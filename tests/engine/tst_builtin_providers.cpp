@@ -164,6 +164,17 @@ private Q_SLOTS:
         QCOMPARE(formatExtractiveAnswer({}), QString());
     }
 
+    void fencedCodeIsNotAnAnswer()
+    {
+        const QStringList passages = {QStringLiteral("To ingest a folder:\n```\nragdesk ingest notes ~/Documents/notes\n```\n"
+                                                     "Ingest walks a folder of documents recursively.")};
+        const auto sentences = rag::providers::extractAnswer(QStringLiteral("How do I ingest a folder of documents?"), passages);
+        QVERIFY(!sentences.isEmpty());
+        for (const auto &s : sentences)
+            QVERIFY2(!s.text.contains(QStringLiteral("~/Documents")) && !s.text.contains(QStringLiteral("```")), qPrintable(s.text));
+        QCOMPARE(sentences.first().text, QStringLiteral("Ingest walks a folder of documents recursively."));
+    }
+
     void abbreviationsAndDecimalsDoNotEndSentences()
     {
         const QStringList passages{QStringLiteral(

@@ -40,7 +40,8 @@ struct Block {
 };
 
 // Markdown blocks: blank lines end a paragraph; a heading or list item starts a new one; other
-// line breaks are soft wraps inside a paragraph.
+// line breaks are soft wraps inside a paragraph. Fenced code is left out: commands and listings
+// match a question's words without answering it, and read badly run into prose.
 std::vector<Block> splitBlocks(const QString &passage)
 {
     static const QRegularExpression heading(QStringLiteral(R"(^#{1,6}(\s+|$))"));
@@ -54,8 +55,16 @@ std::vector<Block> splitBlocks(const QString &passage)
             blocks.push_back({current, false});
         current.clear();
     };
+    bool inFence = false;
     for (const QString &rawLine : passage.split(lineBreak)) {
         QString line = rawLine.simplified();
+        if (line.startsWith(QLatin1String("```")) || line.startsWith(QLatin1String("~~~"))) {
+            flush();
+            inFence = !inFence;
+            continue;
+        }
+        if (inFence)
+            continue;
         if (line.isEmpty()) {
             flush();
         } else if (const auto m = heading.match(line); m.hasMatch()) {
