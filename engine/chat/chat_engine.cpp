@@ -140,11 +140,7 @@ QCoro::Task<Result<AskResult>> ChatEngine::ask(AskOptions options, DeltaSink sin
     }
     request->deadline->stop();
     if (outcome) {
-        outcome->trace = request->trace.toJson();
-        if (outcome->rerankFallback) { // said in the trace too, not only in the call log
-            outcome->trace.insert(QStringLiteral("rerank_fallback"), true);
-            outcome->trace.insert(QStringLiteral("rerank_error"), outcome->rerankError);
-        }
+        outcome->trace = request->traceJson();
         if (auto ttfc = request->trace.sinceStartMs(Stage::FirstChunk))
             outcome->ttfcMs = *ttfc;
     }

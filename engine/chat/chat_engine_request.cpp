@@ -41,10 +41,25 @@ void ChatEngine::Request::finishAnswer(const QString &answer, const QList<index:
     result.references = referencesOf(hits);
 }
 
+QJsonObject ChatEngine::Request::traceJson() const
+{
+    QJsonObject json = trace.toJson();
+    // How the answer came about belongs with its timings: a reloaded conversation shows it too.
+    if (result.rerankFallback) {
+        json.insert(QStringLiteral("rerank_fallback"), true);
+        json.insert(QStringLiteral("rerank_error"), result.rerankError);
+    }
+    if (result.extractive)
+        json.insert(QStringLiteral("extractive"), true);
+    if (result.emptyResponse)
+        json.insert(QStringLiteral("empty_response"), true);
+    return json;
+}
+
 AskResult ChatEngine::Request::toSave() const
 {
     AskResult snapshot = result;
-    snapshot.trace = trace.toJson();
+    snapshot.trace = traceJson();
     return snapshot;
 }
 

@@ -48,7 +48,8 @@ struct ChatEngine::Request {
     QList<index::SearchHit> ranked(QList<index::SearchHit> candidates, const Result<providers::RerankResult> &scored);
     providers::ChatRequest chatRequest(const Prompt &prompt, const QList<index::SearchHit> &hits) const;
     void finishAnswer(const QString &answer, const QList<index::SearchHit> &hits);
-    AskResult toSave() const; // the result with the trace so far
+    QJsonObject traceJson() const; // the trace so far, with how the answer came about
+    AskResult toSave() const;      // the result with that trace
     std::chrono::milliseconds remaining() const
     {
         return std::max(std::chrono::milliseconds(1), options.deadline - std::chrono::milliseconds(qint64(trace.elapsedMs())));

@@ -225,6 +225,9 @@ void TestChatEngine::rerankFailureFallsBackToHybridOrder()
     QVERIFY(asked.result->rerankFallback);
     QVERIFY2(asked.result->rerankError.contains(QStringLiteral("500")), qPrintable(asked.result->rerankError));
     QCOMPARE(asked.result->trace.value(QStringLiteral("rerank_fallback")).toBool(), true);
+    // Stored with the answer too, so a reloaded conversation can say so.
+    auto saved = store::ConversationRepository(m_ws->workspace->database().connection()).load(asked.result->conversationId);
+    QVERIFY(saved->messages.at(1).traceJson.contains(QStringLiteral("\"rerank_fallback\":true")));
     QCOMPARE(asked.result->references.first().document, QStringLiteral("otters.md")); // hybrid order still finds it
     engine.callLog().flush();
     store::RerankCallFilter errors;
