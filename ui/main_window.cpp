@@ -1,6 +1,8 @@
 #include "main_window.h"
 
 #include "call_inspector.h"
+#include "chat/engine_host.h"
+#include "chat_panel.h"
 #include "ingest_panel.h"
 #include "workspace/workspace.h"
 
@@ -74,6 +76,9 @@ MainWindow::MainWindow(Workspace &workspace, QWidget *parent) : QMainWindow(pare
     m_tabs->setDocumentMode(true);
     m_tabs->addTab(split, tr("Knowledge"));
     m_tabs->addTab(m_callInspector, tr("Rerank calls"));
+    // Like the inspector, the chat reads the database when its tab is shown.
+    m_chat = new ChatPanel(m_workspace, [this] { return &engineHost(); });
+    m_tabs->addTab(m_chat, tr("Chat"));
     setCentralWidget(m_tabs);
     m_status = new QLabel;
     m_status->setObjectName(QStringLiteral("status"));
@@ -213,6 +218,18 @@ MainWindow::~MainWindow()
 {
     // The search holds a reference to the workspace, which the caller destroys after us.
     m_search.waitForFinished();
+    // The chat's handles go before the host that feeds them (the host would drop late outcomes
+    // anyway); the host then cancels what is still in flight and stops its thread.
+    delete m_chat;
+    m_chat = nullptr;
+    m_engineHost.reset();
+}
+
+chat::EngineHost &MainWindow::engineHost()
+{
+    if (!m_engineHost)
+        m_engineHost = std::make_unique<chat::EngineHost>(m_workspace);
+    return *m_engineHost;
 }
 
 void MainWindow::reloadKnowledgeBases()

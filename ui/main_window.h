@@ -1,6 +1,7 @@
 // The desktop app's main window: knowledge bases on the left, search over the selected one on
 // the right; files and folders are added from the toolbar or by dropping them on the window.
-// A second tab inspects the recorded rerank calls.
+// A second tab inspects the recorded rerank calls; a third chats with assistants and knowledge
+// bases through one EngineHost, started on the first question.
 // Talks to the engine only through rag::Workspace; searches and ingestion run off the GUI thread,
 // and a newer search supersedes an older one still running.
 #pragma once
@@ -11,6 +12,8 @@
 #include <QFuture>
 #include <QMainWindow>
 #include <QThreadPool>
+
+#include <memory>
 
 class QDragEnterEvent;
 class QDropEvent;
@@ -23,11 +26,15 @@ class QTextBrowser;
 
 namespace rag {
 class Workspace;
+namespace chat {
+class EngineHost;
 }
+} // namespace rag
 
 namespace rag::ui {
 
 class CallInspector;
+class ChatPanel;
 class IngestPanel;
 
 class MainWindow : public QMainWindow {
@@ -41,8 +48,11 @@ public:
     bool createKnowledgeBase(const QString &name);
     void ingestPaths(const QStringList &paths); // into the selected knowledge base
     QString statusText() const;
-    QTabWidget *tabs() const { return m_tabs; } // "Knowledge", then "Rerank calls"
+    QTabWidget *tabs() const { return m_tabs; } // "Knowledge", "Rerank calls", then "Chat"
     CallInspector *callInspector() const { return m_callInspector; }
+    ChatPanel *chatPanel() const { return m_chat; }
+    // The window's one chat engine (its own thread and pools), started on first use.
+    chat::EngineHost &engineHost();
 
 Q_SIGNALS:
     void searchFinished(); // results (or the error) are on screen
@@ -73,6 +83,8 @@ private:
     IngestPanel *m_ingest = nullptr;
     QTabWidget *m_tabs = nullptr;
     CallInspector *m_callInspector = nullptr;
+    ChatPanel *m_chat = nullptr;
+    std::unique_ptr<chat::EngineHost> m_engineHost;
     // One long-lived thread, so searches reuse one database connection.
     QThreadPool m_searchThread;
     QFuture<SearchOutcome> m_search;

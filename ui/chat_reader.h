@@ -1,0 +1,69 @@
+// The chat panel's database reads (what can be asked, an assistant's conversations, one
+// conversation's messages) on one worker thread owned by the reader, so the GUI thread never
+// waits on the database. Results come back as values on the GUI thread; a newer read of the same
+// kind supersedes an older one still running.
+#pragma once
+
+#include "store/chat_records.h"
+
+#include <QList>
+#include <QObject>
+#include <QStringList>
+#include <QThreadPool>
+
+#include <memory>
+
+namespace rag::store {
+class Database;
+}
+
+namespace rag::ui {
+
+struct ChatTargets {
+    QList<store::Assistant> assistants; // by name
+    QStringList knowledgeBases;         // by name
+    QString error;
+};
+
+struct ConversationList {
+    qint64 assistantId = 0;
+    QList<store::Conversation> conversations; // newest first, without messages
+    QString error;
+};
+
+struct LoadedConversation {
+    qint64 id = 0;
+    store::Conversation conversation; // with its messages
+    QString error;
+};
+
+class ChatReader : public QObject {
+    Q_OBJECT
+public:
+    explicit ChatReader(std::shared_ptr<store::Database> database, QObject *parent = nullptr);
+    ~ChatReader() override;
+
+    void loadTargets();
+    void loadConversations(qint64 assistantId);
+    void loadConversation(qint64 conversationId);
+    // Drops a conversation read still running (the user moved on before it came back).
+    void dropConversationLoad();
+
+Q_SIGNALS:
+    void targetsLoaded(const rag::ui::ChatTargets &targets);
+    void conversationsLoaded(const rag::ui::ConversationList &list);
+    void conversationLoaded(const rag::ui::LoadedConversation &loaded);
+
+private:
+    template <typename T, typename Work, typename Done>
+    void start(quint64 &generation, Work work, Done done);
+
+    std::shared_ptr<store::Database> m_database;
+    // One long-lived thread, so every read reuses one database connection.
+    QThreadPool m_thread;
+    quint64 m_targetsGeneration = 0;
+    quint64 m_listGeneration = 0;
+    quint64 m_conversationGeneration = 0;
+};
+
+} // namespace rag::ui

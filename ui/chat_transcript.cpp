@@ -1,0 +1,311 @@
+#include "chat_transcript.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QScrollBar>
+#include <QTextCursor>
+#include <QUrl>
+
+#include <algorithm>
+
+namespace rag::ui {
+
+namespace {
+
+constexpr int kEndSlackPx = 4; // this close to the end counts as "at the end"
+
+// Colours chosen to read on the light and the dark default palettes alike, except the question's
+// box, which sets its own text colour with its background.
+const QString kLabelStyle = QStringLiteral("margin-top:14px; margin-bottom:3px; color:#6b7480; font-size:small;");
+const QString kQuietStyle = QStringLiteral("margin-top:3px; color:#7d848d; font-size:small;");
+const QString kBodyStyle = QStringLiteral("margin-top:0px;");
+const QString kErrorStyle = QStringLiteral("margin-top:3px; color:#c62828;");
+
+// User and model text is never trusted as markup.
+QString escaped(const QString &text)
+{
+    return text.toHtmlEscaped().replace(u'\n', QStringLiteral("<br>"));
+}
+
+QString citeLink(int message, int index)
+{
+    return QStringLiteral("cite:%1/%2").arg(message).arg(index);
+}
+
+const store::ChatReference *findReference(const QList<store::ChatReference> &references, int index)
+{
+    const auto it = std::find_if(references.begin(), references.end(),
+                                 [index](const store::ChatReference &r) { return r.index == index; });
+    return it == references.end() ? nullptr : &*it;
+}
+
+// The answer with each [ID:i] naming a passage turned into a link to it. Escaping first is safe:
+// it leaves the markers as they are.
+QString answerBodyHtml(int message, const QString &answer, const QList<store::ChatReference> &references)
+{
+    static const QRegularExpression marker(QStringLiteral("\\[ID:(\\d+)\\]"));
+    const QString text = escaped(answer);
+    QString html;
+    qsizetype at = 0;
+    for (auto it = marker.globalMatch(text); it.hasNext();) {
+        const QRegularExpressionMatch match = it.next();
+        html += QStringView(text).mid(at, match.capturedStart() - at);
+        const int index = match.captured(1).toInt();
+        html += findReference(references, index)
+                    ? QStringLiteral("<a href=\"%1\">[%2]</a>").arg(citeLink(message, index)).arg(index)
+                    : match.captured(0);
+        at = match.capturedEnd();
+    }
+    html += QStringView(text).mid(at);
+    return html;
+}
+
+QString sourcesHtml(int message, QList<store::ChatReference> references)
+{
+    std::sort(references.begin(), references.end(),
+              [](const store::ChatReference &a, const store::ChatReference &b) { return a.index < b.index; });
+    QStringList items;
+    for (const store::ChatReference &r : std::as_const(references)) {
+        QString item = QStringLiteral("<a href=\"%1\">[%2]&nbsp;%3</a>")
+                           .arg(citeLink(message, r.index))
+                           .arg(r.index)
+                           .arg(r.document.toHtmlEscaped());
+        if (r.page > 0)
+            item += QObject::tr(", p. %1").arg(r.page);
+        items.append(item);
+    }
+    return QStringLiteral("<p style=\"%1\">%2 %3</p>").arg(kQuietStyle, QObject::tr("Sources:"), items.join(QStringLiteral(", ")));
+}
+
+QString label(const QString &text)
+{
+    return QStringLiteral("<p style=\"%1\"><b>%2</b></p>").arg(kLabelStyle, text.toHtmlEscaped());
+}
+
+} // namespace
+
+ChatTranscript::ChatTranscript(QWidget *parent) : QTextBrowser(parent), m_assistantName(tr("Assistant"))
+{
+    setOpenLinks(false); // citation links are ours to handle, never a navigation
+    setOpenExternalLinks(false);
+    setUndoRedoEnabled(false);
+    document()->setDefaultStyleSheet(QStringLiteral("a { text-decoration: none; }"));
+    connect(this, &QTextBrowser::anchorClicked, this, &ChatTranscript::openLink);
+    connect(verticalScrollBar(), &QScrollBar::valueChanged, this, &ChatTranscript::trackScroll);
+    // The document grows (a delta, a re-render) after the scroll bar's range was read: follow it.
+    connect(verticalScrollBar(), &QScrollBar::rangeChanged, this, [this] {
+        if (m_stickToEnd)
+            followEnd();
+    });
+}
+
+void ChatTranscript::clearTranscript()
+{
+    m_entries.clear();
+    m_stickToEnd = true;
+    render();
+}
+
+void ChatTranscript::setAssistantName(const QString &name)
+{
+    m_assistantName = name.isEmpty() ? tr("Assistant") : name;
+}
+
+void ChatTranscript::add(Entry entry)
+{
+    m_entries.append(std::move(entry));
+}
+
+void ChatTranscript::addNote(const QString &text)
+{
+    add({Entry::Kind::Note, text});
+    render();
+}
+
+void ChatTranscript::addPrologue(const QString &text)
+{
+    add({Entry::Kind::Prologue, text});
+    render();
+}
+
+void ChatTranscript::addError(const QString &text)
+{
+    add({Entry::Kind::Error, text});
+    render();
+}
+
+void ChatTranscript::addMessages(const QList<store::StoredMessage> &messages)
+{
+    for (const store::StoredMessage &message : messages) {
+        if (message.role == u"user") {
+            add({Entry::Kind::Question, message.content});
+            continue;
+        }
+        Entry answer{Entry::Kind::Answer, message.content, message.references};
+        // What the stored trace says about how the answer was made.
+        const QJsonObject trace = QJsonDocument::fromJson(message.traceJson.toUtf8()).object();
+        answer.rerankFallback = trace.value(QStringLiteral("rerank_fallback")).toBool();
+        answer.rerankError = trace.value(QStringLiteral("rerank_error")).toString();
+        answer.extractive = trace.value(QStringLiteral("extractive")).toBool();
+        add(std::move(answer));
+    }
+    render();
+}
+
+void ChatTranscript::addQuestion(const QString &text)
+{
+    add({Entry::Kind::Question, text});
+    render();
+}
+
+void ChatTranscript::beginAnswer()
+{
+    Entry answer{Entry::Kind::Answer};
+    answer.streaming = true;
+    add(std::move(answer));
+    m_stickToEnd = true; // the user just asked: show the answer coming
+    render();
+}
+
+void ChatTranscript::appendDelta(const QString &text)
+{
+    if (m_entries.isEmpty() || !m_entries.last().streaming || text.isEmpty())
+        return;
+    Entry &answer = m_entries.last();
+    const bool first = answer.text.isEmpty();
+    answer.text += text;
+    if (first) { // replaces the "waiting" line: once per answer
+        render();
+        return;
+    }
+    // Appended where it goes, not re-rendered: a long conversation stays cheap at one update per
+    // frame. The answer's paragraph is the document's last, so the end is where it continues,
+    // in its format.
+    QTextCursor cursor(document());
+    cursor.movePosition(QTextCursor::End);
+    cursor.insertText(text);
+}
+
+void ChatTranscript::finishAnswer(const chat::AskResult &result)
+{
+    if (m_entries.isEmpty() || !m_entries.last().streaming)
+        return;
+    Entry &answer = m_entries.last();
+    answer.streaming = false;
+    answer.text = result.answer; // citations repaired or inserted after the stream
+    answer.references = result.references;
+    answer.extractive = result.extractive;
+    answer.rerankFallback = result.rerankFallback;
+    answer.rerankError = result.rerankError;
+    render();
+}
+
+void ChatTranscript::failAnswer(const QString &error, bool stoppedByUser)
+{
+    if (m_entries.isEmpty() || !m_entries.last().streaming)
+        return;
+    Entry &answer = m_entries.last();
+    answer.streaming = false;
+    answer.stopped = stoppedByUser; // the partial answer stays, marked
+    if (!stoppedByUser)
+        answer.error = error;
+    render();
+}
+
+int ChatTranscript::answerCount() const
+{
+    return int(std::count_if(m_entries.begin(), m_entries.end(), [](const Entry &e) { return e.kind == Entry::Kind::Answer; }));
+}
+
+std::optional<store::ChatReference> ChatTranscript::reference(const QUrl &link) const
+{
+    if (link.scheme() != u"cite")
+        return std::nullopt;
+    const QStringList parts = link.path().split(u'/');
+    bool messageOk = false;
+    bool indexOk = false;
+    const int message = parts.size() == 2 ? parts[0].toInt(&messageOk) : -1;
+    const int index = parts.size() == 2 ? parts[1].toInt(&indexOk) : -1;
+    if (!messageOk || !indexOk || message < 0 || message >= m_entries.size())
+        return std::nullopt;
+    const store::ChatReference *found = findReference(m_entries[message].references, index);
+    return found ? std::optional(*found) : std::nullopt;
+}
+
+void ChatTranscript::openLink(const QUrl &link)
+{
+    if (const auto found = reference(link))
+        Q_EMIT citationActivated(*found);
+}
+
+QString ChatTranscript::entryHtml(int index, const Entry &entry) const
+{
+    switch (entry.kind) {
+    case Entry::Kind::Note:
+        return QStringLiteral("<p style=\"%1\"><i>%2</i></p>").arg(kQuietStyle, escaped(entry.text));
+    case Entry::Kind::Error:
+        return QStringLiteral("<p style=\"%1\">%2</p>").arg(kErrorStyle, escaped(entry.text));
+    case Entry::Kind::Prologue:
+        return label(m_assistantName) + QStringLiteral("<p style=\"%1\">%2</p>").arg(kBodyStyle, escaped(entry.text));
+    case Entry::Kind::Question:
+        // A table is the one block QTextDocument pads: the question sits in a tinted box.
+        return label(tr("You"))
+               + QStringLiteral("<table width=\"100%\" cellspacing=\"0\" cellpadding=\"7\" style=\"background-color:#e8eef7;\">"
+                                "<tr><td style=\"color:#1d232b;\">%1</td></tr></table>")
+                     .arg(escaped(entry.text));
+    case Entry::Kind::Answer:
+        break;
+    }
+    QString html = label(m_assistantName);
+    if (entry.streaming) {
+        // Deltas are appended to this paragraph, which must stay the document's last.
+        return html + (entry.text.isEmpty() ? QStringLiteral("<p style=\"%1\"><i>%2</i></p>").arg(kQuietStyle, tr("Thinking…"))
+                                            : QStringLiteral("<p style=\"%1\">%2</p>").arg(kBodyStyle, escaped(entry.text)));
+    }
+    if (!entry.text.isEmpty())
+        html += QStringLiteral("<p style=\"%1\">%2</p>").arg(kBodyStyle, answerBodyHtml(index, entry.text, entry.references));
+    if (!entry.error.isEmpty())
+        html += QStringLiteral("<p style=\"%1\">%2</p>").arg(kErrorStyle, escaped(tr("Error: %1").arg(entry.error)));
+    QStringList marks;
+    if (entry.stopped)
+        marks.append(tr("stopped"));
+    if (entry.extractive)
+        marks.append(tr("extractive answer from your documents"));
+    if (entry.rerankFallback)
+        marks.append(tr("reranker failed; hybrid order used"));
+    if (!marks.isEmpty())
+        html += QStringLiteral("<p style=\"%1\"><i>%2</i></p>").arg(kQuietStyle, marks.join(QStringLiteral(" · ")).toHtmlEscaped());
+    if (!entry.references.isEmpty())
+        html += sourcesHtml(index, entry.references);
+    return html;
+}
+
+void ChatTranscript::render()
+{
+    QScrollBar *bar = verticalScrollBar();
+    const int value = bar->value();
+    QString html;
+    for (int i = 0; i < m_entries.size(); ++i)
+        html += entryHtml(i, m_entries[i]);
+    m_rendering = true; // the bar jumps while the document is replaced; that is not the user
+    setHtml(html);
+    m_rendering = false;
+    if (m_stickToEnd)
+        followEnd();
+    else
+        bar->setValue(value);
+}
+
+void ChatTranscript::trackScroll(int value)
+{
+    if (!m_rendering)
+        m_stickToEnd = value >= verticalScrollBar()->maximum() - kEndSlackPx;
+}
+
+void ChatTranscript::followEnd()
+{
+    verticalScrollBar()->setValue(verticalScrollBar()->maximum());
+}
+
+} // namespace rag::ui

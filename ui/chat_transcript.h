@@ -1,0 +1,68 @@
+// A conversation as the user reads it: questions and answers as simple HTML (user text always
+// escaped), the answer growing as deltas arrive, citations [ID:i] as links that report the passage
+// they name, the sources under each answer, and subtle marks for extractive answers, a reranker
+// fallback, a stopped answer, and errors in red. Follows the end while the user has not scrolled up.
+#pragma once
+
+#include "chat/ask_types.h"
+#include "store/chat_records.h"
+
+#include <QTextBrowser>
+
+#include <optional>
+
+namespace rag::ui {
+
+class ChatTranscript : public QTextBrowser {
+    Q_OBJECT
+public:
+    explicit ChatTranscript(QWidget *parent = nullptr);
+
+    void clearTranscript();
+    void setAssistantName(const QString &name); // the label over answers
+    void addNote(const QString &text);          // a small grey line, e.g. "not saved"
+    void addPrologue(const QString &text);      // the assistant's opening line
+    void addMessages(const QList<store::StoredMessage> &messages);
+    void addError(const QString &text); // in red, outside any answer (a conversation that did not load)
+
+    // One exchange, streamed: the question, then an answer that grows, then its end.
+    void addQuestion(const QString &text);
+    void beginAnswer();
+    void appendDelta(const QString &text);
+    void finishAnswer(const chat::AskResult &result); // the final text: citations repaired, linked
+    void failAnswer(const QString &error, bool stoppedByUser);
+
+    // The passage a citation link (cite:MESSAGE/INDEX) names, if it names one.
+    std::optional<store::ChatReference> reference(const QUrl &link) const;
+    void openLink(const QUrl &link); // what clicking a link does
+    int answerCount() const;
+
+Q_SIGNALS:
+    void citationActivated(const rag::store::ChatReference &reference);
+
+private:
+    struct Entry {
+        enum class Kind { Note, Prologue, Question, Answer, Error };
+        Kind kind = Kind::Note;
+        QString text;
+        QList<store::ChatReference> references;
+        bool streaming = false;
+        bool stopped = false;
+        bool extractive = false;
+        bool rerankFallback = false;
+        QString rerankError;
+        QString error;
+    };
+    void add(Entry entry);
+    void render();
+    QString entryHtml(int index, const Entry &entry) const;
+    void trackScroll(int value);
+    void followEnd();
+
+    QList<Entry> m_entries;
+    QString m_assistantName;
+    bool m_stickToEnd = true; // the user has not scrolled up from the end
+    bool m_rendering = false;
+};
+
+} // namespace rag::ui
