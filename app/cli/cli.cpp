@@ -55,7 +55,7 @@ bool isCommand(const QString &word)
 {
     static const QSet<QString> commands = {QStringLiteral("kb"), QStringLiteral("ingest"), QStringLiteral("search"),
                                            QStringLiteral("providers"), QStringLiteral("calls"), QStringLiteral("sim"),
-                                           QStringLiteral("assistant"), QStringLiteral("ask"),
+                                           QStringLiteral("assistant"), QStringLiteral("ask"), QStringLiteral("loadtest"),
                                            QStringLiteral("help")};
     return commands.contains(word);
 }
@@ -94,6 +94,9 @@ QString helpText()
         "                           streams the answer (builtin: extractive, offline); --json:\n"
         "                           {\"delta\"} lines, then {\"answer\", \"references\", \"trace\", \"ttfc_ms\"}\n"
         "                           [--deadline-ms N] (default 120000); Ctrl-C stops (exit 130)\n"
+        "  loadtest SCENARIO.json [--report-dir DIR] [--compare OLD_REPORT.json]\n"
+        "                           load-tests the embedded engine (docs/loadtest.md); writes\n"
+        "                           report.json and timeseries.csv; exit 1 when a threshold fails\n"
         "\n"
         "Provider kinds: %2\n"
         "\n"
@@ -134,6 +137,8 @@ int run(const QStringList &arguments)
         return assistantCommand(**workspace, args);
     if (command == QLatin1String("ask"))
         return askCommand(**workspace, args);
+    if (command == QLatin1String("loadtest"))
+        return loadtestCommand(**workspace, args);
     if (command == QLatin1String("kb"))
         return kbCommand(**workspace, args);
     if (command == QLatin1String("ingest"))

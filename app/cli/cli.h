@@ -31,5 +31,6 @@ int callsCommand(Workspace &workspace, const QStringList &args);
 int simCommand(const QStringList &args); // needs no workspace
 int assistantCommand(Workspace &workspace, const QStringList &args);
 int askCommand(Workspace &workspace, const QStringList &args);
+int loadtestCommand(Workspace &workspace, const QStringList &args);
 
 } // namespace rag::cli

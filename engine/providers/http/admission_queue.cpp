@@ -49,8 +49,10 @@ QCoro::Task<Admission> AdmissionQueue::acquire(std::chrono::milliseconds timeout
                                            [this, waiter] { settle(waiter, Admission::Cancelled); });
     }
     QPointer<AdmissionQueue> self(this);
-    // The waiter's own timer bounds the wait; the extra second only guards against a lost signal.
-    co_await qCoro(waiter, &Waiter::done, timeout + std::chrono::seconds(1));
+    // The waiter's own timer bounds the wait. (No timeout on the await itself: QCoro 0.8's
+    // signal-with-timeout awaiter is freed by one path while a queued call from the other is
+    // still pending.)
+    co_await qCoro(waiter, &Waiter::done);
     const Admission admission = waiter->settled ? waiter->admission : Admission::TimedOut;
     if (!waiter->settled && self)
         settle(waiter, Admission::TimedOut);

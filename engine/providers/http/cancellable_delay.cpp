@@ -20,7 +20,7 @@ QCoro::Task<bool> CancellableDelay::wait(std::chrono::milliseconds delay, Cancel
         });
     }
     self->m_timer.start(delay);
-    co_await qCoro(self, &CancellableDelay::done, delay + std::chrono::seconds(1));
+    co_await qCoro(self, &CancellableDelay::done); // the timer or the cancel always emits it
     const bool completed = !self->m_cancelled;
     self->deleteLater(); // resumed inside done(): the sender must outlive this emission
     co_return completed;

@@ -181,7 +181,7 @@ QCoro::Task<HttpOutcome> ProviderHttpClient::post(WireRequest request, HttpCallO
         m_live.insert(raw);
         call->start();
         if (!call->isFinished())
-            co_await qCoro(raw, &HttpAttempt::finished, remainingOf(options.deadline, clock) + std::chrono::seconds(1));
+            co_await qCoro(raw, &HttpAttempt::finished); // its deadline timer always ends it
         if (!self || m_closing)
             co_return refused(Admission::Cancelled, {});
         m_live.remove(raw);

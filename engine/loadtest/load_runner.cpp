@@ -1,0 +1,214 @@
+#include "loadtest/load_runner.h"
+
+#include "chat/chat_engine.h"
+#include "loadtest/arrival_schedule.h"
+#include "metrics/loop_lag_probe.h"
+#include "metrics/request_trace.h"
+#include "metrics/runtime_monitor.h"
+#include "providers/http/cancellable_delay.h"
+
+#include <QRegularExpression>
+#include <QTimer>
+
+
+namespace rag::loadtest {
+
+using metrics::RequestTrace;
+using std::chrono::milliseconds;
+
+namespace {
+
+QString errorKindOf(const QString &error)
+{
+    if (error.contains(QLatin1String("deadline")))
+        return QStringLiteral("deadline");
+    if (error.startsWith(QLatin1String("overloaded")))
+        return QStringLiteral("overloaded");
+    if (error.contains(QLatin1String("cancelled")))
+        return QStringLiteral("cancelled");
+    static const QRegularExpression http(QStringLiteral("HTTP (\\d{3})"));
+    if (const auto m = http.match(error); m.hasMatch())
+        return QStringLiteral("http_") + m.captured(1);
+    if (error.contains(QLatin1String("timeout")))
+        return QStringLiteral("timeout");
+    return QStringLiteral("error");
+}
+
+// Waits until `atNs` on the trace clock; false when stopped first.
+QCoro::Task<bool> waitUntil(qint64 atNs, CancelTokenPtr stop)
+{
+    const qint64 delayMs = (atNs - RequestTrace::nowNs()) / 1'000'000;
+    if (delayMs <= 0)
+        co_return !stop->isCancelled();
+    const bool waited = co_await providers::CancellableDelay::wait(milliseconds(delayMs), stop);
+    co_return waited;
+}
+
+} // namespace
+
+LoadRunner::LoadRunner(chat::ChatEngine &engine, Scenario scenario, QuestionSet questions, chat::AskOptions ask,
+                       QObject *parent)
+    : QObject(parent)
+    , m_engine(engine)
+    , m_scenario(std::move(scenario))
+    , m_questions(std::move(questions))
+    , m_ask(std::move(ask))
+{
+    qRegisterMetaType<LoadProgress>();
+}
+
+LoadRunner::~LoadRunner() = default;
+
+QString LoadRunner::nextSessionQuestion(int session, int turn) const
+{
+    const QStringList &turns = m_questions.sessions.at(session % m_questions.sessions.size());
+    return turns.at(turn % turns.size());
+}
+
+void LoadRunner::emitProgress()
+{
+    LoadProgress p;
+    p.elapsedS = double(RequestTrace::nowNs() - m_runStartNs) / 1e9;
+    p.finished = m_finished;
+    p.inFlight = m_inFlight;
+    p.warmup = p.elapsedS < m_scenario.load.warmupS;
+    emit progress(p);
+}
+
+QCoro::Task<void> LoadRunner::request(qint64 intendedNs, QString question, qint64 conversationId, qint64 *conversationOut)
+{
+    ++m_inFlight;
+    chat::AskOptions options = m_ask;
+    options.question = question;
+    options.intendedStartNs = intendedNs;
+    options.conversationId = conversationId;
+    options.cancel = CancelToken::linkedTo(m_stop);
+    auto firstChunkNs = std::make_shared<qint64>(-1);
+    auto chunks = std::make_shared<int>(0);
+    const chat::DeltaSink sink = [firstChunkNs, chunks](const QString &) {
+        if (*firstChunkNs < 0)
+            *firstChunkNs = RequestTrace::nowNs();
+        ++*chunks;
+    };
+    RequestRecord record;
+    record.intendedStartNs = intendedNs;
+    record.dispatchNs = RequestTrace::nowNs();
+    const Result<chat::AskResult> result = co_await m_engine.ask(options, sink);
+    record.endNs = RequestTrace::nowNs();
+    record.firstChunkNs = *firstChunkNs;
+    record.chunks = *chunks;
+    record.ok = result.ok();
+    if (result) {
+        record.stageMs = stagesFromTraceJson(result->trace);
+        if (conversationOut)
+            *conversationOut = result->conversationId;
+    } else {
+        record.cancelled = options.cancel->isCancelled() && !result.error().contains(QLatin1String("deadline"));
+        record.errorKind = errorKindOf(result.error());
+        if (conversationOut)
+            *conversationOut = 0;
+    }
+    m_recorder->record(record);
+    --m_inFlight;
+    ++m_finished;
+    emit requestFinished();
+}
+
+QCoro::Task<void> LoadRunner::virtualUser(int index)
+{
+    UserSchedule schedule(m_scenario.load, index, m_scenario.seed);
+    qint64 next = schedule.firstStartNs();
+    int session = index;
+    int turn = 0;
+    qint64 conversation = 0;
+    for (;;) {
+        const qint64 intended = m_runStartNs + next;
+        if (intended >= m_runEndNs)
+            break;
+        const bool onTime = co_await waitUntil(intended, m_stop);
+        if (!onTime)
+            break;
+        co_await request(intended, nextSessionQuestion(session, turn), conversation, &conversation);
+        if (++turn >= m_questions.sessions.at(session % m_questions.sessions.size()).size()) {
+            session += m_scenario.load.users; // users walk the sessions without sharing one
+            turn = 0;
+            conversation = 0;
+        }
+        const auto following = schedule.next(RequestTrace::nowNs() - m_runStartNs);
+        if (!following)
+            break;
+        next = *following;
+    }
+}
+
+QCoro::Task<void> LoadRunner::openArrivals()
+{
+    const QList<qint64> arrivals = openArrivalsNs(m_scenario.load, m_scenario.seed);
+    qsizetype question = 0;
+    for (const qint64 at : arrivals) {
+        const qint64 intended = m_runStartNs + at;
+        const bool onTime = co_await waitUntil(intended, m_stop);
+        if (!onTime)
+            break;
+        // Started, not awaited: an open model sends on schedule whatever the system's state.
+        const QStringList &turns = m_questions.sessions.at(question % m_questions.sessions.size());
+        request(intended, turns.first(), 0, nullptr);
+        ++question;
+    }
+}
+
+QCoro::Task<void> LoadRunner::run(CancelTokenPtr stop, double drainS)
+{
+    m_stop = CancelToken::linkedTo(stop);
+    m_runStartNs = RequestTrace::nowNs();
+    m_runEndNs = m_runStartNs + qint64(m_scenario.load.totalS() * 1e9);
+    RecorderConfig config;
+    config.runStartNs = m_runStartNs;
+    config.warmupS = m_scenario.load.warmupS;
+    config.durationS = m_scenario.load.iterations ? 0.0 : m_scenario.load.totalS() - m_scenario.load.warmupS;
+    for (const QString &expression : m_scenario.thresholds) {
+        if (auto threshold = parseThreshold(expression))
+            config.thresholds.append(*threshold);
+    }
+    m_recorder = std::make_unique<RunRecorder>(config);
+
+    // The process as the run sees it, on the same clock: threads, memory, the engine loop's lag.
+    metrics::LoopLagProbe engineLoop(50);
+    metrics::RuntimeMonitor monitor(250);
+    m_engine.watchWith(monitor);
+    monitor.watchLoop(QStringLiteral("engine"), &engineLoop);
+    RunRecorder *recorder = m_recorder.get();
+    connect(&monitor, &metrics::RuntimeMonitor::sampled, this, [recorder](const metrics::RuntimeSample &s) {
+        recorder->noteRuntime(s.threads, s.rssMb, s.loopLagP99Ms.value(QStringLiteral("engine")));
+    });
+    monitor.start();
+    QTimer ticker;
+    connect(&ticker, &QTimer::timeout, this, &LoadRunner::emitProgress);
+    ticker.start(1000);
+
+    if (m_scenario.load.model == LoadModel::Closed) {
+        std::vector<QCoro::Task<void>> users;
+        for (int i = 0; i < m_scenario.load.users; ++i)
+            users.push_back(virtualUser(i));
+        for (auto &user : users)
+            co_await std::move(user);
+    } else {
+        co_await openArrivals();
+    }
+    // What is still running gets its drain time, then is cancelled; either way every request
+    // is recorded before the run returns (and before this object may go). Polled: QCoro 0.8's
+    // signal-with-timeout awaiter can be resumed twice when both fire at once.
+    const qint64 drainUntil = RequestTrace::nowNs() + qint64(drainS * 1e9);
+    while (m_inFlight > 0 && RequestTrace::nowNs() < drainUntil)
+        co_await providers::CancellableDelay::wait(milliseconds(50), {});
+    if (m_inFlight > 0)
+        m_stop->cancel();
+    while (m_inFlight > 0)
+        co_await providers::CancellableDelay::wait(milliseconds(50), {});
+    monitor.sampleNow();
+    monitor.stop();
+    ticker.stop();
+    emitProgress();
+}
+
+} // namespace rag::loadtest

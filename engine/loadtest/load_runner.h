@@ -1,0 +1,74 @@
+// Drives a scenario's load against the embedded chat engine: virtual users (closed model) or
+// scheduled arrivals (open model) as coroutines on the engine's thread, each request dispatched
+// at its intended start and recorded from it, so queueing anywhere shows in the latencies. A
+// runtime monitor samples the process on the same clock. Remote targets come later.
+#pragma once
+
+#include "chat/ask_types.h"
+#include "loadtest/run_recorder.h"
+#include "loadtest/scenario.h"
+
+#include <QObject>
+
+#include <qcoro/qcorotask.h>
+
+#include <atomic>
+#include <memory>
+
+namespace rag::chat {
+class ChatEngine;
+}
+
+namespace rag::loadtest {
+
+struct LoadProgress {
+    double elapsedS = 0;
+    qint64 finished = 0;
+    int inFlight = 0;
+    bool warmup = true;
+};
+
+class LoadRunner : public QObject {
+    Q_OBJECT
+public:
+    // `ask` is the question as the engine gets it, minus the question text; every request uses it.
+    LoadRunner(chat::ChatEngine &engine, Scenario scenario, QuestionSet questions, chat::AskOptions ask,
+               QObject *parent = nullptr);
+    ~LoadRunner() override;
+
+    // Runs the whole scenario on this thread's event loop; the result is the recorder with every
+    // request in it. Requests still running when the schedule ends get `drainS` to finish, then
+    // they are cancelled (and counted as such).
+    QCoro::Task<void> run(CancelTokenPtr stop, double drainS = 30.0);
+
+    const RunRecorder &recorder() const { return *m_recorder; }
+    int inFlight() const { return m_inFlight; }
+
+signals:
+    void progress(const rag::loadtest::LoadProgress &progress); // about once a second
+    void requestFinished();
+
+private:
+    QCoro::Task<void> virtualUser(int index);
+    QCoro::Task<void> openArrivals();
+    QCoro::Task<void> request(qint64 intendedNs, QString question, qint64 conversationId, qint64 *conversationOut);
+    QString nextSessionQuestion(int session, int turn) const;
+    void emitProgress();
+
+    chat::ChatEngine &m_engine;
+    Scenario m_scenario;
+    QuestionSet m_questions;
+    chat::AskOptions m_ask;
+    std::unique_ptr<RunRecorder> m_recorder;
+    qint64 m_runStartNs = 0;
+    qint64 m_runEndNs = 0;
+    CancelTokenPtr m_stop;
+    int m_inFlight = 0;
+    qint64 m_finished = 0;
+    int m_nextSession = 0;
+    int m_running = 0; // users or arrival coroutines still going
+};
+
+} // namespace rag::loadtest
+
+Q_DECLARE_METATYPE(rag::loadtest::LoadProgress)

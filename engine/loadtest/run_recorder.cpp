@@ -1,0 +1,182 @@
+#include "loadtest/run_recorder.h"
+
+#include <limits>
+
+#include <QMutexLocker>
+
+#include <algorithm>
+#include <cmath>
+
+namespace rag::loadtest {
+
+namespace {
+
+constexpr qint64 kNsPerS = 1'000'000'000;
+constexpr double kNsPerMs = 1e6;
+// A bound on the series so that a bogus timestamp cannot allocate gigabytes: one day.
+constexpr qint64 kMaxSeconds = 86'400;
+
+StageSummary summarize(const metrics::LatencyHistogram &h)
+{
+    auto ms = [](qint64 us) { return double(us) / 1000.0; };
+    StageSummary s;
+    s.count = h.count();
+    s.p50 = ms(h.percentile(0.50));
+    s.p90 = ms(h.percentile(0.90));
+    s.p95 = ms(h.percentile(0.95));
+    s.p99 = ms(h.percentile(0.99));
+    s.max = ms(h.max());
+    s.mean = h.mean() / 1000.0;
+    return s;
+}
+
+int secondOf(qint64 ns, qint64 startNs)
+{
+    return int(std::clamp<qint64>((ns - startNs) / kNsPerS, 0, kMaxSeconds));
+}
+
+} // namespace
+
+QHash<QString, double> stagesFromTraceJson(const QJsonObject &trace)
+{
+    QHash<QString, double> stages;
+    for (auto it = trace.begin(); it != trace.end(); ++it)
+        if (it.key() != QLatin1String("ttfc") && it.key() != QLatin1String("total") && it.value().isDouble())
+            stages.insert(it.key(), it.value().toDouble());
+    return stages;
+}
+
+RunRecorder::RunRecorder(RecorderConfig config) : m_config(std::move(config)) {}
+
+void RunRecorder::recordMs(const QString &stage, double ms)
+{
+    m_stages[stage].record(qint64(std::llround(ms * 1000.0)));
+}
+
+bool RunRecorder::meetsLatencyThresholds(const QHash<QString, double> &values) const
+{
+    for (const Threshold &t : m_config.thresholds) {
+        if (t.kind != Threshold::Kind::Latency)
+            continue;
+        // A percentile over the run becomes a per-request limit; a value the request does not
+        // have (no rerank on this assistant) does not count against it, except a missing TTFC.
+        const auto it = values.constFind(t.stage);
+        if (it == values.constEnd()) {
+            if (t.stage == QLatin1String("ttfc"))
+                return false;
+            continue;
+        }
+        if (!t.accepts(*it))
+            return false;
+    }
+    return true;
+}
+
+void RunRecorder::record(const RequestRecord &r)
+{
+    const qint64 warmupEndNs = m_config.runStartNs + qint64(std::llround(m_config.warmupS * 1e9));
+    const bool warmup = r.intendedStartNs < warmupEndNs;
+    const bool completed = r.ok && !r.cancelled;
+    const bool failed = !r.ok && !r.cancelled;
+
+    // Everything this request contributes, computed outside the lock.
+    QHash<QString, double> values = r.stageMs;
+    values.remove(QStringLiteral("ttfc"));
+    values.remove(QStringLiteral("total"));
+    values.insert(QStringLiteral("schedule_lag"), double(r.dispatchNs - r.intendedStartNs) / kNsPerMs);
+    if (r.firstChunkNs >= 0)
+        values.insert(QStringLiteral("ttfc"), double(r.firstChunkNs - r.intendedStartNs) / kNsPerMs);
+    if (completed)
+        values.insert(QStringLiteral("e2e"), double(r.endNs - r.intendedStartNs) / kNsPerMs);
+    const bool good = completed && meetsLatencyThresholds(values);
+
+    QMutexLocker lock(&m_mutex);
+    ++m_totals.recorded;
+    const int endSecond = secondOf(r.endNs, m_config.runStartNs);
+    const int dispatchSecond = std::min(endSecond, secondOf(r.dispatchNs, m_config.runStartNs));
+    if (size_t(endSecond) >= m_seconds.size())
+        m_seconds.resize(size_t(endSecond) + 1);
+    Second &bucket = m_seconds[size_t(endSecond)];
+    bucket.completed += completed;
+    bucket.failed += failed;
+    bucket.cancelled += r.cancelled;
+    // In flight at the end of seconds dispatchSecond .. endSecond - 1.
+    m_seconds[size_t(dispatchSecond)].inFlightDelta += 1;
+    bucket.inFlightDelta -= 1;
+    if (r.firstChunkNs >= 0)
+        bucket.ttfcMs.push_back(float(values.value(QStringLiteral("ttfc"))));
+
+    if (warmup) {
+        ++m_totals.warmup;
+        return;
+    }
+    m_totals.completed += completed;
+    m_totals.failed += failed;
+    m_totals.cancelled += r.cancelled;
+    if (failed)
+        ++m_totals.errorsByKind[r.errorKind.isEmpty() ? QStringLiteral("error") : r.errorKind];
+    m_good += good;
+    // Throughput counts what the system finished inside the measured window: a request that was
+    // sent in the window but answered long after it (an overloaded run) does not inflate it.
+    const qint64 windowEndNs = m_config.durationS > 0 ? warmupEndNs + qint64(std::llround(m_config.durationS * 1e9))
+                                                      : std::numeric_limits<qint64>::max();
+    if (r.endNs <= windowEndNs) {
+        m_completedInWindow += completed;
+        m_goodInWindow += good;
+    }
+    m_latestMeasuredEndNs = std::max(m_latestMeasuredEndNs, r.endNs);
+    for (auto it = values.cbegin(); it != values.cend(); ++it)
+        recordMs(it.key(), it.value());
+}
+
+void RunRecorder::noteRuntime(int threads, double rssMb, double loopLagP99Ms)
+{
+    QMutexLocker lock(&m_mutex);
+    m_totals.threadsPeak = std::max(m_totals.threadsPeak, threads);
+    m_totals.rssPeakMb = std::max(m_totals.rssPeakMb, rssMb);
+    m_totals.loopLagP99Ms = std::max(m_totals.loopLagP99Ms, loopLagP99Ms);
+}
+
+RunSummary RunRecorder::summary() const
+{
+    QMutexLocker lock(&m_mutex);
+    RunSummary s = m_totals;
+    const qint64 warmupEndNs = m_config.runStartNs + qint64(std::llround(m_config.warmupS * 1e9));
+    s.measuredS = m_config.durationS > 0 ? m_config.durationS
+                                         : std::max<double>(0, double(m_latestMeasuredEndNs - warmupEndNs) / 1e9);
+    s.throughputRps = s.measuredS > 0 ? double(m_completedInWindow) / s.measuredS : 0;
+    s.goodputRps = s.measuredS > 0 ? double(m_goodInWindow) / s.measuredS : 0;
+    s.errorRate = s.completed + s.failed > 0 ? double(s.failed) / double(s.completed + s.failed) : 0;
+    for (auto it = m_stages.cbegin(); it != m_stages.cend(); ++it)
+        s.stages.insert(it.key(), summarize(it.value()));
+    return s;
+}
+
+QList<TimeBucket> RunRecorder::timeSeries() const
+{
+    QMutexLocker lock(&m_mutex);
+    QList<TimeBucket> series;
+    qint64 inFlight = 0;
+    for (size_t i = 0; i < m_seconds.size(); ++i) {
+        const Second &second = m_seconds[i];
+        inFlight += second.inFlightDelta;
+        TimeBucket b;
+        b.second = int(i);
+        b.warmup = double(i) < m_config.warmupS;
+        b.completed = second.completed;
+        b.failed = second.failed;
+        b.cancelled = second.cancelled;
+        b.inFlight = inFlight;
+        if (!second.ttfcMs.empty()) {
+            std::vector<float> sorted = second.ttfcMs;
+            std::sort(sorted.begin(), sorted.end());
+            // Nearest rank, as LatencyHistogram::percentile() defines it.
+            const size_t rank = size_t(std::ceil(0.95 * double(sorted.size()) - 1e-9));
+            b.ttfcP95Ms = double(sorted[std::max<size_t>(rank, 1) - 1]);
+        }
+        series << b;
+    }
+    return series;
+}
+
+} // namespace rag::loadtest

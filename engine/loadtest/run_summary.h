@@ -1,0 +1,36 @@
+// The statistics of a finished (or running) load test as a value snapshot: what thresholds are
+// checked against and what reports print. Latencies in ms.
+#pragma once
+
+#include <QDateTime>
+#include <QMap>
+#include <QString>
+#include <QtGlobal>
+
+namespace rag::loadtest {
+
+struct StageSummary {
+    double p50 = 0, p90 = 0, p95 = 0, p99 = 0, max = 0, mean = 0;
+    qint64 count = 0;
+};
+
+struct RunSummary {
+    qint64 recorded = 0;  // every finished request, warm-up included
+    qint64 warmup = 0;    // of those, intended to start during the warm-up (excluded below)
+    qint64 completed = 0; // measured: ok and not cancelled
+    qint64 failed = 0;    // measured: not ok, not cancelled
+    qint64 cancelled = 0; // measured: cancelled (e.g. still running when the run ended)
+    double measuredS = 0; // the measured window: after the warm-up
+    double throughputRps = 0; // completed requests that ended inside the window / measuredS
+    double goodputRps = 0;    // of those, the ones meeting every latency threshold / measuredS
+    double errorRate = 0;     // failed / (completed + failed), 0..1; cancels are the runner's
+    // "ttfc", "e2e" (completed only), "schedule_lag", and the pipeline stages that were reached.
+    QMap<QString, StageSummary> stages;
+    QMap<QString, qint64> errorsByKind; // measured failures by error kind
+    int threadsPeak = 0;
+    double rssPeakMb = 0;
+    double loopLagP99Ms = 0;
+    QDateTime startedAt; // wall clock, UTC
+};
+
+} // namespace rag::loadtest

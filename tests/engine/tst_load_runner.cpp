@@ -1,0 +1,148 @@
+// The load runner against the embedded engine (built-in providers: fast and offline): closed and
+// open models produce counts that add up, latencies from the intended start, runtime peaks; and
+// `ragdesk loadtest` writes its reports, compares runs and fails on a broken threshold.
+#include "chat/chat_engine.h"
+#include "loadtest/arrival_schedule.h"
+#include "loadtest/load_runner.h"
+#include "loadtest/report.h"
+#include "support/await_task.h"
+#include "support/cli_runner.h"
+#include "support/fixtures.h"
+#include "support/temp_workspace.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+
+using namespace rag;
+using namespace rag::loadtest;
+
+namespace {
+
+QCoro::Task<void> runInto(LoadRunner *runner)
+{
+    co_await runner->run(CancelToken::create(), 10.0);
+}
+
+} // namespace
+
+class TestLoadRunner : public QObject {
+    Q_OBJECT
+    std::unique_ptr<test::TempWorkspace> m_ws;
+
+    Scenario scenario(const QByteArray &load)
+    {
+        const QByteArray json = R"({"name": "t", "target": {"kind": "embedded", "kb": "nature"},
+                                    "providers": "real", "questions": ["Why do sea otters hold hands?", "What do bees do?"],
+                                    "thresholds": ["p95(ttfc) < 5000ms", "error_rate < 1%"], "load": )" + load + "}";
+        auto parsed = parseScenario(json, m_ws->path(QString()));
+        if (!parsed)
+            qWarning("scenario: %s", qPrintable(parsed.error()));
+        return *parsed;
+    }
+
+    RunSummary run(const Scenario &s)
+    {
+        chat::ChatEngine engine(*m_ws->workspace);
+        chat::AskOptions ask;
+        ask.save = false;
+        ask.adHoc.name = QStringLiteral("load");
+        ask.adHoc.knowledgeBases = {QStringLiteral("nature")};
+        LoadRunner runner(engine, s, s.questions, ask);
+        QCoro::waitFor(runInto(&runner));
+        return runner.recorder().summary();
+    }
+
+private slots:
+    void init()
+    {
+        m_ws = std::make_unique<test::TempWorkspace>();
+        QVERIFY(test::writeFile(m_ws->path(QStringLiteral("docs/otters.md")),
+                                "# Sea otters\nSea otters hold hands while they sleep so that they do not drift apart.\n"));
+        QVERIFY(test::writeFile(m_ws->path(QStringLiteral("docs/bees.md")), "# Bees\nHoney bees dance to show where flowers are.\n"));
+        m_ws->ingest(QStringLiteral("nature"), {m_ws->path(QStringLiteral("docs"))});
+    }
+
+    void cleanup() { m_ws.reset(); }
+
+    void closedModelCountsAddUp()
+    {
+        const Scenario s = scenario(R"({"model": "closed", "users": 4, "think_ms": 20, "warmup_s": 0.3, "duration_s": 1})");
+        const RunSummary summary = run(s);
+        QCOMPARE(summary.recorded, summary.warmup + summary.completed + summary.failed + summary.cancelled);
+        QVERIFY2(summary.completed > 8, qPrintable(QString::number(summary.completed)));
+        QCOMPARE(summary.failed, 0);
+        QVERIFY(summary.stages.contains(QStringLiteral("ttfc")));
+        QVERIFY(summary.stages.contains(QStringLiteral("search")));
+        QVERIFY(summary.throughputRps > 0);
+        QVERIFY(summary.threadsPeak > 1); // the monitor sampled the run
+        QVERIFY(summary.rssPeakMb > 0);
+        const auto results = evaluateThresholds({*parseThreshold(QStringLiteral("p95(ttfc) < 5000ms")),
+                                                 *parseThreshold(QStringLiteral("p95(ttfc) < 0.001ms"))},
+                                                summary);
+        QVERIFY(results.at(0).ok);
+        QVERIFY(!results.at(1).ok); // nothing answers in a microsecond
+    }
+
+    void openModelSendsOnSchedule()
+    {
+        const Scenario s = scenario(R"({"model": "open", "rate": 20, "arrival": "constant", "warmup_s": 0.5, "duration_s": 1})");
+        const RunSummary summary = run(s);
+        // Every scheduled arrival (about 30 in 1.5 s at 20/s) is sent and recorded, none lost.
+        const QList<qint64> arrivals = openArrivalsNs(s.load, s.seed);
+        qint64 measured = 0;
+        for (qint64 at : arrivals)
+            measured += at >= qint64(s.load.warmupS * 1e9) ? 1 : 0;
+        QVERIFY(arrivals.size() >= 29 && arrivals.size() <= 30);
+        QCOMPARE(summary.recorded, qint64(arrivals.size()));
+        QCOMPARE(summary.warmup + summary.completed + summary.failed + summary.cancelled, summary.recorded);
+        QCOMPARE(summary.completed, measured);
+        QCOMPARE(summary.stages.value(QStringLiteral("schedule_lag")).count, measured);
+    }
+
+    void commandWritesReportsComparesAndFailsThresholds()
+    {
+        const QString data = m_ws->path(QStringLiteral("cli"));
+        QCOMPARE(test::runRagdesk(data, {QStringLiteral("kb"), QStringLiteral("create"), QStringLiteral("nature")}).exitCode, 0);
+        QCOMPARE(test::runRagdesk(data, {QStringLiteral("ingest"), QStringLiteral("nature"), m_ws->path(QStringLiteral("docs"))}).exitCode, 0);
+        QVERIFY(test::writeFile(m_ws->path(QStringLiteral("questions.txt")), "Why do sea otters hold hands?\nWhat do bees do?\n"));
+        const QByteArray scenarioJson = R"({"name": "cli", "target": {"kind": "embedded", "kb": "nature"},
+            "providers": {"simulator": {"profile": "instant"}}, "questions": "questions.txt",
+            "load": {"model": "closed", "users": 3, "warmup_s": 0.2, "duration_s": 1},
+            "thresholds": ["p95(ttfc) < 5000ms", "error_rate < 1%"]})";
+        QVERIFY(test::writeFile(m_ws->path(QStringLiteral("ok.json")), scenarioJson));
+        const test::CliRun first = test::runRagdesk(data, {QStringLiteral("loadtest"), m_ws->path(QStringLiteral("ok.json")),
+                                                           QStringLiteral("--report-dir"), m_ws->path(QStringLiteral("r1"))});
+        QVERIFY2(first.exitCode == 0, qPrintable(first.err + first.out));
+        QFile reportFile(m_ws->path(QStringLiteral("r1/report.json")));
+        QVERIFY(reportFile.open(QIODevice::ReadOnly));
+        const QJsonObject report = QJsonDocument::fromJson(reportFile.readAll()).object();
+        for (const char *key : {"requests", "throughput_rps", "stages", "threads_peak", "rss_peak_mb", "loop_lag_p99_ms", "thresholds"})
+            QVERIFY2(report.contains(QString::fromLatin1(key)), key);
+        const QJsonObject requests = report.value(QStringLiteral("requests")).toObject();
+        QVERIFY(requests.value(QStringLiteral("completed")).toInt() > 0);
+        QVERIFY(report.value(QStringLiteral("stages")).toObject().contains(QStringLiteral("ttfc")));
+        QVERIFY(report.value(QStringLiteral("stages")).toObject().contains(QStringLiteral("e2e")));
+        QVERIFY(QFile::exists(m_ws->path(QStringLiteral("r1/timeseries.csv"))));
+        QVERIFY(first.out.contains(QStringLiteral("PASS")));
+
+        // The same run with an impossible threshold: exit 1, and the comparison with the first.
+        QByteArray strict = scenarioJson;
+        strict.replace("p95(ttfc) < 5000ms", "p95(ttfc) < 0.001ms");
+        QVERIFY(test::writeFile(m_ws->path(QStringLiteral("strict.json")), strict));
+        const test::CliRun second = test::runRagdesk(data, {QStringLiteral("loadtest"), m_ws->path(QStringLiteral("strict.json")),
+                                                            QStringLiteral("--report-dir"), m_ws->path(QStringLiteral("r2")),
+                                                            QStringLiteral("--compare"), m_ws->path(QStringLiteral("r1/report.json"))});
+        QCOMPARE(second.exitCode, 1);
+        QVERIFY(second.out.contains(QStringLiteral("FAIL")));
+        QVERIFY2(second.out.contains(QStringLiteral("ttfc p95")), qPrintable(second.out));
+
+        const test::CliRun bad = test::runRagdesk(data, {QStringLiteral("loadtest"), m_ws->path(QStringLiteral("missing.json"))});
+        QCOMPARE(bad.exitCode, 1);
+        QVERIFY(!bad.err.isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLoadRunner)
+#include "tst_load_runner.moc"

@@ -1,0 +1,246 @@
+#include "loadtest/run_recorder.h"
+
+#include "metrics/request_trace.h"
+
+#include <QtConcurrent>
+#include <QTest>
+
+using namespace rag::loadtest;
+
+namespace {
+
+constexpr qint64 kMs = 1'000'000;
+constexpr qint64 kS = 1'000 * kMs;
+constexpr qint64 kStart = 5 * kS; // the run's zero on the monotonic clock: not 0 on purpose
+
+// A request intended at `intendedMs` after the run's start, dispatched `lagMs` later, showing
+// its first chunk `ttfcAfterDispatchMs` after dispatch and ending `e2eAfterDispatchMs` after it.
+RequestRecord request(double intendedMs, double lagMs, double ttfcAfterDispatchMs, double e2eAfterDispatchMs)
+{
+    RequestRecord r;
+    r.intendedStartNs = kStart + qint64(intendedMs * kMs);
+    r.dispatchNs = r.intendedStartNs + qint64(lagMs * kMs);
+    r.firstChunkNs = ttfcAfterDispatchMs < 0 ? -1 : r.dispatchNs + qint64(ttfcAfterDispatchMs * kMs);
+    r.endNs = r.dispatchNs + qint64(e2eAfterDispatchMs * kMs);
+    r.chunks = 16;
+    r.ok = true;
+    return r;
+}
+
+RequestRecord failed(double intendedMs, const QString &kind)
+{
+    RequestRecord r = request(intendedMs, 0, -1, 50);
+    r.ok = false;
+    r.chunks = 0;
+    r.errorKind = kind;
+    return r;
+}
+
+RecorderConfig config(double warmupS, double durationS, QList<Threshold> thresholds = {})
+{
+    return RecorderConfig{kStart, warmupS, durationS, std::move(thresholds)};
+}
+
+} // namespace
+
+class TestLoadtestRecorder : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void countsAddUp()
+    {
+        RunRecorder recorder(config(0, 10));
+        recorder.record(request(0, 0, 100, 500));
+        recorder.record(request(100, 0, 100, 500));
+        recorder.record(failed(200, QStringLiteral("timeout")));
+        recorder.record(failed(300, QStringLiteral("timeout")));
+        recorder.record(failed(400, QStringLiteral("http_503")));
+        RequestRecord cancelled = request(500, 0, 100, 200);
+        cancelled.cancelled = true;
+        recorder.record(cancelled);
+        RequestRecord failedAnyway = failed(600, QString());
+        recorder.record(failedAnyway);
+
+        const RunSummary s = recorder.summary();
+        QCOMPARE(s.recorded, 7);
+        QCOMPARE(s.completed + s.failed + s.cancelled, s.recorded);
+        QCOMPARE(s.completed, 2);
+        QCOMPARE(s.failed, 4);
+        QCOMPARE(s.cancelled, 1);
+        QCOMPARE(s.errorsByKind.value(QStringLiteral("timeout")), 2);
+        QCOMPARE(s.errorsByKind.value(QStringLiteral("http_503")), 1);
+        QCOMPARE(s.errorsByKind.value(QStringLiteral("error")), 1); // no kind given
+        QCOMPARE(s.errorRate, 4.0 / 6.0); // cancels are not errors
+        // e2e only for completed requests, ttfc for every request that showed a chunk.
+        QCOMPARE(s.stages.value(QStringLiteral("e2e")).count, 2);
+        QCOMPARE(s.stages.value(QStringLiteral("ttfc")).count, 3);
+        QCOMPARE(s.stages.value(QStringLiteral("schedule_lag")).count, 7);
+    }
+
+    void latencyCountsFromTheIntendedStart()
+    {
+        RunRecorder recorder(config(0, 1));
+        // Dispatched 300 ms late (the system was stalled): TTFC and e2e include those 300 ms.
+        recorder.record(request(0, 300, 200, 1000));
+        const RunSummary s = recorder.summary();
+        QCOMPARE(s.stages.value(QStringLiteral("schedule_lag")).max, 300.0);
+        QCOMPARE(s.stages.value(QStringLiteral("ttfc")).max, 500.0);
+        QCOMPARE(s.stages.value(QStringLiteral("e2e")).max, 1300.0);
+        QCOMPARE(s.stages.value(QStringLiteral("ttfc")).p50, 500.0);
+    }
+
+    void recordsPipelineStagesFromATrace()
+    {
+        rag::metrics::RequestTrace trace(1'000 * kMs);
+        trace.markAt(rag::metrics::Stage::Embed, 1'030 * kMs);
+        trace.markAt(rag::metrics::Stage::Search, 1'045 * kMs);
+        trace.markAt(rag::metrics::Stage::FirstChunk, 1'300 * kMs);
+        const QHash<QString, double> stages = stagesFromTraceJson(trace.toJson());
+        QCOMPARE(stages.value(QStringLiteral("embed")), 30.0);
+        QCOMPARE(stages.value(QStringLiteral("search")), 15.0);
+        QVERIFY(!stages.contains(QStringLiteral("ttfc")));
+        QVERIFY(!stages.contains(QStringLiteral("total")));
+
+        RunRecorder recorder(config(0, 1));
+        RequestRecord r = request(0, 0, 300, 400);
+        r.stageMs = stages;
+        recorder.record(r);
+        const RunSummary s = recorder.summary();
+        QCOMPARE(s.stages.value(QStringLiteral("embed")).p95, 30.0);
+        QCOMPARE(s.stages.value(QStringLiteral("search")).count, 1);
+        QCOMPARE(s.stages.value(QStringLiteral("ttfc")).max, 300.0);
+    }
+
+    void warmupIsExcludedButKeptInTheSeries()
+    {
+        RunRecorder recorder(config(2, 4));
+        recorder.record(request(500, 0, 9000, 9000));  // intended in the warm-up: slow and ignored
+        recorder.record(request(1999, 0, 9000, 9000)); // still the warm-up
+        recorder.record(failed(1000, QStringLiteral("timeout")));
+        for (int i = 0; i < 8; ++i)
+            recorder.record(request(2000 + i * 500, 0, 100, 200));
+        const RunSummary s = recorder.summary();
+        QCOMPARE(s.recorded, 11);
+        QCOMPARE(s.warmup, 3);
+        QCOMPARE(s.completed, 8);
+        QCOMPARE(s.failed, 0);
+        QVERIFY(s.errorsByKind.isEmpty());
+        QCOMPARE(s.stages.value(QStringLiteral("ttfc")).max, 100.0);
+        QCOMPARE(s.measuredS, 4.0);
+        QCOMPARE(s.throughputRps, 2.0); // 8 completed over the 4 s window, not 11 over 6 s
+
+        const QList<TimeBucket> series = recorder.timeSeries();
+        QVERIFY(series.size() >= 6);
+        QVERIFY(series[0].warmup && series[1].warmup && !series[2].warmup);
+        qint64 total = 0;
+        for (const TimeBucket &b : series)
+            total += b.completed + b.failed + b.cancelled;
+        QCOMPARE(total, 11); // the series shows the warm-up too
+        QCOMPARE(series[1].failed, 1); // the failure ended at 1.05 s
+    }
+
+    void throughputWithoutAFixedWindow()
+    {
+        RunRecorder recorder(config(1, 0)); // iterations: the window ends with the last request
+        recorder.record(request(1000, 0, 100, 1000));
+        recorder.record(request(2000, 0, 100, 1000)); // ends at 3 s: window 2 s
+        const RunSummary s = recorder.summary();
+        QCOMPARE(s.measuredS, 2.0);
+        QCOMPARE(s.throughputRps, 1.0);
+    }
+
+    void timeSeriesBucketsPerSecond()
+    {
+        RunRecorder recorder(config(0, 3));
+        // Second 0: two end; one spans seconds 0 -> 2 (in flight at the ends of seconds 0 and 1).
+        recorder.record(request(0, 0, 100, 300));
+        recorder.record(request(100, 0, 200, 500));
+        recorder.record(request(200, 0, 400, 2300)); // ends at 2.5 s
+        RequestRecord f = failed(1200, QStringLiteral("timeout")); // ends at 1.25 s
+        recorder.record(f);
+        const QList<TimeBucket> series = recorder.timeSeries();
+        QCOMPARE(series.size(), 3);
+        QCOMPARE(series[0].completed, 2);
+        QCOMPARE(series[0].ttfcP95Ms, 200.0); // nearest rank of {100, 200}
+        QCOMPARE(series[0].inFlight, 1);
+        QCOMPARE(series[1].failed, 1);
+        QCOMPARE(series[1].completed, 0);
+        QCOMPARE(series[1].inFlight, 1);
+        QCOMPARE(series[2].completed, 1);
+        QCOMPARE(series[2].ttfcP95Ms, 400.0);
+        QCOMPARE(series[2].inFlight, 0);
+        QCOMPARE(series[2].second, 2);
+    }
+
+    void goodputCountsRequestsWithinTheLatencyThresholds()
+    {
+        QList<Threshold> thresholds{parseThreshold(QStringLiteral("p95(ttfc) < 1500ms")).value(),
+                                    parseThreshold(QStringLiteral("p99(e2e) < 3s")).value(),
+                                    parseThreshold(QStringLiteral("p95(rerank) < 500ms")).value(),
+                                    parseThreshold(QStringLiteral("error_rate < 1%")).value()};
+        RunRecorder recorder(config(0, 4, thresholds));
+        recorder.record(request(0, 0, 1000, 2000));    // good
+        recorder.record(request(0, 600, 1000, 2000));  // TTFC 1600 from the intended start: not good
+        recorder.record(request(0, 0, 1000, 3500));    // e2e too long
+        recorder.record(request(0, 0, -1, 100));       // no content chunk: not good
+        RequestRecord slowRerank = request(0, 0, 100, 200);
+        slowRerank.stageMs.insert(QStringLiteral("rerank"), 700);
+        recorder.record(slowRerank);
+        recorder.record(request(0, 0, 1499, 2999));    // good, right under both limits
+        recorder.record(failed(0, QStringLiteral("x"))); // failures are never good
+        const RunSummary s = recorder.summary();
+        QCOMPARE(s.completed, 6);
+        QCOMPARE(s.goodputRps, 0.5); // 2 good over 4 s
+        QCOMPARE(s.throughputRps, 1.5);
+
+        // Answered after the window closed: measured (its latency counts) but not throughput.
+        recorder.record(request(0, 0, 1000, 4500));
+        const RunSummary late = recorder.summary();
+        QCOMPARE(late.completed, 7);
+        QCOMPARE(late.throughputRps, 1.5);
+        QCOMPARE(late.goodputRps, 0.5);
+    }
+
+    void runtimeKeepsPeaks()
+    {
+        RunRecorder recorder(config(0, 1));
+        recorder.noteRuntime(40, 300, 2.5);
+        recorder.noteRuntime(55, 280, 1.0);
+        recorder.noteRuntime(30, 310, 4.0);
+        const RunSummary s = recorder.summary();
+        QCOMPARE(s.threadsPeak, 55);
+        QCOMPARE(s.rssPeakMb, 310.0);
+        QCOMPARE(s.loopLagP99Ms, 4.0);
+    }
+
+    void recordsFromManyThreads()
+    {
+        RunRecorder recorder(config(1, 10));
+        QList<int> indices;
+        for (int i = 0; i < 4000; ++i)
+            indices << i;
+        // Every fifth fails, every seventh of the rest is cancelled; a quarter fall in the warm-up.
+        QtConcurrent::blockingMap(indices, [&recorder](int i) {
+            RequestRecord r = i % 5 == 0 ? failed(i % 4 * 400, QStringLiteral("timeout")) : request(i % 4 * 400, 1, 50, 100);
+            if (i % 5 != 0 && i % 7 == 0)
+                r.cancelled = true;
+            recorder.record(r);
+            if (i % 100 == 0)
+                recorder.noteRuntime(i / 100, 1, 0);
+        });
+        const RunSummary s = recorder.summary();
+        QCOMPARE(s.recorded, 4000);
+        QCOMPARE(s.warmup, 3000); // intended at 0, 400 and 800 ms: before the 1 s warm-up's end
+        QCOMPARE(s.completed + s.failed + s.cancelled, 1000);
+        QCOMPARE(s.failed, 200);
+        QCOMPARE(s.errorsByKind.value(QStringLiteral("timeout")), 200);
+        QCOMPARE(s.stages.value(QStringLiteral("schedule_lag")).count, 1000);
+        QCOMPARE(s.threadsPeak, 39);
+        qint64 inSeries = 0;
+        for (const TimeBucket &b : recorder.timeSeries())
+            inSeries += b.completed + b.failed + b.cancelled;
+        QCOMPARE(inSeries, 4000);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLoadtestRecorder)
+#include "tst_loadtest_recorder.moc"
