@@ -14,8 +14,8 @@ packages=(
   qtkeychain-qt6-dev libsqlite3-dev
   # PostgreSQL server and client for the shared-backend tests
   postgresql postgresql-client
-  # headless GUI tests and screenshots
-  xvfb xauth
+  # headless GUI tests and screenshots; chromium renders report.html in tst_loadtest_html
+  xvfb xauth chromium
   # corpus for the retrieval-quality benchmark
   python3-doc
 )

@@ -2,7 +2,9 @@
 
 #include "chat/chat_engine.h"
 #include "cli/console.h"
+#include "loadtest/html_report.h"
 #include "loadtest/load_runner.h"
+#include "loadtest/remote_target.h"
 #include "loadtest/report.h"
 #include "providers/calllog/rerank_call_log.h"
 #include "store/provider_repository.h"
@@ -99,8 +101,15 @@ int loadtestCommand(Workspace &workspace, const QStringList &args)
     auto scenario = loadtest::parseScenario(file.readAll(), scenarioFile.absolutePath());
     if (!scenario)
         return failure(QStringLiteral("%1: %2").arg(scenarioFile.fileName(), scenario.error()));
-    if (scenario->target.kind != loadtest::TargetKind::Embedded)
-        return failure(QStringLiteral("remote targets (openai, ragflow) are not supported by this build yet"));
+    // A remote target (openai, ragflow) needs no knowledge base nor simulator providers here.
+    std::unique_ptr<loadtest::RemoteTarget> remote;
+    if (scenario->target.kind != loadtest::TargetKind::Embedded) {
+        const int connections = scenario->load.model == loadtest::LoadModel::Closed ? scenario->load.users : 1024;
+        auto created = loadtest::RemoteTarget::create(scenario->target, connections);
+        if (!created)
+            return failure(created.error());
+        remote = std::move(*created);
+    }
     for (const QString &expression : scenario->thresholds) {
         if (auto threshold = loadtest::parseThreshold(expression); !threshold)
             return failure(threshold.error());
@@ -112,8 +121,10 @@ int loadtestCommand(Workspace &workspace, const QStringList &args)
             return failure(loaded.error());
         questions = *loaded;
     }
-    if (auto kb = workspace.knowledgeBase(scenario->target.kb); !kb)
-        return failure(kb.error());
+    if (!remote) {
+        if (auto kb = workspace.knowledgeBase(scenario->target.kb); !kb)
+            return failure(kb.error());
+    }
     QJsonObject oldReport;
     if (parser.isSet(QStringLiteral("compare"))) {
         QFile old(parser.value(QStringLiteral("compare")));
@@ -129,7 +140,7 @@ int loadtestCommand(Workspace &workspace, const QStringList &args)
     ask.adHoc.name = QStringLiteral("loadtest");
     ask.adHoc.knowledgeBases = {scenario->target.kb};
     QProcess sim;
-    if (!scenario->providers.real) {
+    if (!scenario->providers.real && !remote) {
         auto base = startSimulator(sim, scenario->providers);
         if (!base)
             return failure(base.error());
@@ -146,6 +157,10 @@ int loadtestCommand(Workspace &workspace, const QStringList &args)
     config.blockingThreads = scenario->target.pool;
     chat::ChatEngine engine(workspace, config);
     loadtest::LoadRunner runner(engine, *scenario, questions, ask);
+    if (remote) {
+        runner.setRemoteTarget(remote.get());
+        errLine(QStringLiteral("remote target at %1").arg(remote->endpoint()));
+    }
     const bool live = stderrIsTerminal();
     QObject::connect(&runner, &loadtest::LoadRunner::progress, [&](const loadtest::LoadProgress &p) {
         const QString line = QStringLiteral("%1 %2 s: %3 finished, %4 in flight")
@@ -180,9 +195,10 @@ int loadtestCommand(Workspace &workspace, const QStringList &args)
                             ? parser.value(QStringLiteral("report-dir"))
                             : QStringLiteral("loadtest-%1-%2").arg(scenario->name,
                                                                    QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")));
+    const QList<loadtest::TimeBucket> series = runner.recorder().timeSeries();
     if (!QDir().mkpath(dir) || !writeFile(QDir(dir).filePath(QStringLiteral("report.json")), QJsonDocument(report).toJson())
-        || !writeFile(QDir(dir).filePath(QStringLiteral("timeseries.csv")),
-                      loadtest::timeseriesCsv(runner.recorder().timeSeries()).toUtf8()))
+        || !writeFile(QDir(dir).filePath(QStringLiteral("timeseries.csv")), loadtest::timeseriesCsv(series).toUtf8())
+        || !writeFile(QDir(dir).filePath(QStringLiteral("report.html")), loadtest::htmlReport(report, series).toUtf8()))
         return failure(QStringLiteral("cannot write the reports into %1").arg(dir));
     out(loadtest::consoleSummary(*scenario, summary, results));
     outLine(QStringLiteral("reports: %1").arg(QDir(dir).absolutePath()));

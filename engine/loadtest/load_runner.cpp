@@ -2,6 +2,7 @@
 
 #include "chat/chat_engine.h"
 #include "loadtest/arrival_schedule.h"
+#include "loadtest/remote_target.h"
 #include "metrics/loop_lag_probe.h"
 #include "metrics/request_trace.h"
 #include "metrics/runtime_monitor.h"
@@ -9,6 +10,8 @@
 
 #include <QRegularExpression>
 #include <QTimer>
+
+#include <algorithm>
 
 
 namespace rag::loadtest {
@@ -49,10 +52,19 @@ QCoro::Task<bool> waitUntil(qint64 atNs, CancelTokenPtr stop)
 LoadRunner::LoadRunner(chat::ChatEngine &engine, Scenario scenario, QuestionSet questions, chat::AskOptions ask,
                        QObject *parent)
     : QObject(parent)
-    , m_engine(engine)
+    , m_engine(&engine)
     , m_scenario(std::move(scenario))
     , m_questions(std::move(questions))
     , m_ask(std::move(ask))
+{
+    qRegisterMetaType<LoadProgress>();
+}
+
+LoadRunner::LoadRunner(RemoteTarget &target, Scenario scenario, QuestionSet questions, QObject *parent)
+    : QObject(parent)
+    , m_remote(&target)
+    , m_scenario(std::move(scenario))
+    , m_questions(std::move(questions))
 {
     qRegisterMetaType<LoadProgress>();
 }
@@ -75,8 +87,34 @@ void LoadRunner::emitProgress()
     emit progress(p);
 }
 
+QCoro::Task<void> LoadRunner::remoteRequest(qint64 intendedNs, QString question)
+{
+    ++m_inFlight;
+    RequestRecord record;
+    record.intendedStartNs = intendedNs;
+    record.dispatchNs = RequestTrace::nowNs();
+    const CancelTokenPtr cancel = CancelToken::linkedTo(m_stop);
+    const RemoteOutcome outcome = co_await m_remote->ask(question, cancel);
+    record.endNs = outcome.endNs;
+    record.firstChunkNs = outcome.firstChunkNs;
+    record.chunks = outcome.chunks;
+    record.ok = outcome.ok;
+    record.cancelled = outcome.cancelled;
+    record.errorKind = outcome.errorKind;
+    m_recorder->record(record);
+    --m_inFlight;
+    ++m_finished;
+    emit requestFinished();
+}
+
 QCoro::Task<void> LoadRunner::request(qint64 intendedNs, QString question, qint64 conversationId, qint64 *conversationOut)
 {
+    if (m_remote) {
+        if (conversationOut)
+            *conversationOut = 0;
+        co_await remoteRequest(intendedNs, question);
+        co_return;
+    }
     ++m_inFlight;
     chat::AskOptions options = m_ask;
     options.question = question;
@@ -93,7 +131,7 @@ QCoro::Task<void> LoadRunner::request(qint64 intendedNs, QString question, qint6
     RequestRecord record;
     record.intendedStartNs = intendedNs;
     record.dispatchNs = RequestTrace::nowNs();
-    const Result<chat::AskResult> result = co_await m_engine.ask(options, sink);
+    const Result<chat::AskResult> result = co_await m_engine->ask(options, sink);
     record.endNs = RequestTrace::nowNs();
     record.firstChunkNs = *firstChunkNs;
     record.chunks = *chunks;
@@ -175,7 +213,8 @@ QCoro::Task<void> LoadRunner::run(CancelTokenPtr stop, double drainS)
     // The process as the run sees it, on the same clock: threads, memory, the engine loop's lag.
     metrics::LoopLagProbe engineLoop(50);
     metrics::RuntimeMonitor monitor(250);
-    m_engine.watchWith(monitor);
+    if (m_engine)
+        m_engine->watchWith(monitor);
     monitor.watchLoop(QStringLiteral("engine"), &engineLoop);
     RunRecorder *recorder = m_recorder.get();
     connect(&monitor, &metrics::RuntimeMonitor::sampled, this, [recorder](const metrics::RuntimeSample &s) {
@@ -185,6 +224,14 @@ QCoro::Task<void> LoadRunner::run(CancelTokenPtr stop, double drainS)
     QTimer ticker;
     connect(&ticker, &QTimer::timeout, this, &LoadRunner::emitProgress);
     ticker.start(1000);
+
+    // Closed users await their own requests, so the drain below never sees them: a request still
+    // running (a hung server) past the schedule's end plus the drain is cancelled from here.
+    QTimer drainLimit;
+    drainLimit.setSingleShot(true);
+    connect(&drainLimit, &QTimer::timeout, this, [this] { m_stop->cancel(); });
+    if (m_scenario.load.model == LoadModel::Closed && !m_scenario.load.iterations)
+        drainLimit.start(int(std::max<qint64>(0, (m_runEndNs - RequestTrace::nowNs()) / 1'000'000) + qint64(drainS * 1000)));
 
     if (m_scenario.load.model == LoadModel::Closed) {
         std::vector<QCoro::Task<void>> users;
@@ -205,6 +252,7 @@ QCoro::Task<void> LoadRunner::run(CancelTokenPtr stop, double drainS)
         m_stop->cancel();
     while (m_inFlight > 0)
         co_await providers::CancellableDelay::wait(milliseconds(50), {});
+    drainLimit.stop();
     monitor.sampleNow();
     monitor.stop();
     ticker.stop();

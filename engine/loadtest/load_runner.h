@@ -1,7 +1,8 @@
 // Drives a scenario's load against the embedded chat engine: virtual users (closed model) or
 // scheduled arrivals (open model) as coroutines on the engine's thread, each request dispatched
 // at its intended start and recorded from it, so queueing anywhere shows in the latencies. A
-// runtime monitor samples the process on the same clock. Remote targets come later.
+// runtime monitor samples the process on the same clock. With a remote target set, requests go
+// to it instead of the engine.
 #pragma once
 
 #include "chat/ask_types.h"
@@ -21,6 +22,8 @@ class ChatEngine;
 
 namespace rag::loadtest {
 
+class RemoteTarget;
+
 struct LoadProgress {
     double elapsedS = 0;
     qint64 finished = 0;
@@ -34,7 +37,13 @@ public:
     // `ask` is the question as the engine gets it, minus the question text; every request uses it.
     LoadRunner(chat::ChatEngine &engine, Scenario scenario, QuestionSet questions, chat::AskOptions ask,
                QObject *parent = nullptr);
+    // Every request goes to `target` (owned by the caller, alive through run()); no engine.
+    LoadRunner(RemoteTarget &target, Scenario scenario, QuestionSet questions, QObject *parent = nullptr);
     ~LoadRunner() override;
+
+    // Sends every request to `target` (owned by the caller, alive through run()) instead of the
+    // engine; multi-turn sessions are then sent as independent questions.
+    void setRemoteTarget(RemoteTarget *target) { m_remote = target; }
 
     // Runs the whole scenario on this thread's event loop; the result is the recorder with every
     // request in it. Requests still running when the schedule ends get `drainS` to finish, then
@@ -52,10 +61,12 @@ private:
     QCoro::Task<void> virtualUser(int index);
     QCoro::Task<void> openArrivals();
     QCoro::Task<void> request(qint64 intendedNs, QString question, qint64 conversationId, qint64 *conversationOut);
+    QCoro::Task<void> remoteRequest(qint64 intendedNs, QString question);
     QString nextSessionQuestion(int session, int turn) const;
     void emitProgress();
 
-    chat::ChatEngine &m_engine;
+    chat::ChatEngine *m_engine = nullptr; // null with a remote target only
+    RemoteTarget *m_remote = nullptr;
     Scenario m_scenario;
     QuestionSet m_questions;
     chat::AskOptions m_ask;
