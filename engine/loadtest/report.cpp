@@ -121,10 +121,12 @@ QString deltaLine(const QString &label, const QJsonValue &oldValue, const QJsonV
     if (oldValue.isDouble() && newValue.isDouble()) {
         const double a = oldValue.toDouble();
         const double b = newValue.toDouble();
-        if (a != 0)
+        // A percentage of a value that prints as 0.0 says nothing ("+7859100%" for a queue that
+        // appeared): below what one decimal shows, the change is named instead.
+        if (std::abs(a) >= 0.05)
             line += QStringLiteral(" (%1%2%)").arg(b >= a ? QStringLiteral("+") : QString(), QString::number((b - a) / a * 100, 'f', 1));
-        else if (b != 0)
-            line += QStringLiteral(" (new)");
+        else if (std::abs(b) >= 0.05)
+            line += QStringLiteral(" (from about 0)");
     }
     return line;
 }

@@ -46,7 +46,10 @@ QHash<QString, double> stagesFromTraceJson(const QJsonObject &trace)
     return stages;
 }
 
-RunRecorder::RunRecorder(RecorderConfig config) : m_config(std::move(config)) {}
+RunRecorder::RunRecorder(RecorderConfig config) : m_config(std::move(config))
+{
+    m_totals.startedAt = QDateTime::currentDateTimeUtc(); // a recorder is made as its run starts
+}
 
 void RunRecorder::recordMs(const QString &stage, double ms)
 {

@@ -133,7 +133,7 @@ private Q_SLOTS:
         QVERIFY(lines.contains(QStringLiteral("throughput: 30.0 req/s -> 33.0 req/s (+10.0%)")));
         QVERIFY(lines.contains(QStringLiteral("e2e p99: 1015.0 ms -> 800.6 ms (-21.1%)")));
         QVERIFY(lines.contains(QStringLiteral("rerank p50: 406.0 ms -> -")));
-        QVERIFY(lines.contains(QStringLiteral("errors http_503: 0 -> 2 (new)")));
+        QVERIFY(lines.contains(QStringLiteral("errors http_503: 0 -> 2 (from about 0)")));
         QVERIFY(lines.contains(QStringLiteral("errors timeout: 12 -> 12 (+0.0%)")));
         QVERIFY(lines.contains(QStringLiteral("threads_peak: 48 -> 52 (+8.3%)")));
         QVERIFY(lines.contains(QStringLiteral("rss_peak_mb: 412.3 MB -> 412.3 MB (+0.0%)")));
