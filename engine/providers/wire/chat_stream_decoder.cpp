@@ -21,7 +21,31 @@ public:
     QString finishReason() const override { return m_finishReason; }
     std::optional<ChatUsage> usage() const override { return m_usage; }
 
+    // A failed stream stays failed; after its terminator, bytes are ignored. The formats only
+    // decode what comes in between.
+    Result<QList<ChatDelta>> feed(QByteArrayView bytes) final
+    {
+        if (!m_error.isEmpty())
+            return fail(m_error);
+        QList<ChatDelta> deltas;
+        if (m_done)
+            return deltas;
+        if (auto ok = decode(bytes, deltas); !ok)
+            return fail(ok.error());
+        return deltas;
+    }
+
+    Result<void> finish() final
+    {
+        if (!m_error.isEmpty())
+            return fail(m_error);
+        return end();
+    }
+
 protected:
+    virtual Result<void> decode(QByteArrayView bytes, QList<ChatDelta> &deltas) = 0;
+    virtual Result<void> end() = 0; // the stream closed: an error unless its terminator was seen
+
     Error failWith(const QString &message)
     {
         m_error = m_what + QStringLiteral(": ") + message;
@@ -47,26 +71,20 @@ class OpenAiSseDecoder final : public DecoderBase {
 public:
     using DecoderBase::DecoderBase;
 
-    Result<QList<ChatDelta>> feed(QByteArrayView bytes) override
+protected:
+    Result<void> decode(QByteArrayView bytes, QList<ChatDelta> &deltas) override
     {
-        if (!m_error.isEmpty())
-            return fail(m_error);
-        QList<ChatDelta> deltas;
-        if (m_done)
-            return deltas;
         for (const SseEvent &event : m_parser.feed(bytes)) {
             if (m_done)
                 break;
             if (auto ok = handle(event, deltas); !ok)
-                return fail(ok.error());
+                return ok;
         }
-        return deltas;
+        return {};
     }
 
-    Result<void> finish() override
+    Result<void> end() override
     {
-        if (!m_error.isEmpty())
-            return fail(m_error);
         const bool cutMidEvent = m_parser.finish();
         if (!m_done) {
             return failWith(cutMidEvent ? QStringLiteral("ended in the middle of an event, before [DONE]")
@@ -120,20 +138,16 @@ class OllamaNdjsonDecoder final : public DecoderBase {
 public:
     using DecoderBase::DecoderBase;
 
-    Result<QList<ChatDelta>> feed(QByteArrayView bytes) override
+protected:
+    Result<void> decode(QByteArrayView bytes, QList<ChatDelta> &deltas) override
     {
-        if (!m_error.isEmpty())
-            return fail(m_error);
-        QList<ChatDelta> deltas;
-        if (m_done)
-            return deltas;
         // Search only the new bytes for line ends: fed one byte at a time this stays linear.
         qsizetype from = m_pending.size();
         m_pending.append(bytes);
         qsizetype lineStart = 0;
         for (qsizetype nl = m_pending.indexOf('\n', from); nl >= 0; nl = m_pending.indexOf('\n', from)) {
             if (auto ok = handleLine(QByteArrayView(m_pending).sliced(lineStart, nl - lineStart), deltas); !ok)
-                return fail(ok.error());
+                return ok;
             lineStart = nl + 1;
             from = lineStart;
             if (m_done)
@@ -142,13 +156,11 @@ public:
         m_pending.remove(0, lineStart);
         if (m_done)
             m_pending.clear();
-        return deltas;
+        return {};
     }
 
-    Result<void> finish() override
+    Result<void> end() override
     {
-        if (!m_error.isEmpty())
-            return fail(m_error);
         if (!m_done && !m_pending.trimmed().isEmpty()) {
             // The last object may come without a newline before the connection closes.
             QList<ChatDelta> ignored;
