@@ -1,5 +1,7 @@
 #include "loadtest/html_report.h"
 
+#include "loadtest/sweep_chart.h"
+
 #include <QJsonArray>
 #include <QPointF>
 #include <QStringList>
@@ -262,6 +264,33 @@ QString htmlReport(const QJsonObject &report, const QList<TimeBucket> &series)
                         "<dd id=\"loop-lag\">%3 ms</dd>\n</dl>\n")
              .arg(report.value(QStringLiteral("threads_peak")).toInt())
              .arg(num(report.value(QStringLiteral("rss_peak_mb")).toDouble()), num(report.value(QStringLiteral("loop_lag_p99_ms")).toDouble()));
+
+    const QJsonObject saturation = report.value(QStringLiteral("saturation")).toObject();
+    h += QStringLiteral("<h2>Saturation</h2>\n<p id=\"saturation\" data-resource=\"%1\">%2</p>\n")
+             .arg(esc(saturation.value(QStringLiteral("resource")).toString()), esc(saturation.value(QStringLiteral("text")).toString()));
+    const QJsonObject cpu = report.value(QStringLiteral("cpu")).toObject();
+    h += QStringLiteral("<p id=\"cpu\">CPU: %1 ms per request, %2 of %3 cores; the machine was %4% busy.</p>\n")
+             .arg(num(cpu.value(QStringLiteral("ms_per_request")).toDouble(), 2), num(cpu.value(QStringLiteral("cores_used")).toDouble(), 2))
+             .arg(cpu.value(QStringLiteral("cores")).toInt())
+             .arg(num(cpu.value(QStringLiteral("machine_busy")).toDouble() * 100, 0));
+    if (report.contains(QStringLiteral("sweep"))) {
+        h += QStringLiteral("<h2>Sweep</h2>\n<table id=\"sweep\"><thead><tr><th>load</th><th>req/s</th><th>TTFC p50</th><th>TTFC p95</th>"
+                            "<th>TTFC p99</th><th>e2e p95</th><th>failed</th><th>threads</th><th>CPU ms/request</th><th>saturated</th>"
+                            "</tr></thead>\n<tbody>\n");
+        for (const QJsonValue &v : report[QStringLiteral("sweep")][QStringLiteral("steps")].toArray()) {
+            const QJsonObject step = v.toObject();
+            const QJsonObject ttfc = step.value(QStringLiteral("ttfc")).toObject();
+            h += QStringLiteral("<tr class=\"step\"><td>%1</td><td>%2</td><td>%3</td><td>%4</td><td>%5</td><td>%6</td><td>%7</td><td>%8</td>"
+                                "<td>%9</td><td>%10</td></tr>\n")
+                     .arg(step.value(QStringLiteral("load")).toDouble()).arg(num(step.value(QStringLiteral("throughput_rps")).toDouble()))
+                     .arg(num(ttfc.value(QStringLiteral("p50")).toDouble(), 0), num(ttfc.value(QStringLiteral("p95")).toDouble(), 0),
+                          num(ttfc.value(QStringLiteral("p99")).toDouble(), 0), num(step.value(QStringLiteral("e2e_p95")).toDouble(), 0))
+                     .arg(step[QStringLiteral("requests")][QStringLiteral("failed")].toInt()).arg(step.value(QStringLiteral("threads_peak")).toInt())
+                     .arg(num(step[QStringLiteral("cpu")][QStringLiteral("ms_per_request")].toDouble(), 2), esc(step.value(QStringLiteral("saturated")).toString()));
+        }
+        h += QStringLiteral("</tbody></table>\n<figure><figcaption>TTFC p95 and throughput against load</figcaption>\n%1</figure>\n")
+                 .arg(sweepSvg({sweepCurve(report)}));
+    }
 
     h += QStringLiteral("<h2>Over time</h2>\n");
     for (const Chart &c : charts(series))

@@ -84,6 +84,16 @@ void LoadRunner::emitProgress()
     p.finished = m_finished;
     p.inFlight = m_inFlight;
     p.warmup = p.elapsedS < m_scenario.load.warmupS;
+    if (m_recorder) {
+        const TimeBucket last = m_recorder->bucket(int(p.elapsedS) - 1);
+        p.completedLastS = last.completed;
+        p.failedLastS = last.failed;
+        p.ttfcP95LastMs = last.ttfcP95Ms;
+    }
+    p.threads = m_lastSample.threads;
+    p.rssMb = m_lastSample.rssMb;
+    p.engineLagP99Ms = m_lastSample.loopLagP99Ms.value(QStringLiteral("engine"));
+    p.load = m_scenario.load.model == LoadModel::Closed ? m_scenario.load.users : m_scenario.load.rate;
     emit progress(p);
 }
 
@@ -217,10 +227,27 @@ QCoro::Task<void> LoadRunner::run(CancelTokenPtr stop, double drainS)
         m_engine->watchWith(monitor);
     monitor.watchLoop(QStringLiteral("engine"), &engineLoop);
     RunRecorder *recorder = m_recorder.get();
-    connect(&monitor, &metrics::RuntimeMonitor::sampled, this, [recorder](const metrics::RuntimeSample &s) {
-        recorder->noteRuntime(s.threads, s.rssMb, s.loopLagP99Ms.value(QStringLiteral("engine")));
+    connect(&monitor, &metrics::RuntimeMonitor::sampled, this, [this, recorder](const metrics::RuntimeSample &s) {
+        recorder->noteRuntime(s, RequestTrace::nowNs());
+        m_lastSample = s;
     });
     monitor.start();
+    // The process's CPU over the measured window: from the warm-up's end to the schedule's end.
+    metrics::CpuClock cpuStart = metrics::CpuClock::now();
+    QTimer cpuWindowStart;
+    cpuWindowStart.setSingleShot(true);
+    connect(&cpuWindowStart, &QTimer::timeout, this, [&cpuStart] { cpuStart = metrics::CpuClock::now(); });
+    if (m_scenario.load.warmupS > 0)
+        cpuWindowStart.start(int(m_scenario.load.warmupS * 1000));
+    bool cpuNoted = false;
+    QTimer cpuWindowEnd;
+    cpuWindowEnd.setSingleShot(true);
+    connect(&cpuWindowEnd, &QTimer::timeout, this, [&] {
+        recorder->noteCpuWindow(cpuStart, metrics::CpuClock::now());
+        cpuNoted = true;
+    });
+    if (!m_scenario.load.iterations)
+        cpuWindowEnd.start(int(m_scenario.load.totalS() * 1000));
     QTimer ticker;
     connect(&ticker, &QTimer::timeout, this, &LoadRunner::emitProgress);
     ticker.start(1000);
@@ -253,6 +280,10 @@ QCoro::Task<void> LoadRunner::run(CancelTokenPtr stop, double drainS)
     while (m_inFlight > 0)
         co_await providers::CancellableDelay::wait(milliseconds(50), {});
     drainLimit.stop();
+    cpuWindowStart.stop();
+    cpuWindowEnd.stop();
+    if (!cpuNoted) // a run limited by iterations, or stopped early
+        recorder->noteCpuWindow(cpuStart, metrics::CpuClock::now());
     monitor.sampleNow();
     monitor.stop();
     ticker.stop();

@@ -8,6 +8,7 @@
 #include "chat/ask_types.h"
 #include "loadtest/run_recorder.h"
 #include "loadtest/scenario.h"
+#include "metrics/runtime_monitor.h"
 
 #include <QObject>
 
@@ -25,10 +26,21 @@ namespace rag::loadtest {
 class RemoteTarget;
 
 struct LoadProgress {
-    double elapsedS = 0;
+    double elapsedS = 0; // since this run (sweep step) started
     qint64 finished = 0;
     int inFlight = 0;
     bool warmup = true;
+    // The last whole second: what a live chart plots.
+    qint64 completedLastS = 0;
+    qint64 failedLastS = 0;
+    double ttfcP95LastMs = 0; // 0 when no first chunk came in that second
+    int threads = 0;
+    double rssMb = 0;
+    double engineLagP99Ms = 0;
+    // Sweeps: which step (0-based) of how many, at which load (users or requests/s).
+    int step = 0;
+    int steps = 1;
+    double load = 0;
 };
 
 class LoadRunner : public QObject {
@@ -78,6 +90,7 @@ private:
     qint64 m_finished = 0;
     int m_nextSession = 0;
     int m_running = 0; // users or arrival coroutines still going
+    metrics::RuntimeSample m_lastSample;
 };
 
 } // namespace rag::loadtest

@@ -1,5 +1,7 @@
 #include "loadtest/report.h"
 
+#include "loadtest/sweep_report.h"
+
 #include <QJsonArray>
 #include <QSet>
 #include <QStringList>
@@ -26,7 +28,8 @@ QString number(double v) { return QString::number(v, 'f', 1); }
 
 } // namespace
 
-QJsonObject reportJson(const Scenario &scenario, const RunSummary &summary, const QList<ThresholdResult> &thresholds)
+QJsonObject reportJson(const Scenario &scenario, const RunSummary &summary, const QList<ThresholdResult> &thresholds,
+                       const QList<SweepStep> &steps)
 {
     QJsonObject stages;
     for (auto it = summary.stages.cbegin(); it != summary.stages.cend(); ++it)
@@ -41,7 +44,7 @@ QJsonObject reportJson(const Scenario &scenario, const RunSummary &summary, cons
         checks.append(QJsonObject{{QStringLiteral("expr"), t.expression}, {QStringLiteral("ok"), t.ok},
                                   {QStringLiteral("observed"), t.observed ? QJsonValue(round3(*t.observed)) : QJsonValue()}});
     }
-    return QJsonObject{
+    QJsonObject report{
         {QStringLiteral("schema"), kReportSchema},
         {QStringLiteral("name"), scenario.name},
         {QStringLiteral("started_at"), summary.startedAt.isValid() ? summary.startedAt.toUTC().toString(Qt::ISODate) : QString()},
@@ -61,7 +64,16 @@ QJsonObject reportJson(const Scenario &scenario, const RunSummary &summary, cons
         {QStringLiteral("thresholds"), checks},
         {QStringLiteral("passed"), passed},
         {QStringLiteral("scenario"), scenario.source},
+        {QStringLiteral("cpu"), cpuJson(summary)},
+        {QStringLiteral("resources"), resourcesJson(summary)},
     };
+    if (steps.isEmpty()) {
+        report.insert(QStringLiteral("saturation"), saturationJson(singleRunHint(summary)));
+    } else {
+        report.insert(QStringLiteral("sweep"), sweepJson(scenario.load, steps));
+        report.insert(QStringLiteral("saturation"), saturationJson(findSaturation(steps, sweepUnit(scenario.load))));
+    }
+    return report;
 }
 
 QString timeseriesCsv(const QList<TimeBucket> &series)
@@ -79,7 +91,8 @@ QString timeseriesCsv(const QList<TimeBucket> &series)
     return csv;
 }
 
-QString consoleSummary(const Scenario &scenario, const RunSummary &s, const QList<ThresholdResult> &thresholds)
+QString consoleSummary(const Scenario &scenario, const RunSummary &s, const QList<ThresholdResult> &thresholds,
+                       const QJsonObject &report)
 {
     QStringList lines;
     lines << QStringLiteral("scenario %1: %2 s measured").arg(scenario.name, number(s.measuredS));
@@ -98,6 +111,13 @@ QString consoleSummary(const Scenario &scenario, const RunSummary &s, const QLis
                      .arg(number(it->p99), 10).arg(number(it->max), 10).arg(it->count, 8);
     lines << QStringLiteral("threads peak %1, RSS peak %2 MB, loop lag p99 %3 ms")
                  .arg(s.threadsPeak).arg(number(s.rssPeakMb), number(s.loopLagP99Ms));
+    lines << QStringLiteral("CPU %1 ms per request, %2 of %3 cores; machine %4% busy")
+                 .arg(QString::number(s.cpuMsPerRequest, 'f', 2), QString::number(s.cpuCores, 'f', 2)).arg(s.cores)
+                 .arg(number(s.machineCpuBusy * 100));
+    if (report.contains(QStringLiteral("sweep")))
+        lines << consoleSweep(report.value(QStringLiteral("sweep")).toObject(), report.value(QStringLiteral("saturation")).toObject()).trimmed();
+    else if (report.contains(QStringLiteral("saturation")))
+        lines << report[QStringLiteral("saturation")][QStringLiteral("text")].toString();
     for (const ThresholdResult &t : thresholds)
         lines << QStringLiteral("%1  %2 (observed %3)")
                      .arg(t.ok ? QStringLiteral("PASS") : QStringLiteral("FAIL"), t.expression,
@@ -173,6 +193,8 @@ Result<QString> compareReports(const QJsonObject &oldReport, const QJsonObject &
     top(QStringLiteral("threads_peak"), QStringLiteral("threads_peak"), QString(), true);
     top(QStringLiteral("rss_peak_mb"), QStringLiteral("rss_peak_mb"), QStringLiteral(" MB"));
     top(QStringLiteral("loop_lag_p99_ms"), QStringLiteral("loop_lag_p99_ms"), ms);
+    lines << deltaLine(QStringLiteral("cpu per request"), oldReport[QStringLiteral("cpu")][QStringLiteral("ms_per_request")],
+                       newReport[QStringLiteral("cpu")][QStringLiteral("ms_per_request")], ms);
     return lines.join(QLatin1Char('\n')) + QLatin1Char('\n');
 }
 

@@ -132,12 +132,82 @@ void RunRecorder::record(const RequestRecord &r)
         recordMs(it.key(), it.value());
 }
 
-void RunRecorder::noteRuntime(int threads, double rssMb, double loopLagP99Ms)
+void RunRecorder::noteResource(const QString &name, int inUse, int capacity, int queued)
+{
+    // Sums while running; summary() turns them into means.
+    ResourceUse &use = m_totals.resources[name];
+    const double busy = capacity > 0 ? std::min(1.0, double(inUse) / double(capacity)) : 0.0;
+    use.busyMean += busy;
+    use.busyPeak = std::max(use.busyPeak, busy);
+    use.queuedMean += queued;
+    use.queuedPeak = std::max(use.queuedPeak, queued);
+    use.capacity = std::max(use.capacity, capacity);
+    ++use.samples;
+}
+
+void RunRecorder::noteRuntime(const metrics::RuntimeSample &sample, qint64 atNs)
+{
+    // A lagging loop counts as busy: it is the resource every coroutine of the engine shares.
+    constexpr double kLoopBusyLagMs = 50.0;
+    const double engineLag = sample.loopLagP99Ms.value(QStringLiteral("engine"));
+    QMutexLocker lock(&m_mutex);
+    m_totals.threadsPeak = std::max(m_totals.threadsPeak, sample.threads);
+    m_totals.rssPeakMb = std::max(m_totals.rssPeakMb, sample.rssMb);
+    m_totals.loopLagP99Ms = std::max(m_totals.loopLagP99Ms, engineLag);
+    const qint64 warmupEndNs = m_config.runStartNs + qint64(std::llround(m_config.warmupS * 1e9));
+    const qint64 windowEndNs = m_config.durationS > 0 ? warmupEndNs + qint64(std::llround(m_config.durationS * 1e9))
+                                                      : std::numeric_limits<qint64>::max();
+    if (atNs < warmupEndNs || atNs > windowEndNs)
+        return;
+    for (auto it = sample.pools.cbegin(); it != sample.pools.cend(); ++it)
+        noteResource(QStringLiteral("pool:") + it.key(), it->active, it->max, it->queued);
+    for (auto it = sample.http.cbegin(); it != sample.http.cend(); ++it)
+        noteResource(QStringLiteral("http:") + it.key(), it->inFlight, it->maxConnections, it->queued);
+    if (sample.stageInFlight.contains(QStringLiteral("admission")))
+        noteResource(QStringLiteral("admission"), 0, 0, sample.stageInFlight.value(QStringLiteral("admission")));
+    if (sample.loopLagP99Ms.contains(QStringLiteral("engine")))
+        noteResource(QStringLiteral("loop:engine"), engineLag >= kLoopBusyLagMs ? 1 : 0, 1, 0);
+}
+
+void RunRecorder::noteCpuWindow(const metrics::CpuClock &start, const metrics::CpuClock &end)
 {
     QMutexLocker lock(&m_mutex);
-    m_totals.threadsPeak = std::max(m_totals.threadsPeak, threads);
-    m_totals.rssPeakMb = std::max(m_totals.rssPeakMb, rssMb);
-    m_totals.loopLagP99Ms = std::max(m_totals.loopLagP99Ms, loopLagP99Ms);
+    m_windowCpuS = end.processS - start.processS;
+    if (start.machineTotal > 0) {
+        m_windowBusyTicks = end.machineBusy - start.machineBusy;
+        m_windowTotalTicks = end.machineTotal - start.machineTotal;
+    }
+}
+
+void RunRecorder::absorb(const RunRecorder &step)
+{
+    const RunSummary measured = step.summary(); // takes the step's lock: never both at once below
+    QMutexLocker stepLock(&step.m_mutex);
+    QMutexLocker lock(&m_mutex);
+    for (auto it = step.m_stages.cbegin(); it != step.m_stages.cend(); ++it)
+        m_stages[it.key()].merge(it.value());
+    m_totals.recorded += step.m_totals.recorded;
+    m_totals.warmup += step.m_totals.warmup;
+    m_totals.completed += step.m_totals.completed;
+    m_totals.failed += step.m_totals.failed;
+    m_totals.cancelled += step.m_totals.cancelled;
+    for (auto it = step.m_totals.errorsByKind.cbegin(); it != step.m_totals.errorsByKind.cend(); ++it)
+        m_totals.errorsByKind[it.key()] += it.value();
+    m_totals.threadsPeak = std::max(m_totals.threadsPeak, step.m_totals.threadsPeak);
+    m_totals.rssPeakMb = std::max(m_totals.rssPeakMb, step.m_totals.rssPeakMb);
+    m_totals.loopLagP99Ms = std::max(m_totals.loopLagP99Ms, step.m_totals.loopLagP99Ms);
+    m_good += step.m_good;
+    m_completedInWindow += step.m_completedInWindow;
+    m_goodInWindow += step.m_goodInWindow;
+    m_absorbedMeasuredS += measured.measuredS;
+    m_windowCpuS += step.m_windowCpuS;
+    m_windowBusyTicks += step.m_windowBusyTicks;
+    m_windowTotalTicks += step.m_windowTotalTicks;
+    for (size_t i = 0; i < step.m_seconds.size(); ++i) {
+        Second second = step.m_seconds[i];
+        second.warmup = second.warmup || double(i) < step.m_config.warmupS;
+        m_seconds.push_back(std::move(second));
+    }
 }
 
 RunSummary RunRecorder::summary() const
@@ -145,14 +215,45 @@ RunSummary RunRecorder::summary() const
     QMutexLocker lock(&m_mutex);
     RunSummary s = m_totals;
     const qint64 warmupEndNs = m_config.runStartNs + qint64(std::llround(m_config.warmupS * 1e9));
-    s.measuredS = m_config.durationS > 0 ? m_config.durationS
-                                         : std::max<double>(0, double(m_latestMeasuredEndNs - warmupEndNs) / 1e9);
+    if (m_absorbedMeasuredS > 0)
+        s.measuredS = m_absorbedMeasuredS;
+    else
+        s.measuredS = m_config.durationS > 0 ? m_config.durationS
+                                             : std::max<double>(0, double(m_latestMeasuredEndNs - warmupEndNs) / 1e9);
     s.throughputRps = s.measuredS > 0 ? double(m_completedInWindow) / s.measuredS : 0;
     s.goodputRps = s.measuredS > 0 ? double(m_goodInWindow) / s.measuredS : 0;
     s.errorRate = s.completed + s.failed > 0 ? double(s.failed) / double(s.completed + s.failed) : 0;
     for (auto it = m_stages.cbegin(); it != m_stages.cend(); ++it)
         s.stages.insert(it.key(), summarize(it.value()));
+    for (ResourceUse &use : s.resources) {
+        use.busyMean /= std::max(1, use.samples);
+        use.queuedMean /= std::max(1, use.samples);
+    }
+    s.cores = metrics::CpuClock::cores();
+    s.cpuMsPerRequest = m_completedInWindow > 0 ? m_windowCpuS * 1000.0 / double(m_completedInWindow) : 0;
+    s.cpuCores = s.measuredS > 0 ? m_windowCpuS / s.measuredS : 0;
+    s.machineCpuBusy = m_windowTotalTicks > 0 ? double(m_windowBusyTicks) / double(m_windowTotalTicks) : 0;
     return s;
+}
+
+TimeBucket RunRecorder::bucketLocked(size_t i, qint64 inFlight) const
+{
+    const Second &second = m_seconds[i];
+    TimeBucket b;
+    b.second = int(i);
+    b.warmup = second.warmup || double(i) < m_config.warmupS;
+    b.completed = second.completed;
+    b.failed = second.failed;
+    b.cancelled = second.cancelled;
+    b.inFlight = inFlight;
+    if (!second.ttfcMs.empty()) {
+        std::vector<float> sorted = second.ttfcMs;
+        std::sort(sorted.begin(), sorted.end());
+        // Nearest rank, as LatencyHistogram::percentile() defines it.
+        const size_t rank = size_t(std::ceil(0.95 * double(sorted.size()) - 1e-9));
+        b.ttfcP95Ms = double(sorted[std::max<size_t>(rank, 1) - 1]);
+    }
+    return b;
 }
 
 QList<TimeBucket> RunRecorder::timeSeries() const
@@ -161,25 +262,24 @@ QList<TimeBucket> RunRecorder::timeSeries() const
     QList<TimeBucket> series;
     qint64 inFlight = 0;
     for (size_t i = 0; i < m_seconds.size(); ++i) {
-        const Second &second = m_seconds[i];
-        inFlight += second.inFlightDelta;
-        TimeBucket b;
-        b.second = int(i);
-        b.warmup = double(i) < m_config.warmupS;
-        b.completed = second.completed;
-        b.failed = second.failed;
-        b.cancelled = second.cancelled;
-        b.inFlight = inFlight;
-        if (!second.ttfcMs.empty()) {
-            std::vector<float> sorted = second.ttfcMs;
-            std::sort(sorted.begin(), sorted.end());
-            // Nearest rank, as LatencyHistogram::percentile() defines it.
-            const size_t rank = size_t(std::ceil(0.95 * double(sorted.size()) - 1e-9));
-            b.ttfcP95Ms = double(sorted[std::max<size_t>(rank, 1) - 1]);
-        }
-        series << b;
+        inFlight += m_seconds[i].inFlightDelta;
+        series << bucketLocked(i, inFlight);
     }
     return series;
+}
+
+TimeBucket RunRecorder::bucket(int second) const
+{
+    QMutexLocker lock(&m_mutex);
+    if (second < 0 || size_t(second) >= m_seconds.size()) {
+        TimeBucket empty;
+        empty.second = second;
+        return empty;
+    }
+    qint64 inFlight = 0;
+    for (size_t i = 0; i <= size_t(second); ++i)
+        inFlight += m_seconds[i].inFlightDelta;
+    return bucketLocked(size_t(second), inFlight);
 }
 
 } // namespace rag::loadtest

@@ -5,7 +5,9 @@
 
 #include "loadtest/run_summary.h"
 #include "loadtest/threshold.h"
+#include "metrics/cpu_clock.h"
 #include "metrics/latency_histogram.h"
+#include "metrics/runtime_monitor.h"
 
 #include <QHash>
 #include <QJsonObject>
@@ -58,13 +60,22 @@ public:
     explicit RunRecorder(RecorderConfig config);
 
     void record(const RequestRecord &request); // thread-safe
-    // From the runner's monitor: keeps the peak threads and RSS, the worst loop-lag p99.
-    void noteRuntime(int threads, double rssMb, double loopLagP99Ms);
+    // From the runner's monitor, taken at `atNs`: keeps the peak threads and RSS and the worst
+    // engine loop-lag p99 of the whole run, and the resources' use inside the measured window.
+    void noteRuntime(const metrics::RuntimeSample &sample, qint64 atNs);
+    // CPU clocks at the measured window's start and end (the runner takes them).
+    void noteCpuWindow(const metrics::CpuClock &start, const metrics::CpuClock &end);
+    // Adds a finished sweep step's measured requests, stages and peaks to this recorder, its
+    // seconds after this recorder's own (a sweep's whole-run view). Resources stay per step.
+    void absorb(const RunRecorder &step);
     RunSummary summary() const;
     QList<TimeBucket> timeSeries() const;
+    TimeBucket bucket(int second) const; // one second of timeSeries(), cheaper
 
 private:
     void recordMs(const QString &stage, double ms);
+    void noteResource(const QString &name, int inUse, int capacity, int queued);
+    TimeBucket bucketLocked(size_t second, qint64 inFlight) const;
     bool meetsLatencyThresholds(const QHash<QString, double> &values) const;
 
     const RecorderConfig m_config;
@@ -75,8 +86,13 @@ private:
     qint64 m_completedInWindow = 0; // measured, ended inside the measured window
     qint64 m_goodInWindow = 0;
     qint64 m_latestMeasuredEndNs = 0;
+    double m_absorbedMeasuredS = 0;
+    double m_windowCpuS = 0;        // process CPU seconds in the measured window(s)
+    qint64 m_windowBusyTicks = 0;   // the machine's, same window(s)
+    qint64 m_windowTotalTicks = 0;
     struct Second {
         qint64 completed = 0, failed = 0, cancelled = 0, inFlightDelta = 0;
+        bool warmup = false; // set for absorbed seconds; the own ones follow the config
         std::vector<float> ttfcMs; // a few hundred per second: cheaper than a histogram each
     };
     std::vector<Second> m_seconds;

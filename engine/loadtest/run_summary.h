@@ -14,6 +14,17 @@ struct StageSummary {
     qint64 count = 0;
 };
 
+// How busy one bounded resource was during the measured window, from the runtime monitor's
+// samples (every 250 ms): in use against capacity, and what waited for it.
+struct ResourceUse {
+    double busyMean = 0;   // mean of in use / capacity, 0..1 (0 when the capacity is unknown)
+    double busyPeak = 0;
+    double queuedMean = 0; // requests or tasks waiting for it
+    int queuedPeak = 0;
+    int capacity = 0;      // threads or connections; 0 when unbounded or unknown
+    int samples = 0;
+};
+
 struct RunSummary {
     qint64 recorded = 0;  // every finished request, warm-up included
     qint64 warmup = 0;    // of those, intended to start during the warm-up (excluded below)
@@ -30,6 +41,14 @@ struct RunSummary {
     int threadsPeak = 0;
     double rssPeakMb = 0;
     double loopLagP99Ms = 0;
+    // Keys "pool:cpu", "pool:db", "pool:blocking" (thread pools), "http:NAME" (a provider's
+    // connections), "admission" (the engine's admission queue), "loop:engine" (busy = lag p99
+    // over 100 ms), measured window only.
+    QMap<QString, ResourceUse> resources;
+    double cpuMsPerRequest = 0; // this process's CPU in the measured window / requests completed in it
+    double cpuCores = 0;        // ... / the window's length: 2.0 is two cores busy all the time
+    double machineCpuBusy = 0;  // the whole machine's busy share in the window, 0..1
+    int cores = 0;
     QDateTime startedAt; // wall clock, UTC
 };
 

@@ -12,6 +12,19 @@
 
 namespace rag::loadtest {
 
+LoadSpec LoadSpec::atStep(int step) const
+{
+    LoadSpec l = *this;
+    l.sweep.clear();
+    if (step < 0 || step >= sweep.size())
+        return l;
+    if (model == LoadModel::Closed)
+        l.users = int(sweep.at(step));
+    else
+        l.rate = sweep.at(step);
+    return l;
+}
+
 double LoadSpec::totalS() const
 {
     if (model == LoadModel::Open && !stages.isEmpty()) {
@@ -203,6 +216,31 @@ double expectedArrivals(const LoadSpec &l)
 
 void readOpenLoad(const Reader &r, LoadSpec &l);
 
+constexpr int kMaxSweepSteps = 50;
+
+// "sweep": [1, 10, 50]: ascending load values, whole numbers of users in a closed model.
+void readSweep(const Reader &r, LoadSpec &l)
+{
+    const QString key = r.key(QStringLiteral("sweep"));
+    const QJsonValue v = r.value(QStringLiteral("sweep"));
+    if (!v.isArray() || v.toArray().isEmpty() || v.toArray().size() > kMaxSweepSteps)
+        return r.fail(QStringLiteral("%1 must be an array of 1 to %2 load values").arg(key).arg(kMaxSweepSteps));
+    const bool closed = l.model == LoadModel::Closed;
+    const double maximum = closed ? 1e6 : 1e5;
+    double previous = 0;
+    for (const QJsonValue &item : v.toArray()) {
+        const double value = item.toDouble(-1);
+        if (!item.isDouble() || value <= previous || value > maximum || (closed && value != std::floor(value)))
+            return r.fail(QStringLiteral("%1 must hold ascending %2 above 0 and up to %3")
+                              .arg(key, closed ? QStringLiteral("whole numbers of users") : QStringLiteral("rates"))
+                              .arg(maximum, 0, 'g', 7));
+        l.sweep << value;
+        previous = value;
+    }
+    if (l.iterations || !l.stages.isEmpty())
+        r.fail(QStringLiteral("%1 cannot be combined with %2").arg(key, r.key(l.iterations ? QStringLiteral("iterations") : QStringLiteral("stages"))));
+}
+
 void readLoad(const Reader &r, LoadSpec &l)
 {
     const QString model = r.choice(QStringLiteral("model"), {QStringLiteral("closed"), QStringLiteral("open")}, QStringLiteral("closed"));
@@ -212,7 +250,7 @@ void readLoad(const Reader &r, LoadSpec &l)
     if (model == QLatin1String("closed")) {
         l.model = LoadModel::Closed;
         r.onlyKeys({QStringLiteral("model"), QStringLiteral("users"), QStringLiteral("ramp_s"), QStringLiteral("think_ms"), QStringLiteral("think"),
-                    QStringLiteral("iterations"), QStringLiteral("warmup_s"), QStringLiteral("duration_s")});
+                    QStringLiteral("iterations"), QStringLiteral("warmup_s"), QStringLiteral("duration_s"), QStringLiteral("sweep")});
         l.users = int(r.number(QStringLiteral("users"), 1, 1, true));
         l.rampS = r.number(QStringLiteral("ramp_s"), 0, 0, false);
         l.thinkMs = r.number(QStringLiteral("think_ms"), 0, 0, false);
@@ -221,10 +259,18 @@ void readLoad(const Reader &r, LoadSpec &l)
         if (r.has(QStringLiteral("iterations")))
             l.iterations = int(r.number(QStringLiteral("iterations"), 1, 1, true));
         l.durationS = r.number(QStringLiteral("duration_s"), 0, 0, false, true, !l.iterations.has_value());
+        if (r.has(QStringLiteral("sweep")) && !r.failed()) {
+            readSweep(r, l);
+            l.users = l.sweep.isEmpty() ? l.users : int(l.sweep.constLast());
+        }
         return;
     }
     l.model = LoadModel::Open;
     readOpenLoad(r, l);
+    if (r.has(QStringLiteral("sweep")) && !r.failed()) {
+        readSweep(r, l);
+        l.rate = l.sweep.isEmpty() ? l.rate : l.sweep.constLast(); // the largest step bounds the arrivals
+    }
     if (!r.failed() && expectedArrivals(l) > kMaxArrivals)
         r.fail(QStringLiteral("load schedules %1 arrivals, more than %2: lower load.rate or the duration")
                    .arg(expectedArrivals(l), 0, 'g', 3).arg(kMaxArrivals, 0, 'g', 3));
@@ -233,11 +279,12 @@ void readLoad(const Reader &r, LoadSpec &l)
 void readOpenLoad(const Reader &r, LoadSpec &l)
 {
     r.onlyKeys({QStringLiteral("model"), QStringLiteral("rate"), QStringLiteral("arrival"), QStringLiteral("stages"), QStringLiteral("warmup_s"),
-                QStringLiteral("duration_s")});
+                QStringLiteral("duration_s"), QStringLiteral("sweep")});
     l.arrival = r.choice(QStringLiteral("arrival"), {QStringLiteral("constant"), QStringLiteral("poisson")}, QStringLiteral("constant")) == QLatin1String("poisson")
         ? ArrivalKind::Poisson : ArrivalKind::Constant;
     if (!r.has(QStringLiteral("stages"))) {
-        l.rate = r.number(QStringLiteral("rate"), 0, 0, false, true, true);
+        // With a sweep the rates come from it.
+        l.rate = r.number(QStringLiteral("rate"), 0, 0, false, true, !r.has(QStringLiteral("sweep")));
         l.durationS = r.number(QStringLiteral("duration_s"), 0, 0, false, true, true);
         return;
     }

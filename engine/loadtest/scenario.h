@@ -68,8 +68,13 @@ struct LoadSpec {
     // Each stage ramps linearly from the previous stage's rate (the first from `rate`) to its
     // own over its duration. The stages cover the whole run, warm-up included.
     QList<RateStage> stages;
+    // A sweep runs the scenario once per value, lowest first, each with its own warm-up and
+    // measured time: users (closed) or rates (open). Empty: one run at `users` / `rate`.
+    QList<double> sweep;
 
-    double totalS() const; // warm-up + measured time of the whole run
+    double totalS() const; // warm-up + measured time of the whole run (of one sweep step)
+    // This load at the sweep's `step`-th value (users or rate set from it).
+    LoadSpec atStep(int step) const;
 };
 
 struct Scenario {

@@ -142,6 +142,62 @@ private slots:
         QCOMPARE(bad.exitCode, 1);
         QVERIFY(!bad.err.isEmpty());
     }
+
+    // A closed sweep through the command: one measured step per load, the whole run adding them
+    // up, the saturation hint, the plot of two runs side by side.
+    void sweepReportsEveryStepAndPlots()
+    {
+        const QString data = m_ws->path(QStringLiteral("sweep"));
+        QCOMPARE(test::runRagdesk(data, {QStringLiteral("kb"), QStringLiteral("create"), QStringLiteral("nature")}).exitCode, 0);
+        QCOMPARE(test::runRagdesk(data, {QStringLiteral("ingest"), QStringLiteral("nature"), m_ws->path(QStringLiteral("docs"))}).exitCode, 0);
+        QVERIFY(test::writeFile(m_ws->path(QStringLiteral("sweep.json")), R"({"name": "sweep", "target": {"kind": "embedded", "kb": "nature"},
+            "providers": {"simulator": {"profile": "instant"}}, "questions": ["Why do sea otters hold hands?", "What do bees do?"],
+            "load": {"model": "closed", "sweep": [1, 4], "warmup_s": 0.2, "duration_s": 1}})"));
+        const test::CliRun run = test::runRagdesk(data, {QStringLiteral("loadtest"), m_ws->path(QStringLiteral("sweep.json")),
+                                                         QStringLiteral("--report-dir"), m_ws->path(QStringLiteral("rs"))});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err + run.out));
+        QVERIFY2(run.err.contains(QStringLiteral("step 2/2 (4)")), qPrintable(run.err));
+        QFile reportFile(m_ws->path(QStringLiteral("rs/report.json")));
+        QVERIFY(reportFile.open(QIODevice::ReadOnly));
+        const QJsonObject report = QJsonDocument::fromJson(reportFile.readAll()).object();
+        const QJsonArray steps = report[QStringLiteral("sweep")][QStringLiteral("steps")].toArray();
+        QCOMPARE(steps.size(), 2);
+        QCOMPARE(steps.at(0)[QStringLiteral("load")].toDouble(), 1.0);
+        QCOMPARE(steps.at(1)[QStringLiteral("load")].toDouble(), 4.0);
+        int completed = 0;
+        for (const QJsonValue &step : steps) {
+            QVERIFY(step[QStringLiteral("requests")][QStringLiteral("completed")].toInt() > 0);
+            QVERIFY(step[QStringLiteral("ttfc")][QStringLiteral("p95")].toDouble() > 0);
+            QVERIFY(step[QStringLiteral("cpu")][QStringLiteral("ms_per_request")].toDouble() > 0);
+            QVERIFY(step[QStringLiteral("resources")].toObject().contains(QStringLiteral("pool:cpu")));
+            completed += step[QStringLiteral("requests")][QStringLiteral("completed")].toInt();
+        }
+        QCOMPARE(report[QStringLiteral("requests")][QStringLiteral("completed")].toInt(), completed);
+        // Four users get more done than one: the engine is nowhere near saturated at this load.
+        QVERIFY(steps.at(1)[QStringLiteral("throughput_rps")].toDouble() > steps.at(0)[QStringLiteral("throughput_rps")].toDouble());
+        QVERIFY(!report[QStringLiteral("saturation")][QStringLiteral("text")].toString().isEmpty());
+        QVERIFY2(run.out.contains(QStringLiteral("cpu ms/req")), qPrintable(run.out));
+        QVERIFY(QFile::exists(m_ws->path(QStringLiteral("rs/sweep.svg"))));
+        QFile html(m_ws->path(QStringLiteral("rs/report.html")));
+        QVERIFY(html.open(QIODevice::ReadOnly));
+        const QByteArray page = html.readAll();
+        QVERIFY(page.contains("id=\"sweep\""));
+        QVERIFY(page.contains("id=\"chart-sweep\""));
+
+        const QString plot = m_ws->path(QStringLiteral("both.svg"));
+        const test::CliRun plotted = test::runRagdesk(data, {QStringLiteral("loadtest"), QStringLiteral("--plot"), plot,
+                                                             m_ws->path(QStringLiteral("rs/report.json")), m_ws->path(QStringLiteral("rs/report.json"))});
+        QVERIFY2(plotted.exitCode == 0, qPrintable(plotted.err));
+        QFile svg(plot);
+        QVERIFY(svg.open(QIODevice::ReadOnly));
+        QCOMPARE(svg.readAll().count("class=\"curve\""), 4);
+        // A report without a sweep cannot be plotted against load: said, not drawn empty.
+        QVERIFY(test::writeFile(m_ws->path(QStringLiteral("flat.json")), R"({"schema": 1, "name": "flat"})"));
+        const test::CliRun flat = test::runRagdesk(data, {QStringLiteral("loadtest"), QStringLiteral("--plot"), plot,
+                                                          m_ws->path(QStringLiteral("flat.json"))});
+        QCOMPARE(flat.exitCode, 1);
+        QVERIFY2(flat.err.contains(QStringLiteral("has no sweep")), qPrintable(flat.err));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestLoadRunner)

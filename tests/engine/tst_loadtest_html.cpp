@@ -55,7 +55,11 @@ Run syntheticRun()
         if (second % 4 == 1)
             recorder.record(request(second * 1000 + 50, 0, 300, false));
     }
-    recorder.noteRuntime(24, 180.5, 2.25);
+    rag::metrics::RuntimeSample runtime;
+    runtime.threads = 24;
+    runtime.rssMb = 180.5;
+    runtime.loopLagP99Ms.insert(QStringLiteral("engine"), 2.25);
+    recorder.noteRuntime(runtime, kStart);
     const RunSummary summary = recorder.summary();
     const QJsonObject scenarioJson{{QStringLiteral("name"), kHostileName},
                                    {QStringLiteral("target"), QJsonObject{{QStringLiteral("kind"), QStringLiteral("embedded")},

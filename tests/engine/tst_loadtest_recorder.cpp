@@ -41,6 +41,26 @@ RecorderConfig config(double warmupS, double durationS, QList<Threshold> thresho
     return RecorderConfig{kStart, warmupS, durationS, std::move(thresholds)};
 }
 
+rag::metrics::RuntimeSample sample(int threads, double rssMb, double engineLagMs)
+{
+    rag::metrics::RuntimeSample s;
+    s.threads = threads;
+    s.rssMb = rssMb;
+    s.loopLagP99Ms.insert(QStringLiteral("engine"), engineLagMs);
+    return s;
+}
+
+// The runtime monitor's view at `atMs` after the run's start: a blocking pool with `active` of
+// 8 threads busy and `queued` tasks waiting, the reranker's connections, the engine loop's lag.
+void note(RunRecorder &recorder, double atMs, int active, int queued, double lagMs = 1)
+{
+    rag::metrics::RuntimeSample s = sample(20, 100, lagMs);
+    s.pools.insert(QStringLiteral("blocking"), {active, queued, 8});
+    s.http.insert(QStringLiteral("rerank"), {2, 0, 32});
+    s.stageInFlight.insert(QStringLiteral("admission"), 0);
+    recorder.noteRuntime(s, kStart + qint64(atMs * kMs));
+}
+
 } // namespace
 
 class TestLoadtestRecorder : public QObject {
@@ -203,13 +223,111 @@ private Q_SLOTS:
     void runtimeKeepsPeaks()
     {
         RunRecorder recorder(config(0, 1));
-        recorder.noteRuntime(40, 300, 2.5);
-        recorder.noteRuntime(55, 280, 1.0);
-        recorder.noteRuntime(30, 310, 4.0);
+        recorder.noteRuntime(sample(40, 300, 2.5), kStart);
+        recorder.noteRuntime(sample(55, 280, 1.0), kStart);
+        recorder.noteRuntime(sample(30, 310, 4.0), kStart);
         const RunSummary s = recorder.summary();
         QCOMPARE(s.threadsPeak, 55);
         QCOMPARE(s.rssPeakMb, 310.0);
         QCOMPARE(s.loopLagP99Ms, 4.0);
+    }
+
+    void resourcesCountOnlyTheMeasuredWindow()
+    {
+        RunRecorder recorder(config(1, 2)); // measured from 1 s to 3 s
+        note(recorder, 500, 8, 50);         // warm-up: not counted
+        note(recorder, 1500, 8, 4);
+        note(recorder, 2000, 8, 2);
+        note(recorder, 2500, 4, 0);
+        note(recorder, 3500, 8, 50);        // after the window
+        const RunSummary s = recorder.summary();
+        const ResourceUse blocking = s.resources.value(QStringLiteral("pool:blocking"));
+        QCOMPARE(blocking.samples, 3);
+        QCOMPARE(blocking.capacity, 8);
+        QCOMPARE(blocking.busyMean, (1.0 + 1.0 + 0.5) / 3);
+        QCOMPARE(blocking.busyPeak, 1.0);
+        QCOMPARE(blocking.queuedMean, 2.0);
+        QCOMPARE(blocking.queuedPeak, 4);
+        QCOMPARE(s.resources.value(QStringLiteral("http:rerank")).busyMean, 2.0 / 32);
+        QVERIFY(s.resources.contains(QStringLiteral("admission")));
+        QCOMPARE(s.resources.value(QStringLiteral("loop:engine")).busyMean, 0.0);
+        // Peaks still cover the whole run, warm-up included.
+        QCOMPARE(s.threadsPeak, 20);
+    }
+
+    void cpuWindowGivesCostPerRequest()
+    {
+        RunRecorder recorder(config(0, 2));
+        for (int i = 0; i < 10; ++i)
+            recorder.record(request(i * 100, 0, 10, 50));
+        rag::metrics::CpuClock start;
+        start.processS = 1.0;
+        start.machineBusy = 1000;
+        start.machineTotal = 4000;
+        rag::metrics::CpuClock end = start;
+        end.processS = 1.5;      // 0.5 s of CPU for 10 requests
+        end.machineBusy = 1300;  // 300 of 400 ticks busy
+        end.machineTotal = 4400;
+        recorder.noteCpuWindow(start, end);
+        const RunSummary s = recorder.summary();
+        QCOMPARE(s.cpuMsPerRequest, 50.0);
+        QCOMPARE(s.cpuCores, 0.25); // 0.5 s over a 2 s window
+        QCOMPARE(s.machineCpuBusy, 0.75);
+        QVERIFY(s.cores >= 1);
+    }
+
+    void absorbJoinsSweepSteps()
+    {
+        RunRecorder first(config(1, 2));
+        RunRecorder second(config(1, 2));
+        first.record(request(500, 0, 10, 20));      // warm-up
+        first.record(request(1500, 0, 100, 200));
+        first.record(failed(1600, QStringLiteral("timeout")));
+        second.record(request(1200, 0, 300, 400));
+        second.record(request(1300, 0, 500, 600));
+        note(first, 1500, 8, 3);
+        RunRecorder whole(RecorderConfig{});
+        whole.absorb(first);
+        whole.absorb(second);
+        const RunSummary s = whole.summary();
+        QCOMPARE(s.recorded, 5);
+        QCOMPARE(s.warmup, 1);
+        QCOMPARE(s.completed, 3);
+        QCOMPARE(s.failed, 1);
+        QCOMPARE(s.errorsByKind.value(QStringLiteral("timeout")), 1);
+        QCOMPARE(s.measuredS, 4.0);
+        QCOMPARE(s.throughputRps, 3.0 / 4.0);
+        QCOMPARE(s.stages.value(QStringLiteral("ttfc")).count, 3);
+        QCOMPARE(s.stages.value(QStringLiteral("ttfc")).max, 500.0);
+        QCOMPARE(s.threadsPeak, 20);
+        // The second step's seconds follow the first's, each step's warm-up still marked.
+        const QList<TimeBucket> series = whole.timeSeries();
+        const qsizetype firstLength = first.timeSeries().size();
+        QCOMPARE(series.size(), firstLength + second.timeSeries().size());
+        QVERIFY(series.at(0).warmup);
+        QVERIFY(series.at(firstLength).warmup);
+        QVERIFY(!series.at(firstLength + 1).warmup);
+        qint64 total = 0;
+        for (const TimeBucket &b : series)
+            total += b.completed + b.failed + b.cancelled;
+        QCOMPARE(total, 5);
+        QCOMPARE(series.constLast().inFlight, 0);
+    }
+
+    void bucketMatchesTheSeries()
+    {
+        RunRecorder recorder(config(0, 3));
+        for (int i = 0; i < 30; ++i)
+            recorder.record(request(i * 90, 0, 100 + i, 300));
+        const QList<TimeBucket> series = recorder.timeSeries();
+        for (const TimeBucket &b : series) {
+            const TimeBucket one = recorder.bucket(b.second);
+            QCOMPARE(one.completed, b.completed);
+            QCOMPARE(one.inFlight, b.inFlight);
+            QCOMPARE(one.ttfcP95Ms, b.ttfcP95Ms);
+        }
+        QCOMPARE(recorder.bucket(1000).completed, 0);
+        QCOMPARE(recorder.bucket(-1).completed, 0);
     }
 
     void recordsFromManyThreads()
@@ -225,7 +343,7 @@ private Q_SLOTS:
                 r.cancelled = true;
             recorder.record(r);
             if (i % 100 == 0)
-                recorder.noteRuntime(i / 100, 1, 0);
+                recorder.noteRuntime(sample(i / 100, 1, 0), kStart);
         });
         const RunSummary s = recorder.summary();
         QCOMPARE(s.recorded, 4000);

@@ -3,6 +3,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QTemporaryDir>
 #include <QTest>
@@ -238,6 +239,52 @@ private Q_SLOTS:
         QCOMPARE(s.error(), QStringLiteral("load.warmup_s must be shorter than the stages' total duration"));
         s = parseScenario(R"({"name": "o", "target": {"kind": "embedded", "kb": "k"}, "providers": {"simulator": {"profile": "a", "file": "b"}}, "load": {"duration_s": 1}, "questions": ["q"]})", QString());
         QCOMPARE(s.error(), QStringLiteral("providers.simulator takes profile or file, not both"));
+    }
+
+    void parsesSweeps()
+    {
+        auto s = parse(withPath(issueExample(), QStringLiteral("load"), QStringLiteral("sweep"), QJsonArray{1, 10, 50, 1000}));
+        QVERIFY2(s.ok(), qPrintable(s.ok() ? QString() : s.error()));
+        QCOMPARE(s->load.sweep, (QList<double>{1, 10, 50, 1000}));
+        QCOMPARE(s->load.users, 1000); // the largest step sizes the remote target's connections
+        const LoadSpec third = s->load.atStep(2);
+        QCOMPARE(third.users, 50);
+        QVERIFY(third.sweep.isEmpty());
+        QCOMPARE(third.durationS, 60.0);
+        QCOMPARE(third.warmupS, 10.0);
+
+        s = parseScenario(R"({"name": "s3", "target": {"kind": "embedded", "kb": "demo"}, "questions": ["q"],
+            "load": {"model": "open", "arrival": "poisson", "sweep": [25, 50, 100, 200], "duration_s": 60}})", QString());
+        QVERIFY2(s.ok(), qPrintable(s.ok() ? QString() : s.error()));
+        QCOMPARE(s->load.atStep(0).rate, 25.0);
+        QCOMPARE(s->load.atStep(3).rate, 200.0);
+        QCOMPARE(s->load.atStep(3).arrival, ArrivalKind::Poisson);
+    }
+
+    void refusesBadSweeps_data()
+    {
+        QTest::addColumn<QJsonValue>("sweep");
+        QTest::addColumn<QString>("error");
+        const QString users = QStringLiteral("load.sweep must hold ascending whole numbers of users above 0 and up to 1000000");
+        QTest::newRow("not an array") << QJsonValue(10) << QStringLiteral("load.sweep must be an array of 1 to 50 load values");
+        QTest::newRow("empty") << QJsonValue(QJsonArray{}) << QStringLiteral("load.sweep must be an array of 1 to 50 load values");
+        QTest::newRow("descending") << QJsonValue(QJsonArray{10, 5}) << users;
+        QTest::newRow("repeated") << QJsonValue(QJsonArray{10, 10}) << users;
+        QTest::newRow("fractional users") << QJsonValue(QJsonArray{1, 2.5}) << users;
+        QTest::newRow("zero") << QJsonValue(QJsonArray{0, 5}) << users;
+        QTest::newRow("a string") << QJsonValue(QJsonArray{1, QStringLiteral("10")}) << users;
+    }
+
+    void refusesBadSweeps()
+    {
+        QFETCH(QJsonValue, sweep);
+        QFETCH(QString, error);
+        const auto s = parse(withPath(issueExample(), QStringLiteral("load"), QStringLiteral("sweep"), sweep));
+        QVERIFY(!s.ok());
+        QCOMPARE(s.error(), error);
+        const auto withIterations = parseScenario(R"({"name": "i", "target": {"kind": "embedded", "kb": "k"}, "questions": ["q"],
+            "load": {"users": 2, "iterations": 3, "sweep": [1, 2]}})", QString());
+        QCOMPARE(withIterations.error(), QStringLiteral("load.sweep cannot be combined with load.iterations"));
     }
 
     void iterationsReplaceTheDuration()
