@@ -289,7 +289,7 @@ QString htmlReport(const QJsonObject &report, const QList<TimeBucket> &series)
                      .arg(num(step[QStringLiteral("cpu")][QStringLiteral("ms_per_request")].toDouble(), 2), esc(step.value(QStringLiteral("saturated")).toString()));
         }
         h += QStringLiteral("</tbody></table>\n<figure><figcaption>TTFC p95 and throughput against load</figcaption>\n%1</figure>\n")
-                 .arg(sweepSvg({sweepCurve(report)}));
+                 .arg(sweepSvg({sweepCurve(report)}, false));
     }
 
     h += QStringLiteral("<h2>Over time</h2>\n");

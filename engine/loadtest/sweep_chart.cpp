@@ -112,7 +112,7 @@ SweepCurve sweepCurve(const QJsonObject &report, const QString &label)
     return curve;
 }
 
-QString sweepSvg(const QList<SweepCurve> &curves)
+QString sweepSvg(const QList<SweepCurve> &curves, bool standalone)
 {
     Axis x;
     double low = 0, high = 0;
@@ -126,9 +126,10 @@ QString sweepSvg(const QList<SweepCurve> &curves)
     x.high = std::max(high, x.low + 1);
     const double width = 2 * kPanelW;
     const double height = kPanelH + kLegendH;
-    QString s = QStringLiteral("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" id=\"chart-sweep\" viewBox=\"0 0 %1 %2\" "
-                               "width=\"%1\" height=\"%2\" role=\"img\" aria-label=\"TTFC p95 and throughput against load\">\n")
-                    .arg(num(width), num(height));
+    QString s = QStringLiteral("<svg %1class=\"chart\" id=\"chart-sweep\" viewBox=\"0 0 %2 %3\" %4"
+                               "role=\"img\" aria-label=\"TTFC p95 and throughput against load\">\n")
+                    .arg(standalone ? QStringLiteral("xmlns=\"http://www.w3.org/2000/svg\" ") : QString(), num(width), num(height),
+                         standalone ? QStringLiteral("width=\"%1\" height=\"%2\" ").arg(num(width), num(height)) : QString());
     s += QStringLiteral("<style>#chart-sweep text{font:12px sans-serif;fill:#333}#chart-sweep .sw-title{font-weight:bold}"
                         "#chart-sweep .sw-grid{stroke:#ddd}#chart-sweep .sw-axis{stroke:#333;fill:none}"
                         "#chart-sweep .curve{fill:none;stroke-width:2}</style>\n");

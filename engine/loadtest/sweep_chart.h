@@ -26,6 +26,7 @@ struct SweepCurve {
 SweepCurve sweepCurve(const QJsonObject &report, const QString &label = {});
 
 // Stable hooks for tests: svg#chart-sweep, g.panel[data-metric="ttfc"|"throughput"], path.curve.
-QString sweepSvg(const QList<SweepCurve> &curves);
+// `standalone`: a file of its own (with the SVG namespace); false: inline in an HTML page.
+QString sweepSvg(const QList<SweepCurve> &curves, bool standalone = true);
 
 } // namespace rag::loadtest

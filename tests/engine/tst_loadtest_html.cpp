@@ -1,5 +1,6 @@
 #include "loadtest/html_report.h"
 #include "loadtest/report.h"
+#include "loadtest/saturation.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -69,7 +70,16 @@ Run syntheticRun()
                                                                         {QStringLiteral("duration_s"), 6}}},
                                    {QStringLiteral("questions"), QJsonArray{QStringLiteral("q")}}};
     const Scenario scenario = parseScenario(QJsonDocument(scenarioJson).toJson(), QString()).value();
-    return {reportJson(scenario, summary, evaluateThresholds(thresholds, summary)), recorder.timeSeries()};
+    // Three sweep steps, the last saturated, so the page also carries the sweep's table and plot.
+    QList<SweepStep> steps;
+    for (const double users : {1.0, 10.0, 100.0}) {
+        RunSummary step = summary;
+        step.stages[QStringLiteral("ttfc")].p95 = users < 100 ? 700 : 5000;
+        step.throughputRps = std::min(users, 20.0);
+        step.resources[QStringLiteral("pool:blocking")] = ResourceUse{users < 100 ? 0.2 : 1.0, 0, users < 100 ? 0.0 : 60.0, 70, 35, 4};
+        steps << SweepStep{users, step};
+    }
+    return {reportJson(scenario, summary, evaluateThresholds(thresholds, summary), steps), recorder.timeSeries()};
 }
 
 // The markup of the element `<tag ... id="id" ...>` up to its closing tag (charts do not nest).
@@ -192,6 +202,12 @@ private Q_SLOTS:
         QVERIFY(throughput.contains(QStringLiteral("class=\"series failed\"")));
         QVERIFY(throughput.contains(QStringLiteral("requests per second (req/s)")));
         QVERIFY(element(dom, QStringLiteral("svg"), QStringLiteral("chart-ttfc")).contains(QStringLiteral("TTFC p95 (ms)")));
+        // The sweep: a row and a plotted point per step in both panels, and the saturation hint.
+        const QString sweep = element(dom, QStringLiteral("svg"), QStringLiteral("chart-sweep"));
+        QCOMPARE(sweep.count(QStringLiteral("<circle")), 6);
+        QCOMPARE(sweep.count(QStringLiteral("class=\"curve\"")), 2);
+        QCOMPARE(dom.count(QStringLiteral("<tr class=\"step\">")), 3);
+        QVERIFY(dom.contains(QRegularExpression(QStringLiteral("<p id=\"saturation\" data-resource=\"pool:blocking\">TTFC p95 started to grow with the load at 100 users"))));
 
         // Verdict: a failure every fourth second breaks "error_rate < 1%".
         QVERIFY(dom.contains(QStringLiteral("<p id=\"verdict\" class=\"fail\">FAIL</p>")));
