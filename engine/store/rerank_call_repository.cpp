@@ -153,10 +153,12 @@ Result<qint64> RerankCallRepository::count()
 
 Result<qint64> RerankCallRepository::prune(qint64 keep)
 {
-    // Row ids grow with time (AUTOINCREMENT), so the newest `keep` rows are the largest ids.
-    auto q = exec(m_db,
-                  QStringLiteral("DELETE FROM rerank_calls WHERE id <= (SELECT id FROM rerank_calls"
-                                 " ORDER BY id DESC LIMIT 1 OFFSET ?)"),
+    // Row ids grow with time (AUTOINCREMENT, never reused) and this is the only delete, always of
+    // the oldest rows, so the ids left form one run: the newest `keep` rows are those above
+    // MAX(id) - keep. Both lookups are b-tree seeks; walking `keep` rows to find the cut (rows
+    // carry bodies of up to 16 KiB, so that walk reads thousands of pages) cost a tenth of the
+    // process's CPU under load.
+    auto q = exec(m_db, QStringLiteral("DELETE FROM rerank_calls WHERE id <= (SELECT MAX(id) FROM rerank_calls) - ?"),
                   {std::max<qint64>(0, keep)});
     if (!q)
         return fail(q.error());

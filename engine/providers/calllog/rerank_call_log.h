@@ -1,6 +1,7 @@
 // The rerank call log: every rerank call, async or blocking, retried or not, lands here. record()
-// returns at once from any thread; a writer thread of its own stores batches in the database and
-// keeps at most `retention` rows, so logging never slows a call nor grows without bound.
+// returns at once from any thread; a writer thread of its own stores batches in the database, at
+// most one commit per 250 ms, and keeps at most `retention` rows, so logging never slows a call,
+// nor the searches reading the same database, nor grows without bound.
 #pragma once
 
 #include "store/provider_records.h"
@@ -39,6 +40,9 @@ private:
     QThreadPool m_writer;
     mutable QMutex m_mutex;
     QWaitCondition m_idle;
+    QWaitCondition m_wake;  // ends the writer's pause between commits
+    int m_flushes = 0;      // flush() calls waiting: the writer does not pause for them
+    static constexpr int kCommitSpacingMs = 250;
     QList<store::RerankCallRecord> m_pending;
     bool m_draining = false;
     qint64 m_written = 0;
