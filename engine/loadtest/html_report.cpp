@@ -260,10 +260,11 @@ QString htmlReport(const QJsonObject &report, const QList<TimeBucket> &series)
              .arg(stageRows(report.value(QStringLiteral("stages")).toObject()));
 
     h += QStringLiteral("<h2>Runtime peaks</h2>\n<dl id=\"runtime\">\n<dt>threads peak</dt><dd id=\"threads-peak\">%1</dd>\n"
-                        "<dt>RSS peak</dt><dd id=\"rss-peak\">%2 MB</dd>\n<dt>loop lag p99 (worst sample)</dt>"
-                        "<dd id=\"loop-lag\">%3 ms</dd>\n</dl>\n")
+                        "<dt>RSS peak</dt><dd id=\"rss-peak\">%2 MB</dd>\n<dt>anonymous memory peak (RSS without mapped files)</dt>"
+                        "<dd id=\"anon-peak\">%3 MB</dd>\n<dt>loop lag p99 (worst sample)</dt><dd id=\"loop-lag\">%4 ms</dd>\n</dl>\n")
              .arg(report.value(QStringLiteral("threads_peak")).toInt())
-             .arg(num(report.value(QStringLiteral("rss_peak_mb")).toDouble()), num(report.value(QStringLiteral("loop_lag_p99_ms")).toDouble()));
+             .arg(num(report.value(QStringLiteral("rss_peak_mb")).toDouble()), num(report.value(QStringLiteral("anon_peak_mb")).toDouble()),
+                  num(report.value(QStringLiteral("loop_lag_p99_ms")).toDouble()));
 
     const QJsonObject saturation = report.value(QStringLiteral("saturation")).toObject();
     h += QStringLiteral("<h2>Saturation</h2>\n<p id=\"saturation\" data-resource=\"%1\">%2</p>\n")

@@ -60,6 +60,7 @@ QJsonObject reportJson(const Scenario &scenario, const RunSummary &summary, cons
         {QStringLiteral("stages"), stages},
         {QStringLiteral("threads_peak"), summary.threadsPeak},
         {QStringLiteral("rss_peak_mb"), round3(summary.rssPeakMb)},
+        {QStringLiteral("anon_peak_mb"), round3(summary.anonPeakMb)},
         {QStringLiteral("loop_lag_p99_ms"), round3(summary.loopLagP99Ms)},
         {QStringLiteral("thresholds"), checks},
         {QStringLiteral("passed"), passed},
@@ -109,8 +110,8 @@ QString consoleSummary(const Scenario &scenario, const RunSummary &s, const QLis
         lines << QStringLiteral("%1 %2 %3 %4 %5 %6")
                      .arg(it.key(), -14).arg(number(it->p50), 10).arg(number(it->p95), 10)
                      .arg(number(it->p99), 10).arg(number(it->max), 10).arg(it->count, 8);
-    lines << QStringLiteral("threads peak %1, RSS peak %2 MB, loop lag p99 %3 ms")
-                 .arg(s.threadsPeak).arg(number(s.rssPeakMb), number(s.loopLagP99Ms));
+    lines << QStringLiteral("threads peak %1, RSS peak %2 MB (anonymous %3 MB, the rest mapped files), loop lag p99 %4 ms")
+                 .arg(s.threadsPeak).arg(number(s.rssPeakMb), number(s.anonPeakMb), number(s.loopLagP99Ms));
     lines << QStringLiteral("CPU %1 ms per request, %2 of %3 cores; machine %4% busy")
                  .arg(QString::number(s.cpuMsPerRequest, 'f', 2), QString::number(s.cpuCores, 'f', 2)).arg(s.cores)
                  .arg(number(s.machineCpuBusy * 100));
@@ -192,6 +193,7 @@ Result<QString> compareReports(const QJsonObject &oldReport, const QJsonObject &
 
     top(QStringLiteral("threads_peak"), QStringLiteral("threads_peak"), QString(), true);
     top(QStringLiteral("rss_peak_mb"), QStringLiteral("rss_peak_mb"), QStringLiteral(" MB"));
+    top(QStringLiteral("anon_peak_mb"), QStringLiteral("anon_peak_mb"), QStringLiteral(" MB"));
     top(QStringLiteral("loop_lag_p99_ms"), QStringLiteral("loop_lag_p99_ms"), ms);
     lines << deltaLine(QStringLiteral("cpu per request"), oldReport[QStringLiteral("cpu")][QStringLiteral("ms_per_request")],
                        newReport[QStringLiteral("cpu")][QStringLiteral("ms_per_request")], ms);

@@ -20,7 +20,7 @@ constexpr int kReportSchema = 1;
 // Keys: schema, name, started_at, duration_s (measured), requests {completed, failed, cancelled,
 // warmup}, throughput_rps, goodput_rps, error_rate, errors_by_kind {kind: n}, stages {name:
 // {p50, p90, p95, p99, max, mean (ms), count}} (ttfc, e2e, schedule_lag, pipeline stages),
-// threads_peak, rss_peak_mb, loop_lag_p99_ms, thresholds [{expr, ok, observed}], passed,
+// threads_peak, rss_peak_mb, anon_peak_mb, loop_lag_p99_ms, thresholds [{expr, ok, observed}], passed,
 // scenario (the scenario JSON as given), cpu, resources, saturation (sweep_report.h), and with
 // `steps` (a sweep; the summary then covers every step's measured requests) sweep.
 QJsonObject reportJson(const Scenario &scenario, const RunSummary &summary, const QList<ThresholdResult> &thresholds,
@@ -36,7 +36,7 @@ QString consoleSummary(const Scenario &scenario, const RunSummary &summary, cons
 
 // One line per metric present in either report, "ttfc p95: 812.0 ms -> 640.5 ms (-21.1%)":
 // throughput, goodput, completed, failed, error rate, every stage's p50/p95/p99, threads_peak,
-// rss_peak_mb, loop_lag_p99_ms. An error when either report is not of kReportSchema.
+// rss_peak_mb, anon_peak_mb, loop_lag_p99_ms, cpu per request. An error when either report is not of kReportSchema.
 Result<QString> compareReports(const QJsonObject &oldReport, const QJsonObject &newReport);
 
 } // namespace rag::loadtest

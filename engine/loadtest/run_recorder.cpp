@@ -153,6 +153,7 @@ void RunRecorder::noteRuntime(const metrics::RuntimeSample &sample, qint64 atNs)
     QMutexLocker lock(&m_mutex);
     m_totals.threadsPeak = std::max(m_totals.threadsPeak, sample.threads);
     m_totals.rssPeakMb = std::max(m_totals.rssPeakMb, sample.rssMb);
+    m_totals.anonPeakMb = std::max(m_totals.anonPeakMb, sample.anonMb);
     m_totals.loopLagP99Ms = std::max(m_totals.loopLagP99Ms, engineLag);
     const qint64 warmupEndNs = m_config.runStartNs + qint64(std::llround(m_config.warmupS * 1e9));
     const qint64 windowEndNs = m_config.durationS > 0 ? warmupEndNs + qint64(std::llround(m_config.durationS * 1e9))
@@ -195,6 +196,7 @@ void RunRecorder::absorb(const RunRecorder &step)
         m_totals.errorsByKind[it.key()] += it.value();
     m_totals.threadsPeak = std::max(m_totals.threadsPeak, step.m_totals.threadsPeak);
     m_totals.rssPeakMb = std::max(m_totals.rssPeakMb, step.m_totals.rssPeakMb);
+    m_totals.anonPeakMb = std::max(m_totals.anonPeakMb, step.m_totals.anonPeakMb);
     m_totals.loopLagP99Ms = std::max(m_totals.loopLagP99Ms, step.m_totals.loopLagP99Ms);
     m_good += step.m_good;
     m_completedInWindow += step.m_completedInWindow;

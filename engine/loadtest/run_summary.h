@@ -40,6 +40,7 @@ struct RunSummary {
     QMap<QString, qint64> errorsByKind; // measured failures by error kind
     int threadsPeak = 0;
     double rssPeakMb = 0;
+    double anonPeakMb = 0; // anonymous resident memory (RSS without mapped files)
     double loopLagP99Ms = 0;
     // Keys "pool:cpu", "pool:db", "pool:blocking" (thread pools), "http:NAME" (a provider's
     // connections), "admission" (the engine's admission queue), "loop:engine" (busy = lag p99

@@ -86,6 +86,7 @@ QJsonObject sweepJson(const LoadSpec &load, const QList<SweepStep> &steps)
             {QStringLiteral("schedule_lag_p99"), round3(s.stages.value(QStringLiteral("schedule_lag")).p99)},
             {QStringLiteral("threads_peak"), s.threadsPeak},
             {QStringLiteral("rss_peak_mb"), round3(s.rssPeakMb)},
+            {QStringLiteral("anon_peak_mb"), round3(s.anonPeakMb)},
             {QStringLiteral("loop_lag_p99_ms"), round3(s.loopLagP99Ms)},
             {QStringLiteral("cpu"), cpuJson(s)},
             {QStringLiteral("resources"), resourcesJson(s)},

@@ -80,6 +80,7 @@ RuntimeSample RuntimeMonitor::sampleNow()
     sample.atMs = m_clock.elapsed();
     sample.threads = processThreadCount();
     sample.rssMb = residentMemoryMb();
+    sample.anonMb = anonymousMemoryMb();
     for (auto it = m_pools.cbegin(); it != m_pools.cend(); ++it) {
         const QThreadPool *pool = it->pool.data();
         if (!pool)
@@ -138,6 +139,11 @@ int RuntimeMonitor::processThreadCount()
 double RuntimeMonitor::residentMemoryMb()
 {
     return double(procStatusValue("VmRSS").value_or(0)) / 1024.0; // the kernel reports kB
+}
+
+double RuntimeMonitor::anonymousMemoryMb()
+{
+    return double(procStatusValue("RssAnon").value_or(0)) / 1024.0;
 }
 
 } // namespace rag::metrics

@@ -40,6 +40,9 @@ struct RuntimeSample {
     qint64 atMs = 0;           // since the monitor started (monotonic)
     int threads = 0;           // 0 if /proc/self/status could not be read
     double rssMb = 0;
+    // Of it, anonymous memory (heap, stacks): RSS also counts every page of a memory-mapped file
+    // once per mapping, and each SQLite connection maps the database.
+    double anonMb = 0;
     QHash<QString, PoolSample> pools; // pools that were destroyed are left out
     QHash<QString, double> loopLagP99Ms; // per watched loop, over the last interval (0: no tick)
     QHash<QString, double> loopLagMaxMs; // ... the worst tick, or the overdue one if blocked now
@@ -70,6 +73,7 @@ public:
 
     static int processThreadCount();  // /proc/self/status Threads; 0 if unreadable
     static double residentMemoryMb(); // /proc/self/status VmRSS; 0 if unreadable
+    static double anonymousMemoryMb(); // /proc/self/status RssAnon; 0 if unreadable
 
 signals:
     void sampled(const rag::metrics::RuntimeSample &sample);
