@@ -4,6 +4,8 @@
 #include "chat/engine_host.h"
 #include "chat_panel.h"
 #include "ingest_panel.h"
+#include "load_test_panel.h"
+#include "loadtest/load_test_host.h"
 #include "workspace/workspace.h"
 
 #include <QDragEnterEvent>
@@ -79,6 +81,8 @@ MainWindow::MainWindow(Workspace &workspace, QWidget *parent) : QMainWindow(pare
     // Like the inspector, the chat reads the database when its tab is shown.
     m_chat = new ChatPanel(m_workspace, [this] { return &engineHost(); });
     m_tabs->addTab(m_chat, tr("Chat"));
+    m_loadTest = new LoadTestPanel(m_workspace, [this] { return &loadTestHost(); });
+    m_tabs->addTab(m_loadTest, tr("Load test"));
     setCentralWidget(m_tabs);
     m_status = new QLabel;
     m_status->setObjectName(QStringLiteral("status"));
@@ -223,6 +227,10 @@ MainWindow::~MainWindow()
     delete m_chat;
     m_chat = nullptr;
     m_engineHost.reset();
+    // Likewise the load test: the host stops a run still going and waits for it to unwind.
+    delete m_loadTest;
+    m_loadTest = nullptr;
+    m_loadTestHost.reset();
 }
 
 chat::EngineHost &MainWindow::engineHost()
@@ -230,6 +238,13 @@ chat::EngineHost &MainWindow::engineHost()
     if (!m_engineHost)
         m_engineHost = std::make_unique<chat::EngineHost>(m_workspace);
     return *m_engineHost;
+}
+
+loadtest::LoadTestHost &MainWindow::loadTestHost()
+{
+    if (!m_loadTestHost)
+        m_loadTestHost = std::make_unique<loadtest::LoadTestHost>(m_workspace);
+    return *m_loadTestHost;
 }
 
 void MainWindow::reloadKnowledgeBases()

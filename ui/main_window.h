@@ -1,7 +1,8 @@
 // The desktop app's main window: knowledge bases on the left, search over the selected one on
 // the right; files and folders are added from the toolbar or by dropping them on the window.
 // A second tab inspects the recorded rerank calls; a third chats with assistants and knowledge
-// bases through one EngineHost, started on the first question.
+// bases through one EngineHost, started on the first question; a fourth load-tests a knowledge
+// base through one LoadTestHost, started on the first run.
 // Talks to the engine only through rag::Workspace; searches and ingestion run off the GUI thread,
 // and a newer search supersedes an older one still running.
 #pragma once
@@ -29,6 +30,9 @@ class Workspace;
 namespace chat {
 class EngineHost;
 }
+namespace loadtest {
+class LoadTestHost;
+}
 } // namespace rag
 
 namespace rag::ui {
@@ -36,6 +40,7 @@ namespace rag::ui {
 class CallInspector;
 class ChatPanel;
 class IngestPanel;
+class LoadTestPanel;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -48,11 +53,16 @@ public:
     bool createKnowledgeBase(const QString &name);
     void ingestPaths(const QStringList &paths); // into the selected knowledge base
     QString statusText() const;
-    QTabWidget *tabs() const { return m_tabs; } // "Knowledge", "Rerank calls", then "Chat"
+    // "Knowledge", "Rerank calls", "Chat", then "Load test"
+    QTabWidget *tabs() const { return m_tabs; }
     CallInspector *callInspector() const { return m_callInspector; }
     ChatPanel *chatPanel() const { return m_chat; }
+    LoadTestPanel *loadTestPanel() const { return m_loadTest; }
     // The window's one chat engine (its own thread and pools), started on first use.
     chat::EngineHost &engineHost();
+    // The window's one load-test runner (its own thread), started on the first run. Apart from
+    // the chat's engine: a load test builds an engine of its own with the scenario's settings.
+    loadtest::LoadTestHost &loadTestHost();
 
 Q_SIGNALS:
     void searchFinished(); // results (or the error) are on screen
@@ -85,6 +95,8 @@ private:
     CallInspector *m_callInspector = nullptr;
     ChatPanel *m_chat = nullptr;
     std::unique_ptr<chat::EngineHost> m_engineHost;
+    LoadTestPanel *m_loadTest = nullptr;
+    std::unique_ptr<loadtest::LoadTestHost> m_loadTestHost;
     // One long-lived thread, so searches reuse one database connection.
     QThreadPool m_searchThread;
     QFuture<SearchOutcome> m_search;

@@ -394,7 +394,7 @@ private Q_SLOTS:
         QSignalSpy shown(window.callInspector(), &ui::CallInspector::callsShown);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
-        QCOMPARE(window.tabs()->count(), 3);
+        QCOMPARE(window.tabs()->count(), 4);
         QCOMPARE(window.tabs()->tabText(1), QStringLiteral("Rerank calls"));
         QCOMPARE(window.tabs()->currentIndex(), 0);
         QCOMPARE(shown.size(), 0); // hidden: no query yet

@@ -1,0 +1,361 @@
+#include "load_test_panel.h"
+
+#include "chat_reader.h"
+#include "live_chart.h"
+#include "load_test_form.h"
+#include "load_test_summary.h"
+#include "workspace/workspace.h"
+
+#include <QDesktopServices>
+#include <QDir>
+#include <QFileDialog>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QShowEvent>
+#include <QSplitter>
+#include <QTemporaryDir>
+#include <QUrl>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace rag::ui {
+
+namespace {
+
+// The bar counts tenths of a second: smooth for short runs, and a week of sweep steps still
+// fits an int.
+constexpr double kTicksPerS = 10;
+constexpr int kDefaultSpanS = 60; // the charts' x axis when the run's length is not known
+// Progress comes about once a second, the last one a little after the schedule's end: only
+// later than this is the run waiting for requests still in flight.
+constexpr double kDrainingAfterS = 0.5;
+const QColor kCompletedColour(0x1f, 0x77, 0xb4);
+const QColor kTtfcColour(0xd9, 0x5f, 0x02);
+const QColor kInFlightColour(0x2c, 0x8c, 0x3c);
+
+int ticks(double seconds)
+{
+    return int(std::clamp(seconds * kTicksPerS, 0.0, double(std::numeric_limits<int>::max())));
+}
+
+QString loadWord(loadtest::LoadModel model, double load)
+{
+    if (model == loadtest::LoadModel::Open)
+        return QObject::tr("%1 req/s").arg(load);
+    return load == 1 ? QObject::tr("1 user") : QObject::tr("%1 users").arg(load);
+}
+
+} // namespace
+
+LoadTestPanel::LoadTestPanel(Workspace &workspace, HostSource host, QWidget *parent)
+    : QWidget(parent), m_hostSource(std::move(host)), m_reader(new ChatReader(workspace.sharedDatabase(), this))
+{
+    qRegisterMetaType<loadtest::LoadProgress>();
+    qRegisterMetaType<loadtest::LoadTestResult>();
+    connect(m_reader, &ChatReader::targetsLoaded, this, &LoadTestPanel::showKnowledgeBases);
+
+    m_form = new LoadTestForm;
+    connect(m_form, &LoadTestForm::error, this, &LoadTestPanel::showError);
+    auto *scroll = new QScrollArea;
+    scroll->setWidget(m_form);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setMinimumWidth(m_form->sizeHint().width() + 24);
+    auto *scenario = new QGroupBox(tr("Scenario"));
+    auto *scenarioLayout = new QVBoxLayout(scenario);
+    scenarioLayout->addWidget(scroll);
+
+    auto *right = new QWidget;
+    auto *rightLayout = new QVBoxLayout(right);
+    rightLayout->setContentsMargins(0, 0, 0, 0);
+    rightLayout->addWidget(buildRunBar());
+    rightLayout->addWidget(buildCharts(), 3);
+    rightLayout->addWidget(buildResult(), 2);
+
+    auto *split = new QSplitter;
+    split->setChildrenCollapsible(false);
+    split->addWidget(scenario);
+    split->addWidget(right);
+    split->setStretchFactor(0, 0);
+    split->setStretchFactor(1, 1);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(split);
+    setRunning(false);
+}
+
+LoadTestPanel::~LoadTestPanel() = default; // a run still going is stopped by its host
+
+QWidget *LoadTestPanel::buildRunBar()
+{
+    m_run = new QPushButton(tr("Run"));
+    m_run->setObjectName(QStringLiteral("loadTestRun"));
+    connect(m_run, &QPushButton::clicked, this, &LoadTestPanel::run);
+    m_stop = new QPushButton(tr("Stop"));
+    m_stop->setObjectName(QStringLiteral("loadTestStop"));
+    connect(m_stop, &QPushButton::clicked, this, &LoadTestPanel::stop);
+    m_status = new QLabel;
+    m_status->setObjectName(QStringLiteral("loadTestStatus"));
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_error = new QLabel;
+    m_error->setObjectName(QStringLiteral("loadTestError"));
+    m_error->setWordWrap(true);
+    m_error->setStyleSheet(QStringLiteral("color: #c62828;"));
+    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_error->hide();
+    m_progressLine = new QLabel(tr("Not started"));
+    m_progressLine->setObjectName(QStringLiteral("loadTestProgress"));
+    m_progress = new QProgressBar;
+    m_progress->setObjectName(QStringLiteral("loadTestProgressBar"));
+    m_progress->setRange(0, 1);
+    m_progress->setValue(0);
+    m_progress->setTextVisible(false);
+    m_runtime = new QLabel;
+    m_runtime->setObjectName(QStringLiteral("loadTestRuntime"));
+
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_run);
+    buttons->addWidget(m_stop);
+    buttons->addWidget(m_status, 1);
+    auto *bar = new QWidget;
+    auto *layout = new QVBoxLayout(bar);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(buttons);
+    layout->addWidget(m_error);
+    layout->addWidget(m_progressLine);
+    layout->addWidget(m_progress);
+    layout->addWidget(m_runtime);
+    return bar;
+}
+
+QWidget *LoadTestPanel::buildCharts()
+{
+    m_completed = new LiveChart(tr("Completed per second"), tr("req/s"), kCompletedColour);
+    m_completed->setObjectName(QStringLiteral("loadTestChartCompleted"));
+    m_ttfc = new LiveChart(tr("TTFC p95"), tr("ms"), kTtfcColour);
+    m_ttfc->setObjectName(QStringLiteral("loadTestChartTtfc"));
+    m_inFlight = new LiveChart(tr("In flight"), QString(), kInFlightColour);
+    m_inFlight->setObjectName(QStringLiteral("loadTestChartInFlight"));
+    m_completed->setIntegral(true);
+    m_inFlight->setIntegral(true);
+    auto *charts = new QWidget;
+    auto *layout = new QHBoxLayout(charts);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_completed);
+    layout->addWidget(m_ttfc);
+    layout->addWidget(m_inFlight);
+    return charts;
+}
+
+QWidget *LoadTestPanel::buildResult()
+{
+    m_summary = new LoadTestSummary;
+    m_save = new QPushButton(tr("Save reports…"));
+    m_save->setObjectName(QStringLiteral("loadTestSave"));
+    m_save->setToolTip(tr("report.json, timeseries.csv, report.html (and sweep.svg) into a folder"));
+    connect(m_save, &QPushButton::clicked, this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Save the reports into"));
+        if (dir.isEmpty())
+            return;
+        if (auto saved = saveReports(dir); saved)
+            m_status->setText(tr("Reports written to %1").arg(QDir::toNativeSeparators(dir)));
+    });
+    m_openHtml = new QPushButton(tr("Open HTML report"));
+    m_openHtml->setObjectName(QStringLiteral("loadTestOpenHtml"));
+    connect(m_openHtml, &QPushButton::clicked, this, [this] {
+        auto path = writeHtmlReport();
+        if (!path)
+            return;
+        m_status->setText(tr("HTML report: %1").arg(QDir::toNativeSeparators(*path)));
+        QDesktopServices::openUrl(QUrl::fromLocalFile(*path));
+    });
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_save);
+    buttons->addWidget(m_openHtml);
+    buttons->addStretch(1);
+    auto *box = new QGroupBox(tr("Result"));
+    auto *layout = new QVBoxLayout(box);
+    layout->addWidget(m_summary);
+    layout->addLayout(buttons);
+    return box;
+}
+
+void LoadTestPanel::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    // Knowledge bases may have been created on the Knowledge tab since the panel was last shown.
+    if (!event->spontaneous())
+        reloadKnowledgeBases();
+}
+
+void LoadTestPanel::reloadKnowledgeBases()
+{
+    m_reader->loadTargets();
+}
+
+void LoadTestPanel::showKnowledgeBases(const ChatTargets &targets)
+{
+    m_form->setKnowledgeBases(targets.knowledgeBases);
+    if (!targets.error.isEmpty())
+        showError(tr("Could not read the knowledge bases: %1").arg(targets.error));
+    Q_EMIT knowledgeBasesShown(int(targets.knowledgeBases.size()));
+}
+
+bool LoadTestPanel::run()
+{
+    if (m_running)
+        return false;
+    m_error->hide();
+    auto prepared = m_form->prepare();
+    if (!prepared) {
+        showError(prepared.error());
+        return false;
+    }
+    if (!m_host) {
+        m_host = m_hostSource();
+        connect(m_host, &loadtest::LoadTestHost::status, m_status, &QLabel::setText);
+        connect(m_host, &loadtest::LoadTestHost::progress, this, &LoadTestPanel::showProgress);
+        connect(m_host, &loadtest::LoadTestHost::finished, this, &LoadTestPanel::showFinished);
+    }
+    const loadtest::Scenario &scenario = prepared->scenario;
+    m_stepS = scenario.load.iterations ? 0 : scenario.load.totalS();
+    m_steps = int(std::max<qsizetype>(1, scenario.load.sweep.size()));
+    m_model = scenario.load.model;
+    loadtest::LoadTestOptions options;
+    options.program = m_program;
+    if (!m_host->start(scenario, prepared->questions, options)) {
+        showError(tr("A load test is already running"));
+        return false;
+    }
+    m_outcome.reset();
+    m_summary->clear();
+    m_lastStep = 0;
+    for (LiveChart *chart : {m_completed, m_ttfc, m_inFlight}) {
+        chart->clear();
+        chart->setMinimumSpan(m_stepS > 0 ? int(std::ceil(m_stepS * m_steps)) : kDefaultSpanS);
+    }
+    // Without a known length (iterations), the bar only says that something is going on.
+    m_progress->setRange(0, m_stepS > 0 ? ticks(m_stepS * m_steps) : 0);
+    m_progress->setValue(0);
+    m_progressLine->setText(tr("Starting %1…").arg(scenario.name));
+    m_runtime->clear();
+    m_status->setText(tr("Starting the simulator and the engine…"));
+    setRunning(true);
+    return true;
+}
+
+void LoadTestPanel::stop()
+{
+    if (!m_running || !m_host)
+        return;
+    m_host->stop();
+    m_stop->setEnabled(false);
+    m_status->setText(tr("Stopping: requests in flight are cancelled…"));
+}
+
+void LoadTestPanel::showProgress(const loadtest::LoadProgress &p)
+{
+    if (!m_running)
+        return;
+    if (p.step != m_lastStep) {
+        for (LiveChart *chart : {m_completed, m_ttfc, m_inFlight})
+            chart->markBoundary();
+        m_lastStep = p.step;
+    }
+    m_completed->append(double(p.completedLastS), p.warmup);
+    m_ttfc->append(p.ttfcP95LastMs > 0 ? p.ttfcP95LastMs : qQNaN(), p.warmup);
+    m_inFlight->append(p.inFlight, p.warmup);
+
+    QStringList parts;
+    if (p.steps > 1)
+        parts << tr("Step %1/%2 at %3").arg(p.step + 1).arg(p.steps).arg(loadWord(m_model, p.load));
+    if (m_stepS > 0) {
+        m_progress->setValue(std::min(m_progress->maximum(), ticks(p.step * m_stepS + std::min(p.elapsedS, m_stepS))));
+        parts << tr("%1 s of %2 s").arg(p.elapsedS, 0, 'f', 0).arg(m_stepS, 0, 'f', 0);
+    } else {
+        parts << tr("%1 s").arg(p.elapsedS, 0, 'f', 0);
+    }
+    parts << (p.warmup ? tr("warm-up") : m_stepS > 0 && p.elapsedS > m_stepS + kDrainingAfterS ? tr("draining") : tr("measured"));
+    parts << tr("%1 finished").arg(p.finished) << tr("%1 in flight").arg(p.inFlight);
+    m_progressLine->setText(parts.join(QStringLiteral(" · ")));
+    m_runtime->setText(tr("Threads %1 · RSS %2 MB · engine loop lag p99 %3 ms")
+                           .arg(p.threads)
+                           .arg(p.rssMb, 0, 'f', 0)
+                           .arg(p.engineLagP99Ms, 0, 'f', 1));
+    Q_EMIT progressShown(p);
+}
+
+void LoadTestPanel::showFinished(const loadtest::LoadTestResult &result)
+{
+    if (!m_running)
+        return;
+    setRunning(false);
+    if (!result.ok) {
+        m_status->clear();
+        m_progressLine->setText(tr("Did not run"));
+        showError(tr("The load test did not run: %1").arg(result.error));
+        Q_EMIT runFinished(false);
+        return;
+    }
+    m_outcome = result.outcome;
+    m_summary->showOutcome(result.outcome);
+    if (!result.outcome.stopped)
+        m_progress->setValue(m_progress->maximum());
+    else if (m_progress->maximum() == 0)
+        m_progress->setRange(0, 1); // stop the busy indicator
+    m_status->setText(result.outcome.stopped ? tr("Stopped") : tr("Finished"));
+    m_save->setEnabled(true);
+    m_openHtml->setEnabled(true);
+    Q_EMIT runFinished(true);
+}
+
+void LoadTestPanel::showError(const QString &message)
+{
+    m_error->setText(message);
+    m_error->show();
+}
+
+void LoadTestPanel::setRunning(bool running)
+{
+    m_running = running;
+    m_form->setLocked(running);
+    m_run->setEnabled(!running);
+    m_stop->setEnabled(running);
+    m_save->setEnabled(!running && m_outcome.has_value());
+    m_openHtml->setEnabled(!running && m_outcome.has_value());
+}
+
+Result<void> LoadTestPanel::saveReports(const QString &dir)
+{
+    if (!m_outcome)
+        return fail(tr("There is no finished run to save"));
+    auto written = loadtest::writeReports(dir, *m_outcome);
+    if (!written)
+        showError(written.error());
+    return written;
+}
+
+Result<QString> LoadTestPanel::writeHtmlReport()
+{
+    if (!m_outcome)
+        return fail(tr("There is no finished run to show"));
+    QTemporaryDir dir(QDir::temp().filePath(QStringLiteral("ragdesk-loadtest-XXXXXX")));
+    if (!dir.isValid()) {
+        showError(tr("Cannot create a folder for the report: %1").arg(dir.errorString()));
+        return fail(dir.errorString());
+    }
+    dir.setAutoRemove(false);
+    if (auto written = loadtest::writeReports(dir.path(), *m_outcome); !written) {
+        showError(written.error());
+        return fail(written.error());
+    }
+    return dir.filePath(QStringLiteral("report.html"));
+}
+
+} // namespace rag::ui
