@@ -21,12 +21,12 @@ namespace rag::loadtest {
 namespace {
 
 // Providers pointing at the simulator, replaced on every run (the port changes).
-Result<void> simulatorProviders(Workspace &workspace, const QString &base)
+Result<void> simulatorProviders(Workspace &workspace, const QString &base, int connections)
 {
     store::ProviderRepository providers(workspace.database().connection());
     const QList<store::ProviderRecord> records = {
-        {QStringLiteral("loadtest-rerank"), QStringLiteral("jina"), base + QStringLiteral("/jina/v1"), QStringLiteral("sim-rerank"), 1024, 30'000},
-        {QStringLiteral("loadtest-chat"), QStringLiteral("openai-compatible"), base + QStringLiteral("/openai/v1"), QStringLiteral("sim-chat"), 1024, 60'000},
+        {QStringLiteral("loadtest-rerank"), QStringLiteral("jina"), base + QStringLiteral("/jina/v1"), QStringLiteral("sim-rerank"), connections, 30'000},
+        {QStringLiteral("loadtest-chat"), QStringLiteral("openai-compatible"), base + QStringLiteral("/openai/v1"), QStringLiteral("sim-chat"), connections, 60'000},
     };
     for (const store::ProviderRecord &record : records) {
         if (providers.find(record.name))
@@ -133,7 +133,7 @@ QCoro::Task<Result<LoadTestOutcome>> LoadTestJob::run(CancelTokenPtr stop)
         auto base = simulator.start(program, scenario.providers);
         if (!base)
             co_return fail(base.error());
-        if (auto configured = simulatorProviders(m_workspace, *base); !configured)
+        if (auto configured = simulatorProviders(m_workspace, *base, scenario.providers.simulatorConnections); !configured)
             co_return fail(configured.error());
         ask.adHoc.reranker = QStringLiteral("loadtest-rerank");
         ask.adHoc.llm = QStringLiteral("loadtest-chat");

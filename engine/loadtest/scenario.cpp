@@ -44,7 +44,8 @@ double maximumOf(const QString &key)
 {
     static const QHash<QString, double> maxima{
         {QStringLiteral("users"), 1e6}, {QStringLiteral("pool"), 1e4}, {QStringLiteral("iterations"), 1e9},
-        {QStringLiteral("rate"), 1e5}, {QStringLiteral("think_ms"), 604800e3}, {QStringLiteral("seed"), 9007199254740992.0}};
+        {QStringLiteral("rate"), 1e5}, {QStringLiteral("think_ms"), 604800e3}, {QStringLiteral("seed"), 9007199254740992.0},
+        {QStringLiteral("connections"), 1e4}};
     return maxima.value(key, key.endsWith(QLatin1String("_s")) ? 604800.0 : 1e15);
 }
 
@@ -186,7 +187,8 @@ void readProviders(const Reader &root, const QString &baseDir, ProviderSpec &p)
         return;
     }
     const Reader s = r.object(QStringLiteral("simulator"));
-    s.onlyKeys({QStringLiteral("profile"), QStringLiteral("file")});
+    s.onlyKeys({QStringLiteral("profile"), QStringLiteral("file"), QStringLiteral("connections")});
+    p.simulatorConnections = int(s.number(QStringLiteral("connections"), p.simulatorConnections, 1, true));
     if (s.has(QStringLiteral("profile")) && s.has(QStringLiteral("file")))
         return s.fail(QStringLiteral("providers.simulator takes profile or file, not both"));
     if (s.has(QStringLiteral("file"))) {

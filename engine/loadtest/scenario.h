@@ -43,6 +43,10 @@ struct ProviderSpec {
     bool real = false;
     QString simulatorProfile = QStringLiteral("field");
     QString simulatorFile; // absolute, resolved against the scenario's folder
+    // "connections": each simulated provider's connection limit. HTTP/1.1 streams hold one
+    // connection each and Qt runs six per network manager thread, so this bounds the process's
+    // threads (128: about 22 per provider); what is beyond it queues, visibly, per provider.
+    int simulatorConnections = 128;
 };
 
 struct RateStage {

@@ -241,6 +241,20 @@ private Q_SLOTS:
         QCOMPARE(s.error(), QStringLiteral("providers.simulator takes profile or file, not both"));
     }
 
+    void simulatorConnectionsBoundThreads()
+    {
+        auto s = parse(issueExample());
+        QCOMPARE(s->providers.simulatorConnections, 128);
+        QJsonObject o = issueExample();
+        o.insert(QStringLiteral("providers"), QJsonObject{{QStringLiteral("simulator"), QJsonObject{{QStringLiteral("profile"), QStringLiteral("field")},
+                                                                                                    {QStringLiteral("connections"), 32}}}});
+        s = parse(o);
+        QVERIFY2(s.ok(), qPrintable(s.ok() ? QString() : s.error()));
+        QCOMPARE(s->providers.simulatorConnections, 32);
+        o.insert(QStringLiteral("providers"), QJsonObject{{QStringLiteral("simulator"), QJsonObject{{QStringLiteral("connections"), 0}}}});
+        QCOMPARE(parse(o).error(), QStringLiteral("providers.simulator.connections must be a whole number >= 1"));
+    }
+
     void parsesSweeps()
     {
         auto s = parse(withPath(issueExample(), QStringLiteral("load"), QStringLiteral("sweep"), QJsonArray{1, 10, 50, 1000}));
