@@ -1,5 +1,6 @@
 #include "loadtest/html_report.h"
 
+#include "loadtest/chart_ticks.h"
 #include "loadtest/sweep_chart.h"
 
 #include <QJsonArray>
@@ -22,18 +23,6 @@ constexpr double kGap = std::numeric_limits<double>::quiet_NaN(); // a second wi
 
 QString esc(const QString &s) { return s.toHtmlEscaped(); }
 QString num(double v, int decimals = 1) { return QString::number(v, 'f', decimals); }
-
-// 1, 2 or 5 times a power of ten: ticks a reader can add up at a glance.
-double niceStep(double range, int ticks)
-{
-    const double raw = range / ticks;
-    const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
-    for (const double m : {1.0, 2.0, 5.0}) {
-        if (raw <= m * magnitude)
-            return m * magnitude;
-    }
-    return 10 * magnitude;
-}
 
 struct Series {
     QString cssClass; // colours the line (CSS below) and lets tests find it

@@ -1,5 +1,7 @@
 #include "loadtest/sweep_chart.h"
 
+#include "loadtest/chart_ticks.h"
+
 #include <QJsonArray>
 
 #include <algorithm>
@@ -17,17 +19,6 @@ constexpr double kPlotW = kPanelW - kLeft - kRight, kPlotH = kPanelH - kTop - kB
 const char *const kColours[] = {"#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9"};
 
 QString num(double v) { return QString::number(v, 'f', 1); }
-
-double niceStep(double range, int ticks)
-{
-    const double raw = std::max(range, 1e-9) / ticks;
-    const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
-    for (const double m : {1.0, 2.0, 5.0}) {
-        if (raw <= m * magnitude)
-            return m * magnitude;
-    }
-    return 10 * magnitude;
-}
 
 struct Axis {
     bool log = false;
