@@ -109,6 +109,16 @@ void RunRecorder::record(const RequestRecord &r)
     if (r.firstChunkNs >= 0)
         bucket.ttfcMs.push_back(float(values.value(QStringLiteral("ttfc"))));
 
+    // Throughput counts what the system finished inside the measured window, whenever it was
+    // asked: a request sent in the window but answered after it does not inflate it, and one
+    // sent during the warm-up but answered in the window is work the window did. (Counting only
+    // requests sent in the window reads 0 req/s once answers take longer than the window.)
+    const qint64 windowEndNs = m_config.durationS > 0 ? warmupEndNs + qint64(std::llround(m_config.durationS * 1e9))
+                                                      : std::numeric_limits<qint64>::max();
+    if (r.endNs >= warmupEndNs && r.endNs <= windowEndNs) {
+        m_completedInWindow += completed;
+        m_goodInWindow += good;
+    }
     if (warmup) {
         ++m_totals.warmup;
         return;
@@ -119,14 +129,6 @@ void RunRecorder::record(const RequestRecord &r)
     if (failed)
         ++m_totals.errorsByKind[r.errorKind.isEmpty() ? QStringLiteral("error") : r.errorKind];
     m_good += good;
-    // Throughput counts what the system finished inside the measured window: a request that was
-    // sent in the window but answered long after it (an overloaded run) does not inflate it.
-    const qint64 windowEndNs = m_config.durationS > 0 ? warmupEndNs + qint64(std::llround(m_config.durationS * 1e9))
-                                                      : std::numeric_limits<qint64>::max();
-    if (r.endNs <= windowEndNs) {
-        m_completedInWindow += completed;
-        m_goodInWindow += good;
-    }
     m_latestMeasuredEndNs = std::max(m_latestMeasuredEndNs, r.endNs);
     for (auto it = values.cbegin(); it != values.cend(); ++it)
         recordMs(it.key(), it.value());

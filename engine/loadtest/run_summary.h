@@ -32,7 +32,7 @@ struct RunSummary {
     qint64 failed = 0;    // measured: not ok, not cancelled
     qint64 cancelled = 0; // measured: cancelled (e.g. still running when the run ended)
     double measuredS = 0; // the measured window: after the warm-up
-    double throughputRps = 0; // completed requests that ended inside the window / measuredS
+    double throughputRps = 0; // completed requests that ended inside the window (sent whenever) / measuredS
     double goodputRps = 0;    // of those, the ones meeting every latency threshold / measuredS
     double errorRate = 0;     // failed / (completed + failed), 0..1; cancels are the runner's
     // "ttfc", "e2e" (completed only), "schedule_lag", and the pipeline stages that were reached.

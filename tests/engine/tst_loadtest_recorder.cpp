@@ -158,6 +158,19 @@ private Q_SLOTS:
         QCOMPARE(series[1].failed, 1); // the failure ended at 1.05 s
     }
 
+    void throughputCountsWhatEndsInTheWindow()
+    {
+        RunRecorder recorder(config(2, 4)); // the window: 2 s .. 6 s
+        recorder.record(request(500, 0, 3000, 3000));  // sent in the warm-up, answered at 3.5 s
+        recorder.record(request(1000, 0, 100, 200));   // sent and answered in the warm-up
+        recorder.record(request(3000, 0, 100, 200));   // sent and answered in the window
+        recorder.record(request(5000, 0, 2000, 2000)); // sent in the window, answered at 7 s
+        const RunSummary s = recorder.summary();
+        QCOMPARE(s.completed, 2);      // latencies: the requests sent in the window
+        QCOMPARE(s.stages.value(QStringLiteral("ttfc")).count, 2);
+        QCOMPARE(s.throughputRps, 0.5); // work done in the window: 2 answers over 4 s
+    }
+
     void throughputWithoutAFixedWindow()
     {
         RunRecorder recorder(config(1, 0)); // iterations: the window ends with the last request
