@@ -12,6 +12,7 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <limits>
 
 
 namespace rag::loadtest {
@@ -97,14 +98,14 @@ void LoadRunner::emitProgress()
     emit progress(p);
 }
 
-QCoro::Task<void> LoadRunner::remoteRequest(qint64 intendedNs, QString question)
+QCoro::Task<void> LoadRunner::remoteRequest(qint64 intendedNs, QString question, RemoteConversation *conversation)
 {
     ++m_inFlight;
     RequestRecord record;
     record.intendedStartNs = intendedNs;
     record.dispatchNs = RequestTrace::nowNs();
     const CancelTokenPtr cancel = CancelToken::linkedTo(m_stop);
-    const RemoteOutcome outcome = co_await m_remote->ask(question, cancel);
+    const RemoteOutcome outcome = co_await m_remote->ask(question, cancel, conversation);
     record.endNs = outcome.endNs;
     record.firstChunkNs = outcome.firstChunkNs;
     record.chunks = outcome.chunks;
@@ -117,19 +118,17 @@ QCoro::Task<void> LoadRunner::remoteRequest(qint64 intendedNs, QString question)
     emit requestFinished();
 }
 
-QCoro::Task<void> LoadRunner::request(qint64 intendedNs, QString question, qint64 conversationId, qint64 *conversationOut)
+QCoro::Task<void> LoadRunner::request(qint64 intendedNs, QString question, Session *session)
 {
     if (m_remote) {
-        if (conversationOut)
-            *conversationOut = 0;
-        co_await remoteRequest(intendedNs, question);
+        co_await remoteRequest(intendedNs, question, session ? &session->remote : nullptr);
         co_return;
     }
     ++m_inFlight;
     chat::AskOptions options = m_ask;
     options.question = question;
     options.intendedStartNs = intendedNs;
-    options.conversationId = conversationId;
+    options.conversationId = session ? session->conversationId : 0;
     options.cancel = CancelToken::linkedTo(m_stop);
     auto firstChunkNs = std::make_shared<qint64>(-1);
     auto chunks = std::make_shared<int>(0);
@@ -148,13 +147,13 @@ QCoro::Task<void> LoadRunner::request(qint64 intendedNs, QString question, qint6
     record.ok = result.ok();
     if (result) {
         record.stageMs = stagesFromTraceJson(result->trace);
-        if (conversationOut)
-            *conversationOut = result->conversationId;
+        if (session)
+            session->conversationId = result->conversationId;
     } else {
         record.cancelled = options.cancel->isCancelled() && !result.error().contains(QLatin1String("deadline"));
         record.errorKind = errorKindOf(result.error());
-        if (conversationOut)
-            *conversationOut = 0;
+        if (session)
+            session->conversationId = 0;
     }
     m_recorder->record(record);
     --m_inFlight;
@@ -168,7 +167,7 @@ QCoro::Task<void> LoadRunner::virtualUser(int index)
     qint64 next = schedule.firstStartNs();
     int session = index;
     int turn = 0;
-    qint64 conversation = 0;
+    Session state;
     for (;;) {
         const qint64 intended = m_runStartNs + next;
         if (intended >= m_runEndNs)
@@ -176,11 +175,11 @@ QCoro::Task<void> LoadRunner::virtualUser(int index)
         const bool onTime = co_await waitUntil(intended, m_stop);
         if (!onTime)
             break;
-        co_await request(intended, nextSessionQuestion(session, turn), conversation, &conversation);
+        co_await request(intended, nextSessionQuestion(session, turn), &state);
         if (++turn >= m_questions.sessions.at(session % m_questions.sessions.size()).size()) {
             session += m_scenario.load.users; // users walk the sessions without sharing one
             turn = 0;
-            conversation = 0;
+            state = Session{};
         }
         const auto following = schedule.next(RequestTrace::nowNs() - m_runStartNs);
         if (!following)
@@ -200,7 +199,7 @@ QCoro::Task<void> LoadRunner::openArrivals()
             break;
         // Started, not awaited: an open model sends on schedule whatever the system's state.
         const QStringList &turns = m_questions.sessions.at(question % m_questions.sessions.size());
-        request(intended, turns.first(), 0, nullptr);
+        request(intended, turns.first(), nullptr);
         ++question;
     }
 }
@@ -209,7 +208,9 @@ QCoro::Task<void> LoadRunner::run(CancelTokenPtr stop, double drainS)
 {
     m_stop = CancelToken::linkedTo(stop);
     m_runStartNs = RequestTrace::nowNs();
-    m_runEndNs = m_runStartNs + qint64(m_scenario.load.totalS() * 1e9);
+    // A run limited by iterations alone has no end time: each user stops after its last one.
+    const bool untimed = m_scenario.load.iterations && m_scenario.load.durationS <= 0;
+    m_runEndNs = untimed ? std::numeric_limits<qint64>::max() : m_runStartNs + qint64(m_scenario.load.totalS() * 1e9);
     RecorderConfig config;
     config.runStartNs = m_runStartNs;
     config.warmupS = m_scenario.load.warmupS;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "chat/ask_types.h"
+#include "loadtest/remote_target.h"
 #include "loadtest/run_recorder.h"
 #include "loadtest/scenario.h"
 #include "metrics/runtime_monitor.h"
@@ -22,8 +23,6 @@ class ChatEngine;
 }
 
 namespace rag::loadtest {
-
-class RemoteTarget;
 
 struct LoadProgress {
     double elapsedS = 0; // since this run (sweep step) started
@@ -54,7 +53,7 @@ public:
     ~LoadRunner() override;
 
     // Sends every request to `target` (owned by the caller, alive through run()) instead of the
-    // engine; multi-turn sessions are then sent as independent questions.
+    // engine; a multi-turn session continues on the target (history or RAGFlow session id).
     void setRemoteTarget(RemoteTarget *target) { m_remote = target; }
 
     // Runs the whole scenario on this thread's event loop; the result is the recorder with every
@@ -72,8 +71,14 @@ signals:
 private:
     QCoro::Task<void> virtualUser(int index);
     QCoro::Task<void> openArrivals();
-    QCoro::Task<void> request(qint64 intendedNs, QString question, qint64 conversationId, qint64 *conversationOut);
-    QCoro::Task<void> remoteRequest(qint64 intendedNs, QString question);
+    // A turn of a session: the engine's conversation id, or the remote target's conversation.
+    struct Session {
+        qint64 conversationId = 0;
+        RemoteConversation remote;
+    };
+    // `session` (may be null: a single question) is continued and updated with the answer.
+    QCoro::Task<void> request(qint64 intendedNs, QString question, Session *session);
+    QCoro::Task<void> remoteRequest(qint64 intendedNs, QString question, RemoteConversation *conversation);
     QString nextSessionQuestion(int session, int turn) const;
     void emitProgress();
 

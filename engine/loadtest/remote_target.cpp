@@ -61,8 +61,10 @@ public:
             auto deltas = m_openAi->feed(bytes);
             if (!deltas)
                 return stop(QStringLiteral("malformed"), deltas.error());
-            for (const providers::ChatDelta &delta : *deltas)
+            for (const providers::ChatDelta &delta : *deltas) {
                 content(delta.content);
+                m_answer += delta.content;
+            }
             return true;
         }
         for (const providers::SseEvent &event : m_sse.feed(bytes)) {
@@ -77,6 +79,7 @@ public:
     {
         out.firstChunkNs = m_firstChunkNs;
         out.chunks = m_chunks;
+        out.answer = m_answer;
         if (!m_errorKind.isEmpty()) {
             out.errorKind = m_errorKind;
             out.message = m_message;
@@ -145,6 +148,8 @@ private:
             return true;
         }
         const QString answer = payload.toObject().value(QLatin1String("answer")).toString();
+        if (const QString session = payload.toObject().value(QLatin1String("session_id")).toString(); !session.isEmpty())
+            m_sessionId = session;
         // RAGFlow repeats the whole answer so far; a server sending deltas instead is handled too.
         if (answer.startsWith(m_answer)) {
             content(answer.mid(m_answer.size()));
@@ -156,7 +161,12 @@ private:
         return true;
     }
 
+public:
+    QString sessionId() const { return m_sessionId; }
+
+private:
     std::unique_ptr<providers::ChatStreamDecoder> m_openAi;
+    QString m_sessionId; // RAGFlow: the session the answer belongs to
     providers::SseParser m_sse;
     QString m_answer;
     QByteArray m_raw;
@@ -218,17 +228,21 @@ QStringList RemoteTarget::secrets() const
     return m_client->secrets();
 }
 
-QCoro::Task<RemoteOutcome> RemoteTarget::ask(QString question, CancelTokenPtr cancel)
+QCoro::Task<RemoteOutcome> RemoteTarget::ask(QString question, CancelTokenPtr cancel, RemoteConversation *conversation)
 {
     RemoteOutcome out;
     try {
         QJsonObject body{{QStringLiteral("stream"), true}};
+        const QJsonObject asked{{QStringLiteral("role"), QStringLiteral("user")}, {QStringLiteral("content"), question}};
         if (m_spec.kind == TargetKind::OpenAi) {
             body.insert(QStringLiteral("model"), m_spec.model);
-            const QJsonObject message{{QStringLiteral("role"), QStringLiteral("user")}, {QStringLiteral("content"), question}};
-            body.insert(QStringLiteral("messages"), QJsonArray{message});
+            QJsonArray messages = conversation ? conversation->messages : QJsonArray{};
+            messages.append(asked);
+            body.insert(QStringLiteral("messages"), messages);
         } else {
             body.insert(QStringLiteral("question"), question);
+            if (conversation && !conversation->sessionId.isEmpty())
+                body.insert(QStringLiteral("session_id"), conversation->sessionId);
         }
         providers::WireRequest request;
         request.url = QUrl(endpoint());
@@ -247,6 +261,12 @@ QCoro::Task<RemoteOutcome> RemoteTarget::ask(QString question, CancelTokenPtr ca
         if (!out.ok && cancel && cancel->isCancelled()) {
             out.cancelled = true;
             out.errorKind = QStringLiteral("cancelled");
+        }
+        if (out.ok && conversation) {
+            conversation->messages.append(asked);
+            conversation->messages.append(QJsonObject{{QStringLiteral("role"), QStringLiteral("assistant")}, {QStringLiteral("content"), out.answer}});
+            if (!exchange->sessionId().isEmpty())
+                conversation->sessionId = exchange->sessionId();
         }
     } catch (const std::exception &e) {
         // QCoro 0.8 drops exceptions escaping a coroutine: report them as the request's failure.

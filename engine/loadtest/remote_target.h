@@ -7,6 +7,7 @@
 #include "core/result.h"
 #include "loadtest/scenario.h"
 
+#include <QJsonArray>
 #include <QObject>
 #include <QString>
 #include <QStringList>
@@ -31,6 +32,15 @@ struct RemoteOutcome {
     qint64 firstChunkNs = -1; // first non-empty content
     int chunks = 0;           // non-empty content deltas
     qint64 endNs = 0;
+    QString answer;           // the content as streamed (what a next turn has as history)
+};
+
+// A multi-turn session against a remote target, one per virtual user and session: the turns so
+// far (OpenAI-compatible servers are stateless, so each request carries them) or the session id
+// a RAGFlow chat gave its first answer (later questions name it and RAGFlow keeps the history).
+struct RemoteConversation {
+    QJsonArray messages;
+    QString sessionId;
 };
 
 struct RemoteTimeouts {
@@ -47,8 +57,9 @@ public:
                                                         RemoteTimeouts timeouts = {});
     ~RemoteTarget() override;
 
-    // On the thread that created the target.
-    QCoro::Task<RemoteOutcome> ask(QString question, CancelTokenPtr cancel);
+    // On the thread that created the target. With a conversation, the question continues it, and
+    // a successful answer is added to it (a failed one leaves it as it was).
+    QCoro::Task<RemoteOutcome> ask(QString question, CancelTokenPtr cancel, RemoteConversation *conversation = nullptr);
 
     QString endpoint() const; // the URL requests go to (for the console)
     QStringList secrets() const; // what no report or log may show

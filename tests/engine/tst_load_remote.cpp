@@ -8,6 +8,7 @@
 #include "support/await_task.h"
 #include "support/simulator_thread.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QPointer>
 #include <QTest>
@@ -55,8 +56,19 @@ void streamRagFlow(HttpResponder *responder)
     responder->endStream();
 }
 
+// An OpenAI-compatible streamed completion: role first, the answer in two deltas, then [DONE].
+void streamOpenAi(HttpResponder *responder)
+{
+    responder->beginStream(200, "text/event-stream");
+    responder->writeChunk(sse(R"({"choices":[{"index":0,"delta":{"role":"assistant"}}]})"));
+    for (const char *part : {"Otters ", "hold hands."})
+        responder->writeChunk(sse(R"({"choices":[{"index":0,"delta":{"content":")" + QByteArray(part) + R"("}}]})"));
+    responder->writeChunk("data: [DONE]\n\n");
+    responder->endStream();
+}
+
 struct RagFlowServer {
-    enum class Mode { Stream, BadChat, Hang };
+    enum class Mode { Stream, BadChat, Hang, OpenAi };
     Mode mode = Mode::Stream;
     QList<QByteArray> paths;
     QList<QByteArray> bodies;
@@ -80,6 +92,8 @@ struct RagFlowServer {
         case Mode::Hang:
             hanging.append(responder); // never answered: the client must give up on its own
             return;
+        case Mode::OpenAi:
+            return streamOpenAi(responder);
         }
     }
 };
@@ -110,6 +124,45 @@ private slots:
         QVERIFY(summary.stages.contains(QStringLiteral("ttfc")));
         QVERIFY(summary.stages.contains(QStringLiteral("e2e")));
         QCOMPARE(summary.stages.value(QStringLiteral("ttfc")).count, summary.completed);
+    }
+
+    // A session's later turns continue it: RAGFlow gets the session id its first answer named,
+    // an OpenAI-compatible server (stateless) gets the turns so far.
+    void multiTurnSessionsContinueOnTheServer()
+    {
+        // One user walking a three-question session `iterations` times over; what completed.
+        auto runTurns = [](const QByteArray &target, int iterations) {
+            auto parsed = parseScenario(R"({"name": "turns", "target": )" + target
+                                            + R"(, "questions": [["Why do otters hold hands?", "And at night?", "Do pups too?"]],
+                                            "load": {"model": "closed", "users": 1, "iterations": )" + QByteArray::number(iterations) + "}}",
+                                        QString());
+            auto created = RemoteTarget::create(parsed.value().target, 1);
+            LoadRunner runner(*created.value(), *parsed, parsed->questions);
+            QCoro::waitFor(runInto(&runner, 10.0));
+            return runner.recorder().summary().completed;
+        };
+        RagFlowServer ragflow;
+        QCOMPARE(runTurns(R"({"kind": "ragflow", "url": ")" + ragflow.url() + R"(", "chat_id": "c1"})", 4), 4);
+        QCOMPARE(ragflow.bodies.size(), 4);
+        auto body = [&](int i) { return QJsonDocument::fromJson(ragflow.bodies.at(i)).object(); };
+        QVERIFY(!body(0).contains(QStringLiteral("session_id"))); // a new session
+        QCOMPARE(body(1).value(QStringLiteral("session_id")).toString(), QStringLiteral("s1"));
+        QCOMPARE(body(2).value(QStringLiteral("session_id")).toString(), QStringLiteral("s1"));
+        QCOMPARE(body(2).value(QStringLiteral("question")).toString(), QStringLiteral("Do pups too?"));
+        QVERIFY(!body(3).contains(QStringLiteral("session_id"))); // the session ended: a new one
+
+        RagFlowServer openAi;
+        openAi.mode = RagFlowServer::Mode::OpenAi;
+        QCOMPARE(runTurns(R"({"kind": "openai", "url": ")" + openAi.url() + R"(/v1", "model": "m"})", 3), 3);
+        QCOMPARE(openAi.bodies.size(), 3);
+        auto messages = [&](int i) { return QJsonDocument::fromJson(openAi.bodies.at(i)).object().value(QStringLiteral("messages")).toArray(); };
+        QCOMPARE(messages(0).size(), 1);
+        const QJsonArray third = messages(2);
+        QCOMPARE(third.size(), 5); // two questions and answers so far, then the third question
+        QCOMPARE(third.at(0)[QStringLiteral("content")].toString(), QStringLiteral("Why do otters hold hands?"));
+        QCOMPARE(third.at(1)[QStringLiteral("role")].toString(), QStringLiteral("assistant"));
+        QCOMPARE(third.at(1)[QStringLiteral("content")].toString(), QStringLiteral("Otters hold hands."));
+        QCOMPARE(third.at(4)[QStringLiteral("content")].toString(), QStringLiteral("Do pups too?"));
     }
 
     void fullOpenAiUrlIsKept()
