@@ -138,6 +138,11 @@ QCoro::Task<Result<AskResult>> ChatEngine::ask(AskOptions options, DeltaSink sin
     } catch (const std::exception &e) { // QCoro 0.8 would drop it silently
         outcome = fail(QStringLiteral("internal error: %1").arg(QString::fromUtf8(e.what())));
     }
+    // What a stopped answer had gathered still reaches the caller, and nothing after this: the
+    // coalescer is deleted later, and its timer firing into a finished request's sink crashed
+    // an overloaded load test that cancelled two thousand requests at once.
+    request->coalescer->flush();
+    request->coalescer->discard();
     request->deadline->stop();
     if (outcome) {
         outcome->trace = request->traceJson();

@@ -36,4 +36,11 @@ void DeltaCoalescer::flush()
         m_sink(text);
 }
 
+void DeltaCoalescer::discard()
+{
+    m_timer.stop();
+    m_pending.clear();
+    m_sink = {};
+}
+
 } // namespace rag::chat

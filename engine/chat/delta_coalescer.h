@@ -17,6 +17,9 @@ public:
 
     void push(const QString &text);
     void flush(); // delivers what is gathered now (the end of the answer)
+    // No delivery from now on: the timer stops and the sink is let go. The request that owns the
+    // sink is about to end, and this object (deleted later) could otherwise fire into it.
+    void discard();
 
     int delivered() const { return m_delivered; } // sink calls so far
     bool anyDelivered() const { return m_delivered > 0; }

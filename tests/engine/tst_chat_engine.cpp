@@ -257,6 +257,8 @@ void TestChatEngine::cancelDuringEachStage()
     createAssistant(spec(QStringLiteral("guide"), QStringLiteral("sim-chat"), QStringLiteral("sim-rerank")));
     ChatEngineConfig config;
     config.maxConcurrent = 1;
+    if (stage == QLatin1String("stream"))
+        config.coalesceMs = 200; // deltas are still gathered when the cancel comes
     ChatEngine engine(*m_ws->workspace, config);
 
     AskOptions first = ask(QStringLiteral("guide"));
@@ -284,6 +286,13 @@ void TestChatEngine::cancelDuringEachStage()
     QCoro::waitFor(std::move(pending));
     QVERIFY(!victimAsked.result.ok());
     QVERIFY2(victimAsked.result.error().contains(QStringLiteral("cancelled")), qPrintable(victimAsked.result.error()));
+    if (stage == QLatin1String("stream")) {
+        // The answer has ended for its caller: no delta may follow, though the coalescer's timer
+        // was running (it lives on until deleted later).
+        const qsizetype seen = victimAsked.deltas.size();
+        QTest::qWait(3 * config.coalesceMs);
+        QCOMPARE(victimAsked.deltas.size(), seen);
+    }
     if (stage == QLatin1String("admission")) {
         first.cancel->cancel();
         QCoro::waitFor(std::move(holder));
