@@ -2,6 +2,9 @@
 
 #include <QRegularExpression>
 
+#include <csignal>
+#include <sys/prctl.h>
+
 namespace rag::loadtest {
 
 SimulatorProcess::~SimulatorProcess()
@@ -13,6 +16,9 @@ Result<QString> SimulatorProcess::start(const QString &program, const ProviderSp
 {
     m_profile = providers.simulatorFile.isEmpty() ? providers.simulatorProfile : providers.simulatorFile;
     m_process.setProcessChannelMode(QProcess::SeparateChannels);
+    // A run that crashes or is killed must not leave its simulator behind (holding the port and
+    // whatever files the parent had open): the kernel ends it with its parent.
+    m_process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
     m_process.start(program, {QStringLiteral("sim"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
                               QStringLiteral("--profile"), m_profile});
     if (!m_process.waitForStarted(10000))
