@@ -51,6 +51,17 @@ RunRecorder::RunRecorder(RecorderConfig config) : m_config(std::move(config))
     m_totals.startedAt = QDateTime::currentDateTimeUtc(); // a recorder is made as its run starts
 }
 
+qint64 RunRecorder::warmupEndNs() const
+{
+    return m_config.runStartNs + qint64(std::llround(m_config.warmupS * 1e9));
+}
+
+qint64 RunRecorder::windowEndNs() const
+{
+    return m_config.durationS > 0 ? warmupEndNs() + qint64(std::llround(m_config.durationS * 1e9))
+                                  : std::numeric_limits<qint64>::max();
+}
+
 void RunRecorder::recordMs(const QString &stage, double ms)
 {
     m_stages[stage].record(qint64(std::llround(ms * 1000.0)));
@@ -77,8 +88,8 @@ bool RunRecorder::meetsLatencyThresholds(const QHash<QString, double> &values) c
 
 void RunRecorder::record(const RequestRecord &r)
 {
-    const qint64 warmupEndNs = m_config.runStartNs + qint64(std::llround(m_config.warmupS * 1e9));
-    const bool warmup = r.intendedStartNs < warmupEndNs;
+    const qint64 warmupEnd = warmupEndNs();
+    const bool warmup = r.intendedStartNs < warmupEnd;
     const bool completed = r.ok && !r.cancelled;
     const bool failed = !r.ok && !r.cancelled;
 
@@ -113,9 +124,7 @@ void RunRecorder::record(const RequestRecord &r)
     // asked: a request sent in the window but answered after it does not inflate it, and one
     // sent during the warm-up but answered in the window is work the window did. (Counting only
     // requests sent in the window reads 0 req/s once answers take longer than the window.)
-    const qint64 windowEndNs = m_config.durationS > 0 ? warmupEndNs + qint64(std::llround(m_config.durationS * 1e9))
-                                                      : std::numeric_limits<qint64>::max();
-    if (r.endNs >= warmupEndNs && r.endNs <= windowEndNs) {
+    if (r.endNs >= warmupEnd && r.endNs <= windowEndNs()) {
         m_completedInWindow += completed;
         m_goodInWindow += good;
     }
@@ -157,10 +166,7 @@ void RunRecorder::noteRuntime(const metrics::RuntimeSample &sample, qint64 atNs)
     m_totals.rssPeakMb = std::max(m_totals.rssPeakMb, sample.rssMb);
     m_totals.anonPeakMb = std::max(m_totals.anonPeakMb, sample.anonMb);
     m_totals.loopLagP99Ms = std::max(m_totals.loopLagP99Ms, engineLag);
-    const qint64 warmupEndNs = m_config.runStartNs + qint64(std::llround(m_config.warmupS * 1e9));
-    const qint64 windowEndNs = m_config.durationS > 0 ? warmupEndNs + qint64(std::llround(m_config.durationS * 1e9))
-                                                      : std::numeric_limits<qint64>::max();
-    if (atNs < warmupEndNs || atNs > windowEndNs)
+    if (atNs < warmupEndNs() || atNs > windowEndNs())
         return;
     for (auto it = sample.pools.cbegin(); it != sample.pools.cend(); ++it)
         noteResource(QStringLiteral("pool:") + it.key(), it->active, it->max, it->queued);
@@ -218,12 +224,12 @@ RunSummary RunRecorder::summary() const
 {
     QMutexLocker lock(&m_mutex);
     RunSummary s = m_totals;
-    const qint64 warmupEndNs = m_config.runStartNs + qint64(std::llround(m_config.warmupS * 1e9));
+    const qint64 warmupEnd = warmupEndNs();
     if (m_absorbedMeasuredS > 0)
         s.measuredS = m_absorbedMeasuredS;
     else
         s.measuredS = m_config.durationS > 0 ? m_config.durationS
-                                             : std::max<double>(0, double(m_latestMeasuredEndNs - warmupEndNs) / 1e9);
+                                             : std::max<double>(0, double(m_latestMeasuredEndNs - warmupEnd) / 1e9);
     s.throughputRps = s.measuredS > 0 ? double(m_completedInWindow) / s.measuredS : 0;
     s.goodputRps = s.measuredS > 0 ? double(m_goodInWindow) / s.measuredS : 0;
     s.errorRate = s.completed + s.failed > 0 ? double(s.failed) / double(s.completed + s.failed) : 0;

@@ -74,6 +74,8 @@ public:
 
 private:
     void recordMs(const QString &stage, double ms);
+    qint64 warmupEndNs() const; // the measured window, on the trace clock
+    qint64 windowEndNs() const; // max() when the run is limited by iterations
     void noteResource(const QString &name, int inUse, int capacity, int queued);
     TimeBucket bucketLocked(size_t second, qint64 inFlight) const;
     bool meetsLatencyThresholds(const QHash<QString, double> &values) const;
