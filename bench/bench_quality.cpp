@@ -68,7 +68,6 @@ int main(int argc, char **argv)
     parser.addHelpOption();
     parser.addOption({QStringLiteral("docs"), QStringLiteral("python3-doc sources"), QStringLiteral("DIR"),
                       QStringLiteral("/usr/share/doc/python3.11/html/_sources")});
-    parser.addOption({QStringLiteral("budget"), QStringLiteral("full-text posting budget"), QStringLiteral("N"), QStringLiteral("0")});
     parser.addOption({QStringLiteral("max-queries"), QStringLiteral("queries"), QStringLiteral("N"), QStringLiteral("1000")});
     parser.process(app);
 
@@ -154,7 +153,6 @@ int main(int argc, char **argv)
     for (const Query &query : std::as_const(queries)) {
         auto run = [&](index::SearchOptions options) {
             options.topN = 10;
-            options.fullTextPostingBudget = parser.value(QStringLiteral("budget")).toInt();
             QStringList paths;
             auto result = (*workspace)->search(QStringLiteral("pydoc"), query.text, options);
             for (const auto &hit : std::as_const(result->hits))

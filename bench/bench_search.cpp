@@ -4,6 +4,8 @@
 #include "bench_support.h"
 
 #include "index/builtin_embedder.h"
+#include "index/function_words.h"
+#include "index/text_tokenizer.h"
 #include "store/chunk_repository.h"
 #include "store/sql.h"
 #include "workspace/workspace.h"
@@ -17,6 +19,7 @@
 #include <QtConcurrent/QtConcurrentMap>
 
 #include <cstdio>
+#include <ctime>
 
 using namespace rag;
 
@@ -60,12 +63,20 @@ std::unique_ptr<Workspace> prepare(const QString &workDir, int chunks, index::Ve
 // Four words of a random chunk: a query with a known relevant chunk. By default the words are
 // content words, skipping the 50 most frequent of the vocabulary (in English those are function
 // words, which real questions carry but search damps); anyWords also draws those.
-QStringList makeQueries(Workspace &workspace, int count, bool anyWords)
+// On real text (an existing knowledge base), "content words" are those that are not English
+// function words, and words keep only their letters and digits.
+QStringList makeQueries(Workspace &workspace, int count, bool anyWords, bool realText)
 {
     QSet<QString> mostFrequent;
     bench::SyntheticText vocabulary(0);
     for (int rank = 0; rank < 50; ++rank)
         mostFrequent.insert(vocabulary.word(rank).toLower());
+    auto isFrequent = [&](const QString &word) {
+        if (!realText)
+            return mostFrequent.contains(word);
+        const QStringList tokens = index::tokenize(word);
+        return tokens.isEmpty() || index::isFunctionWord(tokens.first());
+    };
     QRandomGenerator random(7);
     auto max = store::exec(workspace.database().connection(), QStringLiteral("SELECT MIN(id), MAX(id) FROM chunks"));
     if (!max || !max->next())
@@ -81,7 +92,12 @@ QStringList makeQueries(Workspace &workspace, int count, bool anyWords)
         QStringList words;
         for (QString word : row->value(0).toString().split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
             word = word.remove(QLatin1Char('.')).toLower();
-            if (anyWords || !mostFrequent.contains(word))
+            if (realText) {
+                word.removeIf([](QChar c) { return !c.isLetterOrNumber(); });
+                if (word.isEmpty())
+                    continue;
+            }
+            if (anyWords || !isFrequent(word))
                 words.append(word);
         }
         if (words.size() < 4)
@@ -99,10 +115,17 @@ struct Recall {
     double inCandidates = 0; // the first 10 of the k=top_k search hybrid search makes
 };
 
-Recall vectorRecall(Workspace &workspace, const QStringList &queries)
+double processCpuMs()
+{
+    timespec t{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return double(t.tv_sec) * 1e3 + double(t.tv_nsec) / 1e6;
+}
+
+Recall vectorRecall(Workspace &workspace, const QString &kbName, const QStringList &queries)
 {
     const QSqlDatabase db = workspace.database().connection();
-    auto kb = workspace.knowledgeBase(QStringLiteral("bench"));
+    auto kb = workspace.knowledgeBase(kbName);
     auto index = workspace.vectorIndexes().open(kb->id, db);
     const int dim = index::BuiltinEmbedder::kDimension;
     std::vector<std::vector<float>> queryVectors;
@@ -153,12 +176,18 @@ int main(int argc, char **argv)
     parser.addOption({QStringLiteral("work-dir"), QStringLiteral("where corpus and data live"), QStringLiteral("DIR"),
                       QDir::temp().filePath(QStringLiteral("ragdesk-bench"))});
     parser.addOption({QStringLiteral("ef"), QStringLiteral("hnsw ef at query time"), QStringLiteral("N"), QStringLiteral("0")});
-    parser.addOption({QStringLiteral("budget"), QStringLiteral("full-text posting budget"), QStringLiteral("N"), QStringLiteral("0")});
     parser.addOption({QStringLiteral("m"), QStringLiteral("hnsw M (with --rebuild-index)"), QStringLiteral("N"), QStringLiteral("0")});
     parser.addOption({QStringLiteral("ef-construction"), QStringLiteral("hnsw ef_construction (with --rebuild-index)"),
                       QStringLiteral("N"), QStringLiteral("0")});
     parser.addOption({QStringLiteral("rebuild-index"), QStringLiteral("rebuild the vector index (after changing its options)")});
     parser.addOption({QStringLiteral("any-words"), QStringLiteral("queries may use the most frequent words too")});
+    parser.addOption({QStringLiteral("data-dir"), QStringLiteral("search this data dir's knowledge base instead of a synthetic one"),
+                      QStringLiteral("DIR")});
+    parser.addOption({QStringLiteral("kb"), QStringLiteral("the knowledge base (with --data-dir)"), QStringLiteral("NAME"),
+                      QStringLiteral("bench")});
+    parser.addOption({QStringLiteral("questions"), QStringLiteral("ask these questions (one per line, # comments)"
+                                                                  " instead of words drawn from chunks"),
+                      QStringLiteral("FILE")});
     parser.process(app);
     const int chunks = parser.value(QStringLiteral("chunks")).toInt();
     const int queryCount = parser.value(QStringLiteral("queries")).toInt();
@@ -172,21 +201,52 @@ int main(int argc, char **argv)
         vectors.constructionEf = efc;
     if (parser.isSet(QStringLiteral("rebuild-index")))
         QFile::remove(QDir(parser.value(QStringLiteral("work-dir"))).filePath(QStringLiteral("data-%1/vectors/kb-1.hnsw").arg(chunks)));
-    auto workspace = prepare(parser.value(QStringLiteral("work-dir")), chunks, vectors);
-    const auto kb = workspace->knowledgeBase(QStringLiteral("bench"));
+    const bool realText = parser.isSet(QStringLiteral("data-dir"));
+    const QString kbName = parser.value(QStringLiteral("kb"));
+    std::unique_ptr<Workspace> workspace;
+    if (realText) {
+        auto opened = Workspace::open({parser.value(QStringLiteral("data-dir")), {}, vectors});
+        if (!opened)
+            qFatal("%s", qPrintable(opened.error()));
+        workspace = std::move(*opened);
+    } else {
+        workspace = prepare(parser.value(QStringLiteral("work-dir")), chunks, vectors);
+    }
+    const auto kb = workspace->knowledgeBase(kbName);
+    if (!kb)
+        qFatal("%s", qPrintable(kb.error()));
     index::SearchOptions options;
-    options.fullTextPostingBudget = parser.value(QStringLiteral("budget")).toInt();
-    const QStringList queries = makeQueries(*workspace, queryCount, parser.isSet(QStringLiteral("any-words")));
+    QStringList queries;
+    if (parser.isSet(QStringLiteral("questions"))) {
+        QFile file(parser.value(QStringLiteral("questions")));
+        if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
+            qFatal("cannot read %s", qPrintable(file.fileName()));
+        for (const QString &line : QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'))) {
+            if (!line.trimmed().isEmpty() && !line.startsWith(QLatin1Char('#')))
+                queries.append(line.trimmed());
+        }
+        const QStringList asked = queries;
+        while (queries.size() < queryCount) // repeat the set: measured after the first pass is cached
+            queries.append(asked);
+        queries = queries.mid(0, queryCount);
+    } else {
+        queries = makeQueries(*workspace, queryCount, parser.isSet(QStringLiteral("any-words")), realText);
+    }
+    const double coldStart = processCpuMs();
+    if (auto first = workspace->search(kbName, queries.first(), options); !first)
+        qFatal("%s", qPrintable(first.error()));
+    const double firstSearchCpuMs = processCpuMs() - coldStart;
     for (int i = 0; i < 20; ++i) // warm caches and the index
-        (void)workspace->search(QStringLiteral("bench"), queries.at(i % queries.size()), options);
+        (void)workspace->search(kbName, queries.at(i % queries.size()), options);
 
     std::vector<double> latencies;
     qsizetype hits = 0;
     index::SearchTimings stages;
+    const double cpuBefore = processCpuMs();
     for (const QString &query : queries) {
         QElapsedTimer clock;
         clock.start();
-        auto result = workspace->search(QStringLiteral("bench"), query, options);
+        auto result = workspace->search(kbName, query, options);
         latencies.push_back(double(clock.nsecsElapsed()) / 1e6);
         if (!result)
             qFatal("%s", qPrintable(result.error()));
@@ -198,24 +258,29 @@ int main(int argc, char **argv)
         stages.scoreMs += result->timings.scoreMs;
         stages.fetchMs += result->timings.fetchMs;
     }
+    const double cpuPerQuery = (processCpuMs() - cpuBefore) / double(queries.size());
 
     QElapsedTimer clock;
     clock.start();
     QtConcurrent::blockingMap(QStringList(queries), [&](const QString &query) {
-        (void)workspace->search(QStringLiteral("bench"), query, options);
+        (void)workspace->search(kbName, query, options);
     });
     const double qps = double(queries.size()) / (double(clock.nsecsElapsed()) / 1e9);
-    const Recall recall = vectorRecall(*workspace, queries.mid(0, 100));
+    const Recall recall = vectorRecall(*workspace, kbName, queries.mid(0, 100));
 
-    std::printf("S4 search, %s, %s queries\n", qPrintable(bench::machineLine()),
-                parser.isSet(QStringLiteral("any-words")) ? "any-word" : "content-word");
+    const char *kind = parser.isSet(QStringLiteral("questions")) ? "question"
+                       : parser.isSet(QStringLiteral("any-words")) ? "any-word" : "content-word";
+    std::printf("S4 search, %s, %s queries%s\n", qPrintable(bench::machineLine()), kind,
+                realText ? qPrintable(QStringLiteral(", knowledge base %1 in %2").arg(kbName, parser.value(QStringLiteral("data-dir"))))
+                         : "");
     std::printf("hnsw M %d, ef_construction %d, ef max(%d, k, size / %d)\n", vectors.connections, vectors.constructionEf,
                 vectors.searchEf, vectors.efDivisor);
-    std::printf("| chunks | p50 ms | p95 ms | p99 ms | qps (%d threads) | recall@10, k=10 | recall@10, k=top_k | mean hits |\n",
+    std::printf("| chunks | p50 ms | p95 ms | p99 ms | CPU ms/query | first search CPU ms | qps (%d threads) | recall@10, k=10 |"
+                " recall@10, k=top_k | mean hits |\n",
                 QThreadPool::globalInstance()->maxThreadCount());
-    std::printf("| %lld | %.2f | %.2f | %.2f | %.0f | %.3f | %.3f | %.1f |\n", kb->chunks, bench::percentile(latencies, 50),
-                bench::percentile(latencies, 95), bench::percentile(latencies, 99), qps, recall.atTen,
-                recall.inCandidates, double(hits) / double(queries.size()));
+    std::printf("| %lld | %.2f | %.2f | %.2f | %.2f | %.1f | %.0f | %.3f | %.3f | %.1f |\n", kb->chunks,
+                bench::percentile(latencies, 50), bench::percentile(latencies, 95), bench::percentile(latencies, 99),
+                cpuPerQuery, firstSearchCpuMs, qps, recall.atTen, recall.inCandidates, double(hits) / double(queries.size()));
     const double n = double(queries.size());
     std::printf("mean ms per stage: terms %.2f, full text %.2f, vector %.2f, features %.2f, score %.2f, fetch %.2f\n",
                 stages.termsMs / n, stages.fullTextMs / n, stages.vectorMs / n, stages.featuresMs / n, stages.scoreMs / n,

@@ -2,6 +2,7 @@
 
 #include "index/function_words.h"
 #include "index/term_counts.h"
+#include "index/term_scores.h"
 #include "index/text_tokenizer.h"
 #include "store/chunk_repository.h"
 
@@ -10,6 +11,8 @@
 #include <QSet>
 
 #include <algorithm>
+#include <functional>
+#include <optional>
 #include <limits>
 #include <cmath>
 
@@ -18,11 +21,6 @@ namespace rag::index {
 namespace {
 constexpr int kMaxQueryTerms = 64;
 constexpr double kRrfK = 60.0;
-
-struct WeightedTerm {
-    quint32 hash;
-    double weight;
-};
 
 QStringList uniqueTerms(const QStringList &tokens)
 {
@@ -39,60 +37,30 @@ QStringList uniqueTerms(const QStringList &tokens)
     return terms;
 }
 
-// Lucene's BM25 IDF: always positive, so in a small knowledge base a term in half the chunks
-// still counts.
-double inverseDocumentFrequency(qint64 chunks, qint64 withTerm)
-{
-    return std::log(1.0 + (double(chunks - withTerm) + 0.5) / (double(withTerm) + 0.5));
-}
-
-constexpr double kK1 = 1.2;
-constexpr double kB = 0.75;
-
-// RAGFlow's term similarity is the weighted share of query terms a chunk contains. Each term
-// found here counts by BM25's saturation of its frequency, divided by that saturation's ceiling
-// (k1 + 1): a term repeated in a short chunk counts more than a passing mention in a long one.
-double termSimilarity(QByteArrayView termCounts, const QList<WeightedTerm> &terms, double totalWeight,
-                      double averageLength)
-{
-    if (totalWeight <= 0)
-        return 0;
-    const double lengthNorm = kK1 * (1 - kB + kB * totalTermCount(termCounts) / std::max(averageLength, 1.0));
-    double found = 0;
-    for (const WeightedTerm &term : terms) {
-        if (const int tf = termCount(termCounts, term.hash); tf > 0)
-            found += term.weight * tf / (tf + lengthNorm);
-    }
-    return found / totalWeight;
-}
-
-// FTS5 scores every row a query matches before it can sort by rank, so a term that half the
-// knowledge base contains would cost a scan of half of it. Candidates come from the rarest terms
-// (the ones that discriminate) while their postings fit a budget; the rarest one always counts.
-// Every query term still counts in the similarity of every candidate.
-struct CandidateTerms {
-    QStringList terms;
-    qint64 postings = 0; // an upper bound of the chunks they match
+struct TextCandidate {
+    double similarity;
+    qint64 id;
+    quint32 ordinal;
 };
 
-CandidateTerms candidateTerms(const QStringList &terms, const QHash<QString, qint64> &frequencies, qint64 budget)
+bool ranksBefore(const TextCandidate &a, const TextCandidate &b)
 {
-    QList<QPair<qint64, QString>> byFrequency;
-    for (const QString &term : terms) {
-        const qint64 df = frequencies.value(term);
-        if (df > 0)
-            byFrequency.append({isFunctionWord(term) ? std::numeric_limits<qint64>::max() : df, term});
+    return a.similarity != b.similarity ? a.similarity > b.similarity : a.id < b.id;
+}
+
+// The best `limit` chunks by term similarity, best first.
+std::vector<TextCandidate> bestMatches(const LexicalIndex &index, const TermScores &scores, int limit)
+{
+    std::vector<TextCandidate> best;
+    best.reserve(scores.matched().size());
+    for (quint32 ordinal : scores.matched())
+        best.push_back({scores.similarity(ordinal), index.chunkId(ordinal), ordinal});
+    if (best.size() > size_t(limit)) {
+        std::nth_element(best.begin(), best.begin() + limit, best.end(), ranksBefore);
+        best.resize(size_t(limit));
     }
-    std::sort(byFrequency.begin(), byFrequency.end());
-    CandidateTerms chosen;
-    for (const auto &[df, term] : std::as_const(byFrequency)) {
-        const qint64 cost = df == std::numeric_limits<qint64>::max() ? frequencies.value(term) : df;
-        if (!chosen.terms.isEmpty() && chosen.postings + cost > budget)
-            break;
-        chosen.terms.append(term);
-        chosen.postings += cost;
-    }
-    return chosen;
+    std::sort(best.begin(), best.end(), ranksBefore);
+    return best;
 }
 } // namespace
 
@@ -109,14 +77,13 @@ Result<void> validateSearchOptions(const SearchOptions &options)
     return {};
 }
 
-HybridSearcher::HybridSearcher(QSqlDatabase db, const VectorIndex &vectors, const BuiltinEmbedder &embedder,
-                               TermFrequencyCache &frequencies)
-    : m_db(std::move(db)), m_vectors(vectors), m_embedder(embedder), m_frequencies(frequencies)
+HybridSearcher::HybridSearcher(QSqlDatabase db, const LexicalIndex &terms, const VectorIndex &vectors,
+                               const BuiltinEmbedder &embedder)
+    : m_db(std::move(db)), m_terms(terms), m_vectors(vectors), m_embedder(embedder)
 {
 }
 
-Result<SearchResult> HybridSearcher::search(const store::KnowledgeBase &kb, const QString &query,
-                                            const SearchOptions &options) const
+Result<SearchResult> HybridSearcher::search(const QString &query, const SearchOptions &options) const
 {
     if (auto valid = validateSearchOptions(options); !valid)
         return fail(valid.error());
@@ -133,89 +100,95 @@ Result<SearchResult> HybridSearcher::search(const store::KnowledgeBase &kb, cons
         clock.restart();
         return ms;
     };
-    store::ChunkRepository chunks(m_db);
-    auto frequencies = m_frequencies.frequencies(kb.id, {kb.chunkTotal, m_vectors.insertions()}, terms, [&](const QStringList &missing) {
-        return chunks.documentFrequencies(kb.id, missing);
-    });
-    if (!frequencies)
-        return fail(frequencies.error());
     QList<WeightedTerm> weighted;
     QHash<QString, float> termWeights;
-    double totalWeight = 0;
     for (const QString &term : terms) {
-        const qint64 withTerm = frequencies->value(term);
+        const quint32 hash = termHash(term);
+        const qint64 withTerm = m_terms.postings(hash).size;
         if (withTerm == 0)
             continue; // in no chunk: it ranks nothing, and a typo or filler word must not sink every match
-        const double weight = inverseDocumentFrequency(kb.chunkTotal, withTerm) * (isFunctionWord(term) ? kFunctionWordWeight : 1.0);
-        weighted.append({termHash(term), weight});
+        const double weight = inverseDocumentFrequency(m_terms.chunkCount(), withTerm) * (isFunctionWord(term) ? kFunctionWordWeight : 1.0);
+        weighted.append({hash, weight});
         termWeights.insert(term, float(weight));
-        totalWeight += weight;
     }
-    const double averageLength = kb.chunkTotal > 0 ? double(kb.termTotal) / double(kb.chunkTotal) : 1.0;
-
-    result.timings.termsMs = lap();
     // Rare query words steer the query vector; chunk vectors stay unweighted (they are stored).
     const std::vector<float> queryVector = m_embedder.embedTokens(tokens, &termWeights);
-    // The two candidate searches are independent: the ANN search runs on the CPU pool while
-    // FTS5 runs here.
-    QFuture<QList<Neighbor>> nearest = QtConcurrent::run([this, &queryVector, k = options.topK] {
+    result.timings.termsMs = lap();
+
+    // The two candidate searches are independent: the ANN search runs on the CPU pool while the
+    // postings are summed here. It starts narrow and widens only while a chunk it has not returned
+    // could still reach the top_n (docs/search.md); rank fusion needs the whole top_k ranking.
+    const bool fusesRanks = options.fusion == SearchOptions::Fusion::ReciprocalRank;
+    int vectorK = fusesRanks ? options.topK : std::min(options.topK, std::max(options.topN, m_vectors.searchBreadth()));
+    QFuture<QList<Neighbor>> nearest = QtConcurrent::run([this, &queryVector, k = vectorK] {
         return m_vectors.search(queryVector.data(), k);
     });
-    // When every match fits in top_k there is nothing to rank: skip FTS5's scoring of each row.
-    const qint64 budget = options.fullTextPostingBudget > 0 ? options.fullTextPostingBudget : qint64(options.topK) * 8;
-    const CandidateTerms forFullText = candidateTerms(terms, *frequencies, budget);
-    const bool fusesRanks = options.fusion == SearchOptions::Fusion::ReciprocalRank;
-    const auto ranking = forFullText.postings <= options.topK && !fusesRanks ? store::ChunkRepository::Ranking::Unranked
-                                                                             : store::ChunkRepository::Ranking::Bm25;
-    auto textIds = chunks.fullTextCandidates(kb.id, forFullText.terms, options.topK, ranking);
-    result.timings.fullTextMs = lap();
-    const QList<Neighbor> neighbors = nearest.result(); // waited for even when FTS failed
-    if (!textIds)
-        return fail(textIds.error());
-
-    QList<qint64> candidateIds = *textIds;
+    const TermScores scores(m_terms, weighted);
+    const std::vector<TextCandidate> textCandidates = bestMatches(m_terms, scores, options.topK);
+    QList<qint64> textIds;
+    textIds.reserve(qsizetype(textCandidates.size()));
     QHash<qint64, int> textRank;
-    QHash<qint64, int> vectorRank;
-    for (int i = 0; i < textIds->size(); ++i)
-        textRank.insert(textIds->at(i), i);
-    for (int i = 0; i < neighbors.size(); ++i) {
-        vectorRank.insert(neighbors.at(i).id, i);
-        if (!textRank.contains(neighbors.at(i).id))
-            candidateIds.append(neighbors.at(i).id);
+    textRank.reserve(qsizetype(textCandidates.size()));
+    for (size_t i = 0; i < textCandidates.size(); ++i) {
+        textIds.append(textCandidates[i].id);
+        textRank.insert(textCandidates[i].id, int(i));
     }
-    result.candidates = candidateIds.size();
-
-    // Vector similarity of full-text-only candidates, from the vectors the index holds in memory.
-    QList<qint64> textOnly;
-    for (qint64 id : std::as_const(*textIds)) {
-        if (!vectorRank.contains(id))
-            textOnly.append(id);
-    }
-    QHash<qint64, float> vectorScores;
-    vectorScores.reserve(candidateIds.size());
-    for (const Neighbor &n : neighbors)
-        vectorScores.insert(n.id, n.similarity);
-    const std::vector<float> textOnlyScores = m_vectors.similarities(queryVector.data(), textOnly);
-    for (qsizetype i = 0; i < textOnly.size(); ++i)
-        vectorScores.insert(textOnly.at(i), textOnlyScores[size_t(i)]);
-    result.timings.vectorMs = lap();
+    // Vector similarity of every lexical candidate, from the vectors the index holds in memory.
+    const std::vector<float> textVectorScores = m_vectors.similarities(queryVector.data(), textIds);
+    result.timings.fullTextMs = lap();
 
     const double w = options.vectorSimilarityWeight;
+    std::vector<double> textHybrid(textCandidates.size());
+    for (size_t i = 0; i < textCandidates.size(); ++i)
+        textHybrid[i] = (1.0 - w) * textCandidates[i].similarity + w * textVectorScores[i];
+    // Outside the lexical candidates a chunk's term similarity is at most the last one's (or 0
+    // when every match is a candidate).
+    const double termOutside = textCandidates.size() < size_t(options.topK) || textCandidates.empty()
+        ? 0.0 : textCandidates.back().similarity;
+    auto termOf = [&](qint64 id) -> std::optional<double> {
+        // A vector of a chunk the lexical index does not hold was written or removed since the
+        // index's stamp was read: it drops out, as a deleted chunk's row would.
+        const auto ordinal = m_terms.ordinalOf(id);
+        return ordinal ? std::optional<double>(scores.similarity(*ordinal)) : std::nullopt;
+    };
+    // The score a chunk needs to enter the top_n with these neighbours: the n-th best hybrid
+    // score, or the threshold when fewer pass it.
+    auto cutoff = [&](const QList<Neighbor> &found) {
+        std::vector<double> hybrid = textHybrid;
+        for (const Neighbor &n : found) {
+            if (!textRank.contains(n.id))
+                if (const auto term = termOf(n.id))
+                    hybrid.push_back((1.0 - w) * *term + w * n.similarity);
+        }
+        if (hybrid.size() < size_t(options.topN))
+            return options.similarityThreshold;
+        std::nth_element(hybrid.begin(), hybrid.begin() + (options.topN - 1), hybrid.end(), std::greater<>());
+        return std::max(options.similarityThreshold, hybrid[size_t(options.topN - 1)]);
+    };
+    QList<Neighbor> neighbors = nearest.result();
+    while (!fusesRanks && vectorK < options.topK && neighbors.size() == vectorK
+           && (1.0 - w) * termOutside + w * neighbors.back().similarity >= cutoff(neighbors)) {
+        vectorK = std::min(options.topK, vectorK * 4);
+        neighbors = m_vectors.search(queryVector.data(), vectorK);
+    }
+    result.timings.vectorMs = lap();
+
+    QHash<qint64, int> vectorRank;
+    vectorRank.reserve(neighbors.size());
+    for (int i = 0; i < neighbors.size(); ++i)
+        vectorRank.insert(neighbors.at(i).id, i);
     struct Scored {
         qint64 id;
         double order, hybrid, term, vector;
     };
     std::vector<Scored> scored;
-    scored.reserve(size_t(candidateIds.size()));
-    // A candidate deleted since the lists were read has no row and drops out here.
-    auto read = chunks.forEachTermCounts(candidateIds, [&](qint64 id, QByteArrayView termCounts) {
-        const double term = termSimilarity(termCounts, weighted, totalWeight, averageLength);
-        const double vector = vectorScores.value(id);
+    scored.reserve(textCandidates.size() + size_t(neighbors.size()));
+    auto consider = [&](qint64 id, double term, double vector) {
         const double hybrid = (1.0 - w) * term + w * vector;
         if (hybrid < options.similarityThreshold)
             return;
         double order = hybrid;
-        if (options.fusion == SearchOptions::Fusion::ReciprocalRank) {
+        if (fusesRanks) {
             order = 0;
             if (auto r = textRank.constFind(id); r != textRank.constEnd())
                 order += 1.0 / (kRrfK + *r + 1);
@@ -223,9 +196,17 @@ Result<SearchResult> HybridSearcher::search(const store::KnowledgeBase &kb, cons
                 order += 1.0 / (kRrfK + *r + 1);
         }
         scored.push_back({id, order, hybrid, term, vector});
-    });
-    if (!read)
-        return fail(read.error());
+    };
+    for (size_t i = 0; i < textCandidates.size(); ++i)
+        consider(textCandidates[i].id, textCandidates[i].similarity, textVectorScores[i]);
+    result.candidates = qsizetype(textCandidates.size());
+    for (const Neighbor &n : neighbors) {
+        if (textRank.contains(n.id))
+            continue;
+        ++result.candidates;
+        if (const auto term = termOf(n.id))
+            consider(n.id, *term, n.similarity);
+    }
     result.timings.featuresMs = lap();
     const size_t keep = std::min(scored.size(), size_t(options.topN));
     std::partial_sort(scored.begin(), scored.begin() + qsizetype(keep), scored.end(), [](const Scored &a, const Scored &b) {
@@ -237,6 +218,7 @@ Result<SearchResult> HybridSearcher::search(const store::KnowledgeBase &kb, cons
     QList<qint64> hitIds;
     for (const Scored &s : scored)
         hitIds.append(s.id);
+    store::ChunkRepository chunks(m_db);
     auto views = chunks.chunks(hitIds);
     if (!views)
         return fail(views.error());

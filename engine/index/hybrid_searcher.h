@@ -1,11 +1,12 @@
-// Hybrid retrieval with RAGFlow's scoring: candidates from the full-text and the vector index,
+// Hybrid retrieval with RAGFlow's scoring: candidates from the lexical and the vector index,
 // each scored as (1 - w) * term similarity + w * vector similarity, filtered by a threshold.
 // Reciprocal-rank fusion of the two candidate lists is available as an alternative order.
+// How it stays cheap: docs/search.md.
 #pragma once
 
 #include "core/result.h"
 #include "index/builtin_embedder.h"
-#include "index/term_frequency_cache.h"
+#include "index/lexical_index.h"
 #include "index/vector_index.h"
 #include "store/records.h"
 
@@ -20,9 +21,6 @@ struct SearchOptions {
     double similarityThreshold = 0.2;
     double vectorSimilarityWeight = 0.3;
     Fusion fusion = Fusion::Weighted;
-    // Full-text candidates come from the rarest query terms whose postings (chunks containing
-    // them) add up to at most this many; FTS5 scores each one. 0: 8 x top_k.
-    int fullTextPostingBudget = 0;
 };
 
 struct SearchHit {
@@ -34,11 +32,11 @@ struct SearchHit {
 
 // Where a search spent its time, in milliseconds.
 struct SearchTimings {
-    double termsMs = 0;    // tokenizing, term statistics
-    double fullTextMs = 0; // FTS5 candidates
-    double vectorMs = 0;   // embedding the query, ANN candidates, vector similarities
-    double featuresMs = 0; // reading candidates' term counts
-    double scoreMs = 0;
+    double termsMs = 0;    // tokenizing, term weights, embedding the query
+    double fullTextMs = 0; // term similarity of every matching chunk, the best top_k of them
+    double vectorMs = 0;   // ANN candidates (waited for), vector similarities of the others
+    double featuresMs = 0; // term similarity of ANN-only candidates, hybrid scores
+    double scoreMs = 0;    // the best top_n
     double fetchMs = 0;    // reading the hits shown
 };
 
@@ -52,16 +50,17 @@ Result<void> validateSearchOptions(const SearchOptions &options);
 
 class HybridSearcher {
 public:
-    HybridSearcher(QSqlDatabase db, const VectorIndex &vectors, const BuiltinEmbedder &embedder,
-                   TermFrequencyCache &frequencies);
+    // db: where the hits' text is read from; the indexes must describe that database's chunks.
+    HybridSearcher(QSqlDatabase db, const LexicalIndex &terms, const VectorIndex &vectors,
+                   const BuiltinEmbedder &embedder);
 
-    Result<SearchResult> search(const store::KnowledgeBase &kb, const QString &query, const SearchOptions &options) const;
+    Result<SearchResult> search(const QString &query, const SearchOptions &options) const;
 
 private:
     QSqlDatabase m_db;
+    const LexicalIndex &m_terms;
     const VectorIndex &m_vectors;
     const BuiltinEmbedder &m_embedder;
-    TermFrequencyCache &m_frequencies;
 };
 
 } // namespace rag::index

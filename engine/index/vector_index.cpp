@@ -123,8 +123,7 @@ QList<Neighbor> VectorIndex::search(const float *query, int k) const
     std::shared_lock lock(m_mutex);
     // hnswlib searches with max(its ef, k); asking for ef results and keeping the best k is the
     // thread-safe way to widen one search.
-    const size_t ef = std::max({size_t(k), size_t(m_options.searchEf),
-                                m_graph->cur_element_count / size_t(std::max(1, m_options.efDivisor))});
+    const size_t ef = std::max(size_t(k), size_t(searchBreadth()));
     auto queue = m_graph->searchKnn(query, ef);
     while (queue.size() > size_t(k))
         queue.pop();
@@ -154,12 +153,19 @@ std::vector<float> VectorIndex::similarities(const float *query, const QList<qin
             }
         }
     }
+    // The index's own SIMD inner product, so these agree with the similarities search returns.
+    const auto distance = m_space->get_dist_func();
+    const void *dimension = m_space->get_dist_func_param();
     for (size_t i = 0; i < scores.size(); ++i) {
         if (present[i])
-            scores[i] = dot(query, reinterpret_cast<const float *>(m_graph->getDataByInternalId(internal[i])),
-                            m_options.dimension);
+            scores[i] = 1.0f - distance(query, m_graph->getDataByInternalId(internal[i]), dimension);
     }
     return scores;
+}
+
+int VectorIndex::searchBreadth() const
+{
+    return int(std::max(size_t(m_options.searchEf), m_slotsTaken.load() / size_t(std::max(1, m_options.efDivisor))));
 }
 
 qint64 VectorIndex::size() const

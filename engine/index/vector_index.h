@@ -48,6 +48,8 @@ public:
     void add(qint64 id, const float *vector);
     void remove(qint64 id);
     QList<Neighbor> search(const float *query, int k) const;
+    // How many neighbours a search finds for the price of one: its ef before k widens it.
+    int searchBreadth() const;
     // Inner product of the query with each stored vector; ids not in the index score 0.
     std::vector<float> similarities(const float *query, const QList<qint64> &ids) const;
 

@@ -63,45 +63,47 @@ Result<QList<qint64>> ChunkRepository::fullTextCandidates(qint64 kbId, const QSt
     return ids;
 }
 
-Result<QHash<QString, qint64>> ChunkRepository::documentFrequencies(qint64 kbId, const QStringList &terms)
-{
-    QHash<QString, qint64> frequencies;
-    QSqlQuery query(m_db);
-    query.setForwardOnly(true);
-    if (!query.prepare(QStringLiteral("SELECT doc FROM %1 WHERE term = ?").arg(fullTextVocabularyTable(kbId))))
-        return fail(QStringLiteral("database error: cannot read term statistics"));
-    for (const QString &term : terms) {
-        query.bindValue(0, term);
-        if (!query.exec())
-            return fail(QStringLiteral("database error: cannot read term statistics"));
-        frequencies.insert(term, query.next() ? query.value(0).toLongLong() : 0);
-        query.finish();
-    }
-    return frequencies;
-}
-
-Result<void> ChunkRepository::forEachTermCounts(const QList<qint64> &chunkIds,
-                                               const std::function<void(qint64, QByteArrayView)> &visit)
+Result<void> ChunkRepository::forEachTermCounts(qint64 kbId,
+                                               const std::function<void(qint64, QByteArrayView, qint64)> &visit)
 {
     // The SQLite C API on the connection's own handle: QSqlQuery would copy every blob into a
-    // QVariant, which was half the cost of reading two thousand candidates.
+    // QVariant.
     const QVariant handle = m_db.driver()->handle();
     if (!handle.isValid() || qstrcmp(handle.typeName(), "sqlite3*") != 0)
         return fail(QStringLiteral("database error: not an SQLite connection"));
     sqlite3 *db = *static_cast<sqlite3 *const *>(handle.constData());
     sqlite3_stmt *statement = nullptr;
-    if (sqlite3_prepare_v2(db, "SELECT counts FROM chunk_terms WHERE chunk_id = ?", -1, &statement, nullptr) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db,
+                           "SELECT t.chunk_id, t.counts, t.total FROM chunks c JOIN chunk_terms t ON t.chunk_id = c.id"
+                           " WHERE c.kb_id = ? ORDER BY c.id",
+                           -1, &statement, nullptr)
+        != SQLITE_OK)
         return fail(QStringLiteral("database error: %1").arg(QString::fromUtf8(sqlite3_errmsg(db))));
-    for (qint64 id : chunkIds) {
-        sqlite3_bind_int64(statement, 1, id);
-        if (sqlite3_step(statement) == SQLITE_ROW) {
-            const auto *bytes = static_cast<const char *>(sqlite3_column_blob(statement, 0));
-            visit(id, QByteArrayView(bytes, sqlite3_column_bytes(statement, 0)));
-        }
-        sqlite3_reset(statement);
+    sqlite3_bind_int64(statement, 1, kbId);
+    int step = SQLITE_ROW;
+    while ((step = sqlite3_step(statement)) == SQLITE_ROW) {
+        const auto *bytes = static_cast<const char *>(sqlite3_column_blob(statement, 1));
+        visit(sqlite3_column_int64(statement, 0), QByteArrayView(bytes, sqlite3_column_bytes(statement, 1)),
+              sqlite3_column_int64(statement, 2));
     }
+    Result<void> result;
+    if (step != SQLITE_DONE)
+        result = fail(QStringLiteral("database error: %1").arg(QString::fromUtf8(sqlite3_errmsg(db))));
     sqlite3_finalize(statement);
-    return {};
+    return result;
+}
+
+Result<ChunkRepository::ChunkStamp> ChunkRepository::lexicalStamp(qint64 kbId)
+{
+    auto query = exec(m_db,
+                      QStringLiteral("SELECT k.chunk_total, (SELECT COALESCE(MAX(c.id), 0) FROM chunks c WHERE c.kb_id = k.id)"
+                                     " FROM knowledge_bases k WHERE k.id = ?"),
+                      {kbId});
+    if (!query)
+        return fail(query.error());
+    if (!query->next())
+        return fail(QStringLiteral("knowledge base %1 no longer exists").arg(kbId));
+    return ChunkStamp{query->value(0).toLongLong(), query->value(1).toLongLong()};
 }
 
 Result<QList<ChunkView>> ChunkRepository::chunks(const QList<qint64> &chunkIds)

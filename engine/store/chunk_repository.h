@@ -1,5 +1,5 @@
-// Read side of chunks for search: full-text candidates, per-candidate features (term hashes and
-// vectors), term document frequencies, the chunks shown as hits, and vectors for index rebuilds.
+// Read side of chunks for search: what the derived indexes are built from (term counts, vectors)
+// and stamped with, the chunks shown as hits, and FTS5 candidates (the BM25 reference of bench/).
 #pragma once
 
 #include "core/result.h"
@@ -22,12 +22,16 @@ public:
     enum class Ranking { Bm25, Unranked };
     Result<QList<qint64>> fullTextCandidates(qint64 kbId, const QStringList &terms, int limit,
                                              Ranking ranking = Ranking::Bm25);
-    // How many chunks contain each term.
-    Result<QHash<QString, qint64>> documentFrequencies(qint64 kbId, const QStringList &terms);
-    // Calls visit(chunkId, termCounts) for each id that exists. The bytes are valid only during
-    // the call: this is the hot path of search, so nothing is copied.
-    Result<void> forEachTermCounts(const QList<qint64> &chunkIds,
-                                   const std::function<void(qint64, QByteArrayView)> &visit);
+    // Calls visit(chunkId, termCounts, termTotal) for every chunk of the knowledge base, in id
+    // order. The bytes are valid only during the call: nothing is copied.
+    Result<void> forEachTermCounts(qint64 kbId, const std::function<void(qint64, QByteArrayView, qint64)> &visit);
+    // What derived search structures are stamped with: the knowledge base's chunk count as its
+    // writes keep it, and its largest chunk id (ids are never reused). Two index seeks.
+    struct ChunkStamp {
+        qint64 chunks = 0;
+        qint64 maxChunkId = 0;
+    };
+    Result<ChunkStamp> lexicalStamp(qint64 kbId);
     Result<QList<ChunkView>> chunks(const QList<qint64> &chunkIds);
 
     // Calls visit(chunkId, vector) for every chunk of the knowledge base.

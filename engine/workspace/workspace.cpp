@@ -1,5 +1,6 @@
 #include "workspace/workspace.h"
 
+#include "store/chunk_repository.h"
 #include "store/document_repository.h"
 #include "store/knowledge_base_repository.h"
 
@@ -16,7 +17,8 @@ QString defaultDataDir()
 
 Workspace::Workspace(QString dataDir, std::shared_ptr<store::Database> database, index::VectorIndexOptions options)
     : m_dataDir(std::move(dataDir)), m_database(std::move(database)),
-      m_vectors(QDir(m_dataDir).filePath(QStringLiteral("vectors")), options)
+      m_vectors(QDir(m_dataDir).filePath(QStringLiteral("vectors")), options),
+      m_terms(QDir(m_dataDir).filePath(QStringLiteral("lexical")))
 {
 }
 
@@ -62,6 +64,7 @@ Result<void> Workspace::removeKnowledgeBase(const QString &name)
     if (auto removed = store::KnowledgeBaseRepository(m_database->connection()).remove(name); !removed)
         return removed;
     m_vectors.forget(kb->id);
+    m_terms.forget(kb->id);
     return {};
 }
 
@@ -88,10 +91,16 @@ Result<index::SearchResult> Workspace::search(const QString &kbName, const QStri
     if (!kb)
         return fail(kb.error());
     const QSqlDatabase db = m_database->connection();
+    auto stamp = store::ChunkRepository(db).lexicalStamp(kb->id);
+    if (!stamp)
+        return fail(stamp.error());
+    auto terms = m_terms.open(kb->id, db, {stamp->chunks, stamp->maxChunkId});
+    if (!terms)
+        return fail(terms.error());
     auto vectors = m_vectors.open(kb->id, db);
     if (!vectors)
         return fail(vectors.error());
-    return index::HybridSearcher(db, **vectors, m_embedder, m_termFrequencies).search(*kb, query, options);
+    return index::HybridSearcher(db, **terms, **vectors, m_embedder).search(query, options);
 }
 
 } // namespace rag

@@ -5,6 +5,7 @@
 #include "core/result.h"
 #include "index/builtin_embedder.h"
 #include "index/hybrid_searcher.h"
+#include "index/lexical_index_store.h"
 #include "index/vector_index_store.h"
 #include "ingest/ingest_job.h"
 #include "store/database.h"
@@ -39,6 +40,7 @@ public:
     store::Database &database() { return *m_database; }
     std::shared_ptr<store::Database> sharedDatabase() const { return m_database; }
     index::VectorIndexStore &vectorIndexes() { return m_vectors; }
+    index::LexicalIndexStore &lexicalIndexes() { return m_terms; }
     const index::BuiltinEmbedder &embedder() const { return m_embedder; }
 
 private:
@@ -48,7 +50,7 @@ private:
     std::shared_ptr<store::Database> m_database;
     index::VectorIndexStore m_vectors;
     index::BuiltinEmbedder m_embedder;
-    index::TermFrequencyCache m_termFrequencies;
+    index::LexicalIndexStore m_terms;
 };
 
 } // namespace rag
