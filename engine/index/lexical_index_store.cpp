@@ -79,7 +79,7 @@ Result<std::shared_ptr<const LexicalIndex>> LexicalIndexStore::build(qint64 kbId
         if (inTransaction)
             connection.commit();
     };
-    auto stamp = chunks.lexicalStamp(kbId);
+    auto stamp = chunks.chunkStamp(kbId);
     if (!stamp) {
         finishRead();
         return fail(stamp.error());

@@ -14,9 +14,9 @@ namespace rag::index {
 namespace {
 constexpr qsizetype kRebuildBatch = 20000;
 
-QString stampText(const store::ChunkRepository::VectorStamp &stamp)
+QString stampText(const store::ChunkRepository::ChunkStamp &stamp)
 {
-    return QStringLiteral("%1 %2").arg(stamp.count).arg(stamp.maxChunkId);
+    return QStringLiteral("%1 %2").arg(stamp.chunks).arg(stamp.maxChunkId);
 }
 } // namespace
 
@@ -36,7 +36,7 @@ Result<std::shared_ptr<VectorIndex>> VectorIndexStore::open(qint64 kbId, const Q
     if (auto it = m_indexes.constFind(kbId); it != m_indexes.constEnd())
         return *it;
 
-    auto stamp = store::ChunkRepository(db).vectorStamp(kbId);
+    auto stamp = store::ChunkRepository(db).chunkStamp(kbId);
     if (!stamp)
         return fail(stamp.error());
     QFile stampFile(indexPath(kbId) + QStringLiteral(".stamp"));
@@ -51,12 +51,12 @@ Result<std::shared_ptr<VectorIndex>> VectorIndexStore::open(qint64 kbId, const Q
         }
         qCWarning(lcIndex) << loaded.error() << "- rebuilding it";
     }
-    auto rebuilt = rebuild(kbId, db, stamp->count);
+    auto rebuilt = rebuild(kbId, db, stamp->chunks);
     if (!rebuilt)
         return rebuilt;
     m_indexes.insert(kbId, *rebuilt);
     lock.unlock();
-    if (stamp->count > 0) {
+    if (stamp->chunks > 0) {
         if (auto saved = save(kbId, db); !saved)
             qCWarning(lcIndex) << saved.error();
     }
@@ -105,7 +105,7 @@ Result<void> VectorIndexStore::save(qint64 kbId, const QSqlDatabase &db)
     }
     if (!index)
         return {};
-    auto stamp = store::ChunkRepository(db).vectorStamp(kbId);
+    auto stamp = store::ChunkRepository(db).chunkStamp(kbId);
     if (!stamp)
         return fail(stamp.error());
     if (!QDir().mkpath(m_directory))

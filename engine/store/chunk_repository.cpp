@@ -93,7 +93,7 @@ Result<void> ChunkRepository::forEachTermCounts(qint64 kbId,
     return result;
 }
 
-Result<ChunkRepository::ChunkStamp> ChunkRepository::lexicalStamp(qint64 kbId)
+Result<ChunkRepository::ChunkStamp> ChunkRepository::chunkStamp(qint64 kbId)
 {
     auto query = exec(m_db,
                       QStringLiteral("SELECT k.chunk_total, (SELECT COALESCE(MAX(c.id), 0) FROM chunks c WHERE c.kb_id = k.id)"
@@ -140,20 +140,6 @@ Result<void> ChunkRepository::forEachVector(qint64 kbId, const std::function<voi
     while (query->next())
         visit(query->value(0).toLongLong(), query->value(1).toByteArray());
     return {};
-}
-
-Result<ChunkRepository::VectorStamp> ChunkRepository::vectorStamp(qint64 kbId)
-{
-    auto query = exec(m_db,
-                      QStringLiteral("SELECT COUNT(*), COALESCE(MAX(v.chunk_id), 0) FROM vectors v JOIN chunks c"
-                                     " ON c.id = v.chunk_id WHERE c.kb_id = ?"),
-                      {kbId});
-    if (!query)
-        return fail(query.error());
-    VectorStamp stamp;
-    if (query->next())
-        stamp = {query->value(0).toLongLong(), query->value(1).toLongLong()};
-    return stamp;
 }
 
 } // namespace rag::store

@@ -25,22 +25,18 @@ public:
     // Calls visit(chunkId, termCounts, termTotal) for every chunk of the knowledge base, in id
     // order. The bytes are valid only during the call: nothing is copied.
     Result<void> forEachTermCounts(qint64 kbId, const std::function<void(qint64, QByteArrayView, qint64)> &visit);
-    // What derived search structures are stamped with: the knowledge base's chunk count as its
-    // writes keep it, and its largest chunk id (ids are never reused). Two index seeks.
+    // What the derived search structures (lexical and vector index) are stamped with: the
+    // knowledge base's chunk count as its writes keep it, and its largest chunk id (ids are never
+    // reused, and every chunk is written with its vector). Two index seeks, whatever the size.
     struct ChunkStamp {
         qint64 chunks = 0;
         qint64 maxChunkId = 0;
     };
-    Result<ChunkStamp> lexicalStamp(qint64 kbId);
+    Result<ChunkStamp> chunkStamp(qint64 kbId);
     Result<QList<ChunkView>> chunks(const QList<qint64> &chunkIds);
 
     // Calls visit(chunkId, vector) for every chunk of the knowledge base.
     Result<void> forEachVector(qint64 kbId, const std::function<void(qint64, const QByteArray &)> &visit);
-    struct VectorStamp {
-        qint64 count = 0;
-        qint64 maxChunkId = 0;
-    };
-    Result<VectorStamp> vectorStamp(qint64 kbId);
 
 private:
     QSqlDatabase m_db;

@@ -91,7 +91,7 @@ Result<index::SearchResult> Workspace::search(const QString &kbName, const QStri
     if (!kb)
         return fail(kb.error());
     const QSqlDatabase db = m_database->connection();
-    auto stamp = store::ChunkRepository(db).lexicalStamp(kb->id);
+    auto stamp = store::ChunkRepository(db).chunkStamp(kb->id);
     if (!stamp)
         return fail(stamp.error());
     auto terms = m_terms.open(kb->id, db, {stamp->chunks, stamp->maxChunkId});
