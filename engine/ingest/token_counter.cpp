@@ -20,6 +20,18 @@ int countTokens(QStringView text)
     while (p < end) {
         char32_t c = p->unicode();
         ++p;
+        // ASCII first, decided inline: prompts, rerank requests and chunking count whole
+        // passages of mostly ASCII text on every request.
+        if (c < 0x80) {
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+                ++wordLength;
+            } else {
+                endWord();
+                if (c != ' ' && !(c >= '\t' && c <= '\r'))
+                    ++tokens;
+            }
+            continue;
+        }
         if (QChar::isHighSurrogate(c) && p < end && p->isLowSurrogate()) {
             c = QChar::surrogateToUcs4(char16_t(c), p->unicode());
             ++p;

@@ -29,6 +29,22 @@ QString numberedLines(int count, int wordsPerLine)
 class TestChunker : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    void everyAsciiCharacterCountsAsUnicodeSays()
+    {
+        // countTokens decides ASCII inline; Unicode's classes are the definition.
+        for (char16_t c = 0; c < 0x80; ++c) {
+            const QChar ch(c);
+            const bool word = ch.isLetterOrNumber() || ch.isMark();
+            const int alone = word ? 1 : ch.isSpace() ? 0 : 1;
+            QCOMPARE(countTokens(QString(ch)), alone);
+            // Inside a word: a word character extends it, anything else ends it.
+            const QString inside = QStringLiteral("abcd") + ch + QStringLiteral("efgh");
+            QCOMPARE(countTokens(inside), word ? 2 : 2 + alone);
+        }
+        QCOMPARE(countTokens(u"naïve café"), 2);
+        QCOMPARE(countTokens(u"plain\ttext\r\nhere"), 3);
+    }
+
     void shortTextIsOneChunk()
     {
         const auto chunks = chunkDocument(textDocument(QStringLiteral("  one line\nanother line \n")), {});
