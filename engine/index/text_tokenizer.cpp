@@ -35,18 +35,23 @@ static bool isWordCharacter(char32_t c)
     }
 }
 
-// The word is text[from, to): one allocation for ASCII words, the common case.
-static void appendWord(QStringList &out, QStringView text, qsizetype from, qsizetype to, bool ascii)
+namespace {
+using Visit = std::function<void(QStringView)>;
+
+// The word is text[from, to). ASCII words, the common case, are lowered and stemmed in `buffer`,
+// which keeps its capacity from word to word.
+void visitWord(const Visit &visit, QString &buffer, QStringView text, qsizetype from, qsizetype to, bool ascii)
 {
     QStringView word = text.mid(from, to - from);
     if (ascii) {
-        QString term(std::min<qsizetype>(word.size(), kMaxTermLength), Qt::Uninitialized);
-        for (qsizetype i = 0; i < term.size(); ++i) {
+        buffer.resize(std::min<qsizetype>(word.size(), kMaxTermLength));
+        QChar *out = buffer.data();
+        for (qsizetype i = 0; i < buffer.size(); ++i) {
             const char16_t c = word.at(i).unicode();
-            term[i] = QChar(c >= 'A' && c <= 'Z' ? char16_t(c + 32) : c);
+            out[i] = QChar(c >= 'A' && c <= 'Z' ? char16_t(c + 32) : c);
         }
-        stemEnglishInPlace(term);
-        out.append(std::move(term));
+        stemEnglishInPlace(buffer);
+        visit(buffer);
         return;
     }
     // NFKC: "\uFB02" (fl ligature) is "fl", full-width letters are ASCII ones.
@@ -54,34 +59,36 @@ static void appendWord(QStringList &out, QStringView text, qsizetype from, qsize
     if (term.size() > kMaxTermLength)
         term.truncate(term.at(kMaxTermLength - 1).isHighSurrogate() ? kMaxTermLength - 1 : kMaxTermLength);
     stemEnglishInPlace(term);
-    out.append(std::move(term));
+    visit(term);
 }
 
 // The CJK run is text[from, to); each character alone and each pair become terms.
-static void appendCjkRun(QStringList &out, QStringView text, qsizetype from, qsizetype to)
+void visitCjkRun(const Visit &visit, QStringView text, qsizetype from, qsizetype to)
 {
     qsizetype previous = -1;
     for (qsizetype i = from; i < to;) {
         const qsizetype width = QChar::isHighSurrogate(text.at(i).unicode()) && i + 1 < to ? 2 : 1;
         if (previous >= 0)
-            out.append(text.mid(previous, i + width - previous).toString());
-        out.append(text.mid(i, width).toString());
+            visit(text.mid(previous, i + width - previous));
+        visit(text.mid(i, width));
         previous = i;
         i += width;
     }
 }
+} // namespace
 
-QStringList tokenize(QStringView text)
+void forEachToken(QStringView text, const std::function<void(QStringView)> &visit)
 {
-    QStringList out;
+    QString buffer;
+    buffer.reserve(kMaxTermLength);
     enum class Run { None, Word, Cjk } run = Run::None;
     qsizetype start = 0;
     bool ascii = true;
     auto close = [&](qsizetype at) {
         if (run == Run::Word)
-            appendWord(out, text, start, at, ascii);
+            visitWord(visit, buffer, text, start, at, ascii);
         else if (run == Run::Cjk)
-            appendCjkRun(out, text, start, at);
+            visitCjkRun(visit, text, start, at);
         run = Run::None;
     };
     qsizetype i = 0;
@@ -93,7 +100,8 @@ QStringList tokenize(QStringView text)
             c = QChar::surrogateToUcs4(char16_t(c), text.at(i).unicode());
             ++i;
         }
-        const Run kind = isCjk(c) ? Run::Cjk : isWordCharacter(c) ? Run::Word : Run::None;
+        const Run kind = c < 0x80 ? (isWordCharacter(c) ? Run::Word : Run::None)
+                                  : isCjk(c) ? Run::Cjk : isWordCharacter(c) ? Run::Word : Run::None;
         if (kind != run) {
             close(at);
             run = kind;
@@ -104,6 +112,12 @@ QStringList tokenize(QStringView text)
             ascii = false;
     }
     close(text.size());
+}
+
+QStringList tokenize(QStringView text)
+{
+    QStringList out;
+    forEachToken(text, [&out](QStringView term) { out.append(term.toString()); });
     return out;
 }
 

@@ -7,11 +7,16 @@
 #include <QStringList>
 #include <QStringView>
 
+#include <functional>
+
 namespace rag::index {
 
 inline constexpr int kMaxTermLength = 64;
 
 QStringList tokenize(QStringView text);
+// The same terms, handed to `visit` one at a time without a string allocated for each: the view
+// is valid only during the call. For hot paths that hash or compare terms and keep none.
+void forEachToken(QStringView text, const std::function<void(QStringView)> &visit);
 bool isCjk(char32_t codePoint);
 
 } // namespace rag::index

@@ -9,5 +9,8 @@
 namespace rag::ingest {
 
 int countTokens(QStringView text);
+// The length of the longest prefix of text that costs at most `limit` tokens (never splitting a
+// surrogate pair), in one pass: what a provider's per-document token limit keeps.
+qsizetype tokenPrefixLength(QStringView text, int limit);
 
 } // namespace rag::ingest

@@ -29,6 +29,26 @@ QString numberedLines(int count, int wordsPerLine)
 class TestChunker : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    void aTokenPrefixIsTheLongestWithinTheLimit()
+    {
+        // The one-pass prefix against its definition: the longest prefix whose count is within
+        // the limit, never ending between the halves of a surrogate pair.
+        const QStringList texts = {QStringLiteral("The quick brown fox, jumping over 12 lazy dogs; supercalifragilistic!"),
+                                   QStringLiteral("naïve café – résumé"), QString::fromUtf8("海獭睡觉的时候 hold hands"),
+                                   QString::fromUtf8("emoji \U0001F600\U0001F600 and 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 letters"), QString()};
+        for (const QString &text : texts) {
+            for (int limit = 0; limit <= countTokens(text) + 1; ++limit) {
+                qsizetype expected = 0;
+                for (qsizetype i = 0; i <= text.size(); ++i) {
+                    const bool splitsPair = i > 0 && i < text.size() && text.at(i - 1).isHighSurrogate();
+                    if (!splitsPair && countTokens(QStringView(text).first(i)) <= limit)
+                        expected = i;
+                }
+                QCOMPARE(tokenPrefixLength(text, limit), expected);
+            }
+        }
+    }
+
     void everyAsciiCharacterCountsAsUnicodeSays()
     {
         // countTokens decides ASCII inline; Unicode's classes are the definition.

@@ -6,7 +6,9 @@
 #include <QRegularExpression>
 #include <QSet>
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace rag::sim {
 
@@ -49,21 +51,32 @@ QStringList topicWords(const QString &question)
 
 double relevance(const QString &query, const QString &document)
 {
-    const QStringList queryTerms = index::tokenize(query);
-    if (queryTerms.isEmpty())
+    // The query's distinct terms, sorted; each document term is looked up in them without being
+    // copied: a rerank call scores dozens of passages of hundreds of words.
+    QStringList wanted = index::tokenize(query);
+    if (wanted.isEmpty())
         return 0;
-    const QSet<QString> wanted(queryTerms.begin(), queryTerms.end());
-    const QStringList docTerms = index::tokenize(document);
-    QSet<QString> found;
+    std::sort(wanted.begin(), wanted.end());
+    wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+    std::vector<bool> found(size_t(wanted.size()), false);
+    qsizetype foundCount = 0;
     int hits = 0;
-    for (const QString &term : docTerms) {
-        if (wanted.contains(term)) {
-            found.insert(term);
-            ++hits;
+    int terms = 0;
+    index::forEachToken(document, [&](QStringView term) {
+        ++terms;
+        const auto it = std::lower_bound(wanted.cbegin(), wanted.cend(), term,
+                                         [](const QString &a, QStringView b) { return QStringView(a) < b; });
+        if (it == wanted.cend() || QStringView(*it) != term)
+            return;
+        ++hits;
+        const size_t slot = size_t(it - wanted.cbegin());
+        if (!found[slot]) {
+            found[slot] = true;
+            ++foundCount;
         }
-    }
-    const double coverage = double(found.size()) / double(wanted.size());
-    const double density = docTerms.isEmpty() ? 0.0 : double(hits) / double(docTerms.size());
+    });
+    const double coverage = double(foundCount) / double(wanted.size());
+    const double density = terms == 0 ? 0.0 : double(hits) / double(terms);
     return 0.9 * coverage + 0.1 * density;
 }
 

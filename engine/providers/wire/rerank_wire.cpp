@@ -33,24 +33,12 @@ int truncationLimit(ProviderKind kind)
     }
 }
 
-// The longest prefix whose countTokens() is within `limit`. A prefix never costs more tokens than
-// a longer one (up to a split surrogate pair), so a binary search over the length finds it.
 QString truncateToTokens(const QString &text, int limit)
 {
-    if (limit <= 0 || ingest::countTokens(text) <= limit)
+    if (limit <= 0)
         return text;
-    qsizetype lo = 0;           // countTokens(left(lo)) <= limit
-    qsizetype hi = text.size(); // countTokens(left(hi)) > limit
-    while (hi - lo > 1) {
-        const qsizetype mid = lo + (hi - lo) / 2;
-        if (ingest::countTokens(QStringView(text).first(mid)) <= limit)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    if (lo > 0 && text.at(lo - 1).isHighSurrogate())
-        --lo;
-    return text.left(lo);
+    const qsizetype keep = ingest::tokenPrefixLength(text, limit);
+    return keep == text.size() ? text : text.left(keep);
 }
 
 QStringList documentsAsSent(const RerankInput &input)
