@@ -234,17 +234,17 @@ QCoro::Task<void> LoadRunner::run(CancelTokenPtr stop, double drainS)
     });
     monitor.start();
     // The process's CPU over the measured window: from the warm-up's end to the schedule's end.
-    metrics::CpuClock cpuStart = metrics::CpuClock::now();
+    metrics::CpuClock cpuStart = metrics::CpuClock::now(m_helperPid);
     QTimer cpuWindowStart;
     cpuWindowStart.setSingleShot(true);
-    connect(&cpuWindowStart, &QTimer::timeout, this, [&cpuStart] { cpuStart = metrics::CpuClock::now(); });
+    connect(&cpuWindowStart, &QTimer::timeout, this, [this, &cpuStart] { cpuStart = metrics::CpuClock::now(m_helperPid); });
     if (m_scenario.load.warmupS > 0)
         cpuWindowStart.start(int(m_scenario.load.warmupS * 1000));
     bool cpuNoted = false;
     QTimer cpuWindowEnd;
     cpuWindowEnd.setSingleShot(true);
     connect(&cpuWindowEnd, &QTimer::timeout, this, [&] {
-        recorder->noteCpuWindow(cpuStart, metrics::CpuClock::now());
+        recorder->noteCpuWindow(cpuStart, metrics::CpuClock::now(m_helperPid));
         cpuNoted = true;
     });
     if (!m_scenario.load.iterations)
@@ -284,7 +284,7 @@ QCoro::Task<void> LoadRunner::run(CancelTokenPtr stop, double drainS)
     cpuWindowStart.stop();
     cpuWindowEnd.stop();
     if (!cpuNoted) // a run limited by iterations, or stopped early
-        recorder->noteCpuWindow(cpuStart, metrics::CpuClock::now());
+        recorder->noteCpuWindow(cpuStart, metrics::CpuClock::now(m_helperPid));
     monitor.sampleNow();
     monitor.stop();
     ticker.stop();

@@ -55,6 +55,8 @@ public:
     // Sends every request to `target` (owned by the caller, alive through run()) instead of the
     // engine; a multi-turn session continues on the target (history or RAGFlow session id).
     void setRemoteTarget(RemoteTarget *target) { m_remote = target; }
+    // A process whose CPU the report gives apart, per request (the simulator's, ragdesk sim).
+    void setHelperProcess(qint64 pid) { m_helperPid = pid; }
 
     // Runs the whole scenario on this thread's event loop; the result is the recorder with every
     // request in it. Requests still running when the schedule ends get `drainS` to finish, then
@@ -84,6 +86,7 @@ private:
 
     chat::ChatEngine *m_engine = nullptr; // null with a remote target only
     RemoteTarget *m_remote = nullptr;
+    qint64 m_helperPid = 0;
     Scenario m_scenario;
     QuestionSet m_questions;
     chat::AskOptions m_ask;

@@ -154,6 +154,7 @@ QCoro::Task<Result<LoadTestOutcome>> LoadTestJob::run(CancelTokenPtr stop)
         LoadRunner runner(engine, stepScenario, m_questions, ask);
         if (remote)
             runner.setRemoteTarget(remote.get());
+        runner.setHelperProcess(simulator.processId());
         connect(&runner, &LoadRunner::progress, this, [this, step, steps](LoadProgress p) {
             p.step = step;
             p.steps = steps;

@@ -112,9 +112,12 @@ QString consoleSummary(const Scenario &scenario, const RunSummary &s, const QLis
                      .arg(number(it->p99), 10).arg(number(it->max), 10).arg(it->count, 8);
     lines << QStringLiteral("threads peak %1, RSS peak %2 MB (anonymous %3 MB, the rest mapped files), loop lag p99 %4 ms")
                  .arg(s.threadsPeak).arg(number(s.rssPeakMb), number(s.anonPeakMb), number(s.loopLagP99Ms));
-    lines << QStringLiteral("CPU %1 ms per request, %2 of %3 cores; machine %4% busy")
+    lines << QStringLiteral("CPU %1 ms per request, %2 of %3 cores; machine %4% busy%5")
                  .arg(QString::number(s.cpuMsPerRequest, 'f', 2), QString::number(s.cpuCores, 'f', 2)).arg(s.cores)
-                 .arg(number(s.machineCpuBusy * 100));
+                 .arg(number(s.machineCpuBusy * 100))
+                 .arg(s.simulatorCpuMsPerRequest >= 0
+                          ? QStringLiteral("; the simulator %1 ms per request").arg(QString::number(s.simulatorCpuMsPerRequest, 'f', 2))
+                          : QString());
     if (report.contains(QStringLiteral("sweep")))
         lines << consoleSweep(report.value(QStringLiteral("sweep")).toObject(), report.value(QStringLiteral("saturation")).toObject()).trimmed();
     else if (report.contains(QStringLiteral("saturation")))

@@ -182,6 +182,7 @@ void RunRecorder::noteCpuWindow(const metrics::CpuClock &start, const metrics::C
 {
     QMutexLocker lock(&m_mutex);
     m_windowCpuS = end.processS - start.processS;
+    m_windowHelperCpuS = start.helperS >= 0 && end.helperS >= 0 ? end.helperS - start.helperS : -1;
     if (start.machineTotal > 0) {
         m_windowBusyTicks = end.machineBusy - start.machineBusy;
         m_windowTotalTicks = end.machineTotal - start.machineTotal;
@@ -211,6 +212,8 @@ void RunRecorder::absorb(const RunRecorder &step)
     m_goodInWindow += step.m_goodInWindow;
     m_absorbedMeasuredS += measured.measuredS;
     m_windowCpuS += step.m_windowCpuS;
+    if (step.m_windowHelperCpuS >= 0)
+        m_windowHelperCpuS = std::max(0.0, m_windowHelperCpuS) + step.m_windowHelperCpuS;
     m_windowBusyTicks += step.m_windowBusyTicks;
     m_windowTotalTicks += step.m_windowTotalTicks;
     for (size_t i = 0; i < step.m_seconds.size(); ++i) {
@@ -242,6 +245,8 @@ RunSummary RunRecorder::summary() const
     s.cores = metrics::CpuClock::cores();
     s.cpuMsPerRequest = m_completedInWindow > 0 ? m_windowCpuS * 1000.0 / double(m_completedInWindow) : 0;
     s.cpuCores = s.measuredS > 0 ? m_windowCpuS / s.measuredS : 0;
+    if (m_windowHelperCpuS >= 0 && m_completedInWindow > 0)
+        s.simulatorCpuMsPerRequest = m_windowHelperCpuS * 1000.0 / double(m_completedInWindow);
     s.machineCpuBusy = m_windowTotalTicks > 0 ? double(m_windowBusyTicks) / double(m_windowTotalTicks) : 0;
     return s;
 }

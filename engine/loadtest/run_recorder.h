@@ -90,6 +90,7 @@ private:
     qint64 m_latestMeasuredEndNs = 0;
     double m_absorbedMeasuredS = 0;
     double m_windowCpuS = 0;        // process CPU seconds in the measured window(s)
+    double m_windowHelperCpuS = -1; // the simulator's, when it ran as a process of its own
     qint64 m_windowBusyTicks = 0;   // the machine's, same window(s)
     qint64 m_windowTotalTicks = 0;
     struct Second {

@@ -48,6 +48,7 @@ struct RunSummary {
     QMap<QString, ResourceUse> resources;
     double cpuMsPerRequest = 0; // this process's CPU in the measured window / requests completed in it
     double cpuCores = 0;        // ... / the window's length: 2.0 is two cores busy all the time
+    double simulatorCpuMsPerRequest = -1; // the simulator process's CPU likewise; -1: it did not run apart
     double machineCpuBusy = 0;  // the whole machine's busy share in the window, 0..1
     int cores = 0;
     QDateTime startedAt; // wall clock, UTC

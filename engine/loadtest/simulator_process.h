@@ -22,6 +22,7 @@ public:
     Result<QString> start(const QString &program, const ProviderSpec &providers);
     void stop();
     QString profileName() const { return m_profile; }
+    qint64 processId() const { return m_process.processId(); } // 0 when not running
 
 private:
     QProcess m_process;

@@ -33,10 +33,13 @@ QJsonObject resourcesJson(const RunSummary &summary)
 
 QJsonObject cpuJson(const RunSummary &summary)
 {
-    return QJsonObject{{QStringLiteral("ms_per_request"), round3(summary.cpuMsPerRequest)},
-                       {QStringLiteral("cores_used"), round3(summary.cpuCores)},
-                       {QStringLiteral("machine_busy"), round3(summary.machineCpuBusy)},
-                       {QStringLiteral("cores"), summary.cores}};
+    QJsonObject json{{QStringLiteral("ms_per_request"), round3(summary.cpuMsPerRequest)},
+                     {QStringLiteral("cores_used"), round3(summary.cpuCores)},
+                     {QStringLiteral("machine_busy"), round3(summary.machineCpuBusy)},
+                     {QStringLiteral("cores"), summary.cores}};
+    if (summary.simulatorCpuMsPerRequest >= 0)
+        json.insert(QStringLiteral("simulator_ms_per_request"), round3(summary.simulatorCpuMsPerRequest));
+    return json;
 }
 
 QJsonObject saturationJson(const SaturationHint &hint)
@@ -99,15 +102,16 @@ QJsonObject sweepJson(const LoadSpec &load, const QList<SweepStep> &steps)
 QString consoleSweep(const QJsonObject &sweep, const QJsonObject &saturation)
 {
     QStringList lines;
-    lines << QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9  %10")
+    lines << QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9 %10  %11")
                  .arg(sweep.value(QStringLiteral("unit")).toString(), 7).arg(QStringLiteral("req/s"), 8)
                  .arg(QStringLiteral("ttfc p50"), 9).arg(QStringLiteral("p95"), 8).arg(QStringLiteral("p99"), 8)
                  .arg(QStringLiteral("e2e p95"), 8).arg(QStringLiteral("errors"), 7).arg(QStringLiteral("threads"), 8)
-                 .arg(QStringLiteral("cpu ms/req"), 10).arg(QStringLiteral("saturated"));
+                 .arg(QStringLiteral("cpu ms/req"), 10).arg(QStringLiteral("sim ms/req"), 10).arg(QStringLiteral("saturated"));
     for (const QJsonValue &v : sweep.value(QStringLiteral("steps")).toArray()) {
         const QJsonObject step = v.toObject();
         const QJsonObject ttfc = step.value(QStringLiteral("ttfc")).toObject();
-        lines << QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9  %10")
+        const QJsonValue simulator = step[QStringLiteral("cpu")][QStringLiteral("simulator_ms_per_request")];
+        lines << QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9 %10  %11")
                      .arg(QString::number(step.value(QStringLiteral("load")).toDouble(), 'g', 6), 7)
                      .arg(number(step.value(QStringLiteral("throughput_rps")).toDouble()), 8)
                      .arg(number(ttfc.value(QStringLiteral("p50")).toDouble(), 0), 9)
@@ -117,6 +121,7 @@ QString consoleSweep(const QJsonObject &sweep, const QJsonObject &saturation)
                      .arg(step[QStringLiteral("requests")][QStringLiteral("failed")].toInt(), 7)
                      .arg(step.value(QStringLiteral("threads_peak")).toInt(), 8)
                      .arg(number(step[QStringLiteral("cpu")][QStringLiteral("ms_per_request")].toDouble(), 2), 10)
+                     .arg(simulator.isUndefined() ? QStringLiteral("-") : number(simulator.toDouble(), 2), 10)
                      .arg(step.value(QStringLiteral("saturated")).toString());
     }
     lines << saturation.value(QStringLiteral("text")).toString();

@@ -5,12 +5,24 @@
 #include <QThread>
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 namespace rag::metrics {
 
-CpuClock CpuClock::now()
+CpuClock CpuClock::now(qint64 helperPid)
 {
     CpuClock clock;
+    if (helperPid > 0) {
+        QFile helper(QStringLiteral("/proc/%1/stat").arg(helperPid));
+        if (helper.open(QIODevice::ReadOnly)) {
+            // "pid (comm) state ..." with utime and stime the 14th and 15th fields; comm may hold
+            // spaces, so fields are counted after its closing parenthesis.
+            const QByteArray line = helper.readAll();
+            const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).simplified().split(' ');
+            if (fields.size() > 12)
+                clock.helperS = double(fields.at(11).toLongLong() + fields.at(12).toLongLong()) / double(sysconf(_SC_CLK_TCK));
+        }
+    }
     rusage usage{};
     if (getrusage(RUSAGE_SELF, &usage) == 0) {
         clock.processS = double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)

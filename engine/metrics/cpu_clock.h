@@ -11,8 +11,10 @@ struct CpuClock {
     double processS = 0;      // getrusage(RUSAGE_SELF): user + system seconds
     qint64 machineBusy = 0;   // /proc/stat "cpu" line: every field but idle and iowait (ticks)
     qint64 machineTotal = 0;  // ... all fields (ticks); 0 when /proc/stat is unreadable
+    double helperS = -1;      // a helper process's user + system seconds (/proc/PID/stat); -1: none
 
-    static CpuClock now();
+    // helperPid: another process whose CPU the run accounts for apart (the provider simulator).
+    static CpuClock now(qint64 helperPid = 0);
     static int cores(); // online processors
 
     // Over the interval from `earlier` to this one: the machine's busy share, 0..1 (0 if unknown).

@@ -287,6 +287,24 @@ private Q_SLOTS:
         QCOMPARE(s.cpuCores, 0.25); // 0.5 s over a 2 s window
         QCOMPARE(s.machineCpuBusy, 0.75);
         QVERIFY(s.cores >= 1);
+        QCOMPARE(s.simulatorCpuMsPerRequest, -1.0); // no helper process was measured
+
+        start.helperS = 3.0;
+        end.helperS = 3.2; // the simulator: 0.2 s for the same 10 requests
+        recorder.noteCpuWindow(start, end);
+        QCOMPARE(recorder.summary().simulatorCpuMsPerRequest, 20.0);
+    }
+
+    void aHelperProcessCpuIsReadFromProc()
+    {
+        // This process as its own helper: /proc's ticks agree with getrusage within a tick or two.
+        volatile double sink = 0;
+        for (int i = 0; i < 20'000'000; ++i)
+            sink = sink + i * 0.5;
+        const rag::metrics::CpuClock clock = rag::metrics::CpuClock::now(QCoreApplication::applicationPid());
+        QVERIFY(clock.helperS >= 0);
+        QVERIFY2(std::abs(clock.helperS - clock.processS) < 0.05, qPrintable(QString::number(clock.helperS - clock.processS)));
+        QCOMPARE(rag::metrics::CpuClock::now(0).helperS, -1.0);
     }
 
     void absorbJoinsSweepSteps()
