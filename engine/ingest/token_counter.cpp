@@ -4,70 +4,69 @@
 
 #include <QChar>
 
+#include <algorithm>
+#include <limits>
+
 namespace rag::ingest {
 
 namespace {
-// Walks text once, keeping the count of the prefix read so far; stops early when `keepGoing`
-// says so after a character. Returns where it stopped and the count before that character.
-template <typename KeepGoing>
-std::pair<qsizetype, int> walkTokens(QStringView text, KeepGoing keepGoing)
+// Walks text once, keeping the count of the prefix read so far (a word's tokens count as soon as
+// its first letter, and each ninth letter, is read); stops where the count would pass `limit`.
+// Returns where it stopped and the count there.
+std::pair<qsizetype, int> walkTokens(QStringView text, int limit)
 {
-    int tokens = 0;
-    int wordLength = 0;
-    auto wordCost = [&] { return wordLength > 0 ? 1 + (wordLength - 1) / 8 : 0; };
-    auto endWord = [&] {
-        tokens += wordCost();
-        wordLength = 0;
-    };
+    int cost = 0;       // tokens of the prefix read so far
+    int wordLength = 0; // letters of the word being read
     const QChar *begin = text.data();
     const QChar *p = begin;
     const QChar *end = p + text.size();
     while (p < end) {
         const QChar *at = p;
-        const int before = tokens + wordCost();
         char32_t c = p->unicode();
         ++p;
+        bool word = false;
+        bool counts = false; // a token of its own: a symbol or a CJK character
         // ASCII first, decided inline: prompts, rerank requests and chunking count whole
         // passages of mostly ASCII text on every request.
         if (c < 0x80) {
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
-                ++wordLength;
-            } else {
-                endWord();
-                if (c != ' ' && !(c >= '\t' && c <= '\r'))
-                    ++tokens;
-            }
+            word = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+            counts = !word && c != ' ' && !(c >= '\t' && c <= '\r');
         } else {
             if (QChar::isHighSurrogate(c) && p < end && p->isLowSurrogate()) {
                 c = QChar::surrogateToUcs4(char16_t(c), p->unicode());
                 ++p;
             }
-            if (index::isCjk(c)) {
-                endWord();
-                ++tokens;
-            } else if (QChar::isLetterOrNumber(c) || QChar::isMark(c)) {
-                ++wordLength;
-            } else {
-                endWord();
-                if (!QChar::isSpace(c))
-                    ++tokens;
-            }
+            if (index::isCjk(c))
+                counts = true;
+            else if (QChar::isLetterOrNumber(c) || QChar::isMark(c))
+                word = true;
+            else
+                counts = !QChar::isSpace(c);
         }
-        if (!keepGoing(tokens + wordCost()))
-            return {at - begin, before};
+        if (word) {
+            if (wordLength++ % 8 != 0)
+                continue; // within a word's current token
+        } else {
+            wordLength = 0;
+            if (!counts)
+                continue;
+        }
+        if (cost == limit)
+            return {at - begin, cost};
+        ++cost;
     }
-    return {text.size(), tokens + wordCost()};
+    return {text.size(), cost};
 }
 } // namespace
 
 int countTokens(QStringView text)
 {
-    return walkTokens(text, [](int) { return true; }).second;
+    return walkTokens(text, std::numeric_limits<int>::max()).second;
 }
 
 qsizetype tokenPrefixLength(QStringView text, int limit)
 {
-    return walkTokens(text, [limit](int tokens) { return tokens <= limit; }).first;
+    return walkTokens(text, std::max(0, limit)).first;
 }
 
 } // namespace rag::ingest

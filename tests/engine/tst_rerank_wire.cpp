@@ -1,4 +1,5 @@
 #include "ingest/token_counter.h"
+#include "providers/wire/json_writer.h"
 #include "providers/wire/provider_endpoints.h"
 #include "providers/wire/rerank_wire.h"
 #include "providers/wire/score_normalizer.h"
@@ -128,6 +129,25 @@ private Q_SLOTS:
         auto in = input(kind, kThreeDocs, base);
         in.model = model;
         QCOMPARE(buildRerankRequests(in).first().request.url.toString(), expected);
+    }
+
+    void bodiesWrittenDirectlyReadAsQtWritesThem()
+    {
+        // The passages array is written without QJsonDocument: every string must come back as
+        // it went in, escapes and all, and the rest of the object unchanged.
+        const QStringList strings = {QStringLiteral("plain"), QStringLiteral("quote \" and backslash \\ and /"),
+                                     QStringLiteral("lines\nand\ttabs\r\b\f"), QString(QChar(1)) + QChar(0x1f) + QChar(0x7f),
+                                     QString::fromUtf8("naïve 海獭 \U0001F600"), QString(), QString(QChar(0xD800))};
+        const QJsonObject small{{QStringLiteral("model"), QStringLiteral("m")}, {QStringLiteral("top_n"), 3}};
+        for (const QJsonObject &object : {small, QJsonObject()}) {
+            const QByteArray written = wire::compactWithStringArray(object, QLatin1StringView("documents"), strings);
+            QJsonParseError error;
+            const QJsonObject parsed = QJsonDocument::fromJson(written, &error).object();
+            QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString() + QLatin1Char(' ') + written));
+            QJsonObject expected = object;
+            expected.insert(QStringLiteral("documents"), QJsonArray::fromStringList(strings));
+            QCOMPARE(parsed, QJsonDocument::fromJson(QJsonDocument(expected).toJson()).object());
+        }
     }
 
     void kindsWithoutRerankBuildNothing()

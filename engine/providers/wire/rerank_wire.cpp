@@ -3,6 +3,7 @@
 #include "providers/wire/rerank_wire.h"
 
 #include "ingest/token_counter.h"
+#include "providers/wire/json_writer.h"
 #include "providers/wire/provider_endpoints.h"
 #include "providers/wire/score_normalizer.h"
 
@@ -60,19 +61,18 @@ QByteArray compact(const QJsonObject &object)
 
 QByteArray teiBody(const QString &query, const QStringList &texts)
 {
-    return compact(QJsonObject{
-        {QStringLiteral("query"), query},
-        {QStringLiteral("texts"), QJsonArray::fromStringList(texts)},
-        {QStringLiteral("raw_scores"), false},
-        {QStringLiteral("truncate"), true},
-    });
+    return wire::compactWithStringArray(QJsonObject{
+                                      {QStringLiteral("query"), query},
+                                      {QStringLiteral("raw_scores"), false},
+                                      {QStringLiteral("truncate"), true},
+                                  },
+                                  QLatin1StringView("texts"), texts);
 }
 
 QByteArray rerankBody(const RerankInput &input, const QStringList &docs)
 {
     const QString model = wireModelName(input.kind, input.model);
     const int n = int(docs.size());
-    const QJsonArray documents = QJsonArray::fromStringList(docs);
     switch (input.kind) {
     case ProviderKind::Nvidia: {
         QJsonArray passages;
@@ -90,7 +90,8 @@ QByteArray rerankBody(const RerankInput &input, const QStringList &docs)
         return compact(QJsonObject{
             {QStringLiteral("model"), model},
             {QStringLiteral("input"),
-             QJsonObject{{QStringLiteral("query"), input.query}, {QStringLiteral("documents"), documents}}},
+             QJsonObject{{QStringLiteral("query"), input.query},
+                         {QStringLiteral("documents"), QJsonArray::fromStringList(docs)}}},
             {QStringLiteral("parameters"),
              QJsonObject{{QStringLiteral("top_n"), n}, {QStringLiteral("return_documents"), false}}},
         });
@@ -100,7 +101,6 @@ QByteArray rerankBody(const RerankInput &input, const QStringList &docs)
     QJsonObject body{
         {QStringLiteral("model"), model},
         {QStringLiteral("query"), input.query},
-        {QStringLiteral("documents"), documents},
     };
     switch (input.kind) {
     case ProviderKind::Xinference:
@@ -126,7 +126,7 @@ QByteArray rerankBody(const RerankInput &input, const QStringList &docs)
         body.insert(QStringLiteral("top_n"), n);
         break;
     }
-    return compact(body);
+    return wire::compactWithStringArray(body, QLatin1StringView("documents"), docs);
 }
 
 } // namespace
