@@ -20,8 +20,25 @@ std::pair<qsizetype, int> walkTokens(QStringView text, int limit)
     const QChar *begin = text.data();
     const QChar *p = begin;
     const QChar *end = p + text.size();
+    auto asciiWordCharacter = [](char16_t c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    };
     while (p < end) {
         const QChar *at = p;
+        if (asciiWordCharacter(p->unicode())) {
+            // A run of ASCII letters at once: its tokens start at word lengths 0, 8, 16, ...
+            const QChar *run = p;
+            while (p < end && asciiWordCharacter(p->unicode()))
+                ++p;
+            const int length = int(p - run);
+            const int firstStart = (wordLength + 7) / 8 * 8; // the first token start at or after wordLength
+            const int starts = firstStart < wordLength + length ? (wordLength + length - firstStart + 7) / 8 : 0;
+            if (cost + starts > limit) // stop before the start that would pass the limit
+                return {run - begin + (firstStart + 8 * (limit - cost) - wordLength), limit};
+            cost += starts;
+            wordLength += length;
+            continue;
+        }
         char32_t c = p->unicode();
         ++p;
         bool word = false;

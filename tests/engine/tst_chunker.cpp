@@ -35,7 +35,9 @@ private Q_SLOTS:
         // the limit, never ending between the halves of a surrogate pair.
         const QStringList texts = {QStringLiteral("The quick brown fox, jumping over 12 lazy dogs; supercalifragilistic!"),
                                    QStringLiteral("naïve café – résumé"), QString::fromUtf8("海獭睡觉的时候 hold hands"),
-                                   QString::fromUtf8("emoji \U0001F600\U0001F600 and 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 letters"), QString()};
+                                   QString::fromUtf8("emoji \U0001F600\U0001F600 and 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 letters"), QString(),
+                                   QString(33, u'a') + QStringLiteral(" ") + QString(17, u'b') + QStringLiteral("ünd") + QString(12, u'c'),
+                                   QStringLiteral("x1 y22 z333 w4444 v55555 u666666 t7777777 s88888888 r999999999")};
         for (const QString &text : texts) {
             for (int limit = 0; limit <= countTokens(text) + 1; ++limit) {
                 qsizetype expected = 0;

@@ -7,10 +7,24 @@ namespace rag::providers::wire {
 void appendJsonString(QByteArray &out, QStringView text)
 {
     static constexpr char kHex[] = "0123456789abcdef";
-    // Written through a pointer into room for the worst case (six bytes a UTF-16 unit), then
-    // cut to size: a per-byte append costs more than the escaping itself.
+    // Sized exactly in a first pass, then written through a pointer: a per-byte append, or room
+    // for the worst case (six bytes a unit) in a large body, costs more than the escaping itself.
+    const char16_t *begin = text.utf16();
+    const char16_t *end = begin + text.size();
+    qsizetype needed = 2;
+    for (const char16_t *q = begin; q < end; ++q) {
+        const char16_t u = *q;
+        if (u < 0x80)
+            needed += u >= 0x20 && u != '"' && u != '\\' ? 1 : (u == '\n' || u == '\r' || u == '\t' || u == '\b' || u == '\f' || u == '"' || u == '\\') ? 2 : 6;
+        else if (u < 0x800)
+            needed += 2;
+        else if (QChar::isHighSurrogate(u) && q + 1 < end && QChar::isLowSurrogate(q[1]))
+            needed += 4, ++q;
+        else
+            needed += QChar::isSurrogate(u) ? 6 : 3;
+    }
     const qsizetype start = out.size();
-    out.resize(start + 6 * text.size() + 2);
+    out.resize(start + needed);
     char *o = out.data() + start;
     auto escapeUnit = [&o](char16_t u) {
         *o++ = '\\';
@@ -25,8 +39,7 @@ void appendJsonString(QByteArray &out, QStringView text)
         *o++ = c;
     };
     *o++ = '"';
-    const char16_t *p = text.utf16();
-    const char16_t *end = p + text.size();
+    const char16_t *p = begin;
     while (p < end) {
         const char16_t u = *p++;
         if (u < 0x80) {
@@ -62,7 +75,7 @@ void appendJsonString(QByteArray &out, QStringView text)
         }
     }
     *o++ = '"';
-    out.resize(o - out.constData());
+    Q_ASSERT(o == out.constData() + out.size());
 }
 
 QByteArray compactWithStringArray(const QJsonObject &object, QLatin1StringView key, const QStringList &strings)
@@ -79,7 +92,6 @@ QByteArray compactWithStringArray(const QJsonObject &object, QLatin1StringView k
         appendJsonString(out, strings.at(i));
     }
     out.append("]}", 2);
-    out.squeeze(); // appendJsonString left room for the worst case
     return out;
 }
 
