@@ -13,8 +13,6 @@
 #include <algorithm>
 #include <functional>
 #include <optional>
-#include <limits>
-#include <cmath>
 
 namespace rag::index {
 

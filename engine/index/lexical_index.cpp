@@ -1,5 +1,7 @@
 #include "index/lexical_index.h"
 
+#include "index/term_counts.h"
+
 #include <QFile>
 #include <QSaveFile>
 
@@ -77,19 +79,16 @@ Result<void> LexicalIndex::Builder::add(qint64 chunkId, QByteArrayView termCount
         return fail(QStringLiteral("a knowledge base holds at most %1 chunks").arg(kMaxChunks));
     if (!m_ids.empty() && chunkId <= m_ids.back())
         return fail(QStringLiteral("chunk %1 came out of order").arg(chunkId));
-    if (termCounts.size() % 5 != 0)
-        return fail(QStringLiteral("chunk %1 has damaged term counts").arg(chunkId));
     const quint64 ordinal = m_ids.size();
-    m_ids.push_back(chunkId);
-    m_lengths.push_back(float(0));
-    const auto *p = reinterpret_cast<const uchar *>(termCounts.data());
     int length = 0;
-    for (qsizetype i = 0; i < termCounts.size(); i += 5) {
-        const quint32 hash = quint32(p[i]) | quint32(p[i + 1]) << 8 | quint32(p[i + 2]) << 16 | quint32(p[i + 3]) << 24;
-        m_entries.push_back(quint64(hash) << 32 | ordinal << 8 | p[i + 4]);
-        length += p[i + 4];
-    }
-    m_lengths.back() = float(length);
+    const bool whole = forEachTermCount(termCounts, [&](quint32 hash, int count) {
+        m_entries.push_back(quint64(hash) << 32 | ordinal << 8 | quint64(count));
+        length += count;
+    });
+    if (!whole)
+        return fail(QStringLiteral("chunk %1 has damaged term counts").arg(chunkId));
+    m_ids.push_back(chunkId);
+    m_lengths.push_back(float(length));
     m_termTotal += termTotal;
     return {};
 }
