@@ -6,54 +6,284 @@
 #include <QFile>
 #include <QSaveFile>
 
+#include <sys/mman.h>
+
 #include <hnswlib/hnswlib.h>
 
+#include <cerrno>
+#include <cstring>
 #include <mutex>
 
 namespace rag::index {
 
 namespace {
+
 constexpr size_t kRandomSeed = 100;
+
+using Graph = hnswlib::HierarchicalNSW<float>;
+
+// saveIndex() writes these fields one after the other, each as its raw bytes, no padding.
+struct Header {
+    size_t offsetLevel0 = 0;
+    size_t maxElements = 0;
+    size_t count = 0;
+    size_t sizeDataPerElement = 0;
+    size_t labelOffset = 0;
+    size_t offsetData = 0;
+    int maxLevel = 0;
+    hnswlib::tableint enterPoint = 0;
+    size_t maxM = 0;
+    size_t maxM0 = 0;
+    size_t m = 0;
+    double mult = 0;
+    size_t efConstruction = 0;
+};
+
+class Cursor {
+public:
+    explicit Cursor(const QByteArray &bytes) : m_bytes(bytes) {}
+    template <typename T> bool read(T &value)
+    {
+        if (m_bytes.size() - m_at < qsizetype(sizeof(T)))
+            return false;
+        std::memcpy(&value, m_bytes.constData() + m_at, sizeof(T));
+        m_at += qsizetype(sizeof(T));
+        return true;
+    }
+    const char *take(qsizetype size)
+    {
+        if (size < 0 || m_bytes.size() - m_at < size)
+            return nullptr;
+        const char *at = m_bytes.constData() + m_at;
+        m_at += size;
+        return at;
+    }
+    bool atEnd() const { return m_at == m_bytes.size(); }
+
+private:
+    const QByteArray &m_bytes;
+    qsizetype m_at = 0;
+};
+
+constexpr qsizetype kHeaderBytes = 6 * sizeof(size_t) + sizeof(int) + sizeof(hnswlib::tableint) + 3 * sizeof(size_t) +
+                                   sizeof(double) + sizeof(size_t);
+
+bool readHeader(const QByteArray &bytes, Header &h)
+{
+    Cursor in(bytes);
+    return in.read(h.offsetLevel0) && in.read(h.maxElements) && in.read(h.count) && in.read(h.sizeDataPerElement) &&
+           in.read(h.labelOffset) && in.read(h.offsetData) && in.read(h.maxLevel) && in.read(h.enterPoint) &&
+           in.read(h.maxM) && in.read(h.maxM0) && in.read(h.m) && in.read(h.mult) && in.read(h.efConstruction);
 }
+
+// The layout hnswlib derives from M and the dimension; a header that disagrees is not ours.
+QString layoutError(const Header &h, size_t dataSize)
+{
+    if (h.m == 0 || h.m > 10000 || h.maxM != h.m || h.maxM0 != 2 * h.m)
+        return QStringLiteral("its connection counts are inconsistent");
+    const size_t level0Links = h.maxM0 * sizeof(hnswlib::tableint) + sizeof(hnswlib::linklistsizeint);
+    if (h.offsetLevel0 != 0 || h.offsetData != level0Links)
+        return QStringLiteral("its element layout is not hnswlib's");
+    if (h.labelOffset != h.offsetData + dataSize ||
+        h.sizeDataPerElement != level0Links + dataSize + sizeof(hnswlib::labeltype))
+        return QStringLiteral("it holds vectors of another dimension");
+    if (h.count > h.maxElements || h.count > (size_t(1) << 32) - 1)
+        return QStringLiteral("its element count is out of range");
+    if (h.count > 0 && (h.enterPoint >= h.count || h.maxLevel < 0 || h.maxLevel > 64))
+        return QStringLiteral("its entry point is out of range");
+    if (!(h.mult > 0) || h.mult > 1)
+        return QStringLiteral("its level multiplier is out of range");
+    return {};
+}
+
+// A link list: its count in the low 16 bits of the first word, then that many node ids.
+bool linksValid(const char *list, size_t maxLinks, size_t count)
+{
+    unsigned short links = 0;
+    std::memcpy(&links, list, sizeof(links));
+    if (links > maxLinks)
+        return false;
+    for (size_t j = 0; j < links; ++j) {
+        hnswlib::tableint id = 0;
+        std::memcpy(&id, list + sizeof(hnswlib::linklistsizeint) + j * sizeof(hnswlib::tableint), sizeof(id));
+        if (id >= count)
+            return false;
+    }
+    return true;
+}
+
+// Reads a graph saved by hnswlib 0.6's saveIndex(), checking every link in it. Its level-0 block
+// (links, vectors and labels: nearly all of the file) is mapped copy-on-write, not read:
+// hnswlib's own loadIndex() reads it into fresh memory after seeking its std::ifstream once per
+// element, which made a cold `ragdesk search` on 21,000 chunks cost 0.3 s (docs/search.md). A
+// file that is truncated, has another dimension or links to nodes it does not hold is an error,
+// never a graph a search could walk out of bounds in. (This lives here because hnswlib 0.6
+// defines functions in its headers: only one file of a program may include them.)
+Result<VectorIndex::GraphPtr> readHnswGraph(const QString &path, hnswlib::SpaceInterface<float> *space)
+{
+    const auto unreadable = [&path](const QString &why) {
+        return fail(QStringLiteral("the vector index %1 is unreadable: %2").arg(path, why));
+    };
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return fail(QStringLiteral("cannot open the vector index %1: %2").arg(path, file.errorString()));
+    Header h;
+    if (!readHeader(file.read(kHeaderBytes), h))
+        return unreadable(QStringLiteral("it ends inside its header"));
+    if (QString why = layoutError(h, space->get_data_size()); !why.isEmpty())
+        return unreadable(why);
+    const qint64 level0Bytes = qint64(h.count * h.sizeDataPerElement);
+    if (file.size() - kHeaderBytes < level0Bytes + qint64(h.count * sizeof(unsigned int)))
+        return unreadable(QStringLiteral("it is shorter than its %1 elements need").arg(h.count));
+
+    // From here on the graph owns what is allocated; its deleter frees what is set so far.
+    VectorIndex::GraphPtr graph(new Graph(space));
+    graph->data_level0_memory_ = nullptr;
+    graph->linkLists_ = nullptr;
+    graph->visited_list_pool_ = nullptr;
+    graph->cur_element_count = 0;
+    // Exactly what the file holds: the first add copies the block out (VectorIndex::growLocked).
+    const size_t capacity = std::max<size_t>(h.count, 1);
+    if (h.count > 0) {
+        const size_t length = size_t(kHeaderBytes + level0Bytes);
+        void *mapped = ::mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE, file.handle(), 0);
+        if (mapped == MAP_FAILED)
+            return fail(QStringLiteral("cannot map the vector index %1: %2").arg(path, qt_error_string(errno)));
+        graph.get_deleter().mapping = mapped;
+        graph.get_deleter().length = length;
+        graph->data_level0_memory_ = static_cast<char *>(mapped) + kHeaderBytes;
+    } else {
+        graph->data_level0_memory_ = static_cast<char *>(std::malloc(capacity * h.sizeDataPerElement));
+    }
+    graph->linkLists_ = static_cast<char **>(std::calloc(capacity, sizeof(void *)));
+    if (!graph->data_level0_memory_ || !graph->linkLists_)
+        return fail(QStringLiteral("not enough memory to load the vector index %1").arg(path));
+    if (!file.seek(kHeaderBytes + level0Bytes))
+        return unreadable(file.errorString());
+    const QByteArray upper = file.readAll();
+
+    graph->max_elements_ = capacity;
+    graph->offsetLevel0_ = h.offsetLevel0;
+    graph->size_data_per_element_ = h.sizeDataPerElement;
+    graph->label_offset_ = h.labelOffset;
+    graph->offsetData_ = h.offsetData;
+    graph->maxlevel_ = h.maxLevel;
+    graph->enterpoint_node_ = h.count > 0 ? h.enterPoint : hnswlib::tableint(-1);
+    graph->maxM_ = h.maxM;
+    graph->maxM0_ = h.maxM0;
+    graph->M_ = h.m;
+    graph->mult_ = h.mult;
+    graph->revSize_ = 1.0 / h.mult;
+    graph->ef_construction_ = h.efConstruction;
+    graph->ef_ = 10;
+    graph->num_deleted_ = 0;
+    graph->data_size_ = space->get_data_size();
+    graph->fstdistfunc_ = space->get_dist_func();
+    graph->dist_func_param_ = space->get_dist_func_param();
+    graph->size_links_level0_ = h.maxM0 * sizeof(hnswlib::tableint) + sizeof(hnswlib::linklistsizeint);
+    graph->size_links_per_element_ = h.maxM * sizeof(hnswlib::tableint) + sizeof(hnswlib::linklistsizeint);
+    graph->element_levels_.assign(capacity, 0);
+    std::vector<std::mutex>(capacity).swap(graph->link_list_locks_);
+    std::vector<std::mutex>(Graph::max_update_element_locks).swap(graph->link_list_update_locks_);
+    graph->visited_list_pool_ = new hnswlib::VisitedListPool(1, int(capacity));
+    graph->label_lookup_.reserve(h.count);
+
+    Cursor in(upper);
+    for (size_t i = 0; i < h.count; ++i) {
+        // Counted before it is filled, so the destructor frees exactly what was allocated.
+        graph->cur_element_count = i + 1;
+        unsigned int upperBytes = 0;
+        if (!in.read(upperBytes))
+            return unreadable(QStringLiteral("it ends inside element %1's links").arg(i));
+        if (upperBytes % graph->size_links_per_element_ != 0 ||
+            upperBytes / graph->size_links_per_element_ > size_t(h.maxLevel))
+            return unreadable(QStringLiteral("element %1 has links on levels the graph does not have").arg(i));
+        const int levels = int(upperBytes / graph->size_links_per_element_);
+        if (levels > 0) {
+            const char *links = in.take(upperBytes);
+            if (!links)
+                return unreadable(QStringLiteral("it ends inside element %1's links").arg(i));
+            graph->linkLists_[i] = static_cast<char *>(std::malloc(upperBytes));
+            if (!graph->linkLists_[i])
+                return fail(QStringLiteral("not enough memory to load the vector index %1").arg(path));
+            std::memcpy(graph->linkLists_[i], links, upperBytes);
+            graph->element_levels_[i] = levels;
+            for (int level = 1; level <= levels; ++level) {
+                if (!linksValid(reinterpret_cast<const char *>(graph->get_linklist(hnswlib::tableint(i), level)), h.maxM,
+                                h.count))
+                    return unreadable(QStringLiteral("element %1 links to a node it does not hold").arg(i));
+            }
+        }
+        if (!linksValid(reinterpret_cast<const char *>(graph->get_linklist0(hnswlib::tableint(i))), h.maxM0, h.count))
+            return unreadable(QStringLiteral("element %1 links to a node it does not hold").arg(i));
+        graph->label_lookup_[graph->getExternalLabel(hnswlib::tableint(i))] = hnswlib::tableint(i);
+        if (graph->isMarkedDeleted(hnswlib::tableint(i)))
+            ++graph->num_deleted_;
+    }
+    if (!in.atEnd())
+        return unreadable(QStringLiteral("it has bytes after its last element"));
+    if (h.count > 0 && graph->element_levels_[h.enterPoint] != h.maxLevel)
+        return unreadable(QStringLiteral("its entry point is not on its top level"));
+    return graph;
+}
+
+} // namespace
 
 VectorIndex::VectorIndex(VectorIndexOptions options, size_t capacity)
     : m_options(options), m_space(std::make_unique<hnswlib::InnerProductSpace>(size_t(options.dimension)))
 {
-    m_graph = std::make_unique<hnswlib::HierarchicalNSW<float>>(m_space.get(), std::max<size_t>(capacity, 16),
-                                                               size_t(options.connections),
-                                                               size_t(options.constructionEf), kRandomSeed);
+    m_graph.reset(new hnswlib::HierarchicalNSW<float>(m_space.get(), std::max<size_t>(capacity, 16),
+                                                      size_t(options.connections), size_t(options.constructionEf),
+                                                      kRandomSeed));
     m_graph->setEf(size_t(options.searchEf));
 }
 
 VectorIndex::VectorIndex(VectorIndexOptions options, std::unique_ptr<hnswlib::InnerProductSpace> space,
-                         std::unique_ptr<hnswlib::HierarchicalNSW<float>> graph)
+                         GraphPtr graph)
     : m_options(options), m_space(std::move(space)), m_graph(std::move(graph))
 {
     m_graph->setEf(size_t(options.searchEf));
     m_slotsTaken = m_graph->cur_element_count;
-    // hnswlib 0.6's loadIndex counts deleted elements into num_deleted_ without zeroing it first.
-    size_t deleted = 0;
-    for (size_t i = 0; i < m_graph->cur_element_count; ++i)
-        deleted += m_graph->isMarkedDeleted(hnswlib::tableint(i)) ? 1 : 0;
-    m_graph->num_deleted_ = deleted;
-    m_deleted = qint64(deleted);
+    m_deleted = qint64(m_graph->num_deleted_);
 }
 
 VectorIndex::~VectorIndex() = default;
+
+void GraphDeleter::operator()(hnswlib::HierarchicalNSW<float> *graph) const
+{
+    if (mapping && graph)
+        graph->data_level0_memory_ = nullptr; // not hnswlib's to free()
+    delete graph;
+    if (mapping)
+        ::munmap(mapping, length);
+}
+
+void VectorIndex::copyOutOfFileLocked()
+{
+    GraphDeleter &deleter = m_graph.get_deleter();
+    if (!deleter.mapping)
+        return;
+    // hnswlib grows the block with realloc(): it must be malloc()'s from here on.
+    const size_t bytes = m_graph->max_elements_ * m_graph->size_data_per_element_;
+    char *copy = static_cast<char *>(std::malloc(std::max<size_t>(bytes, 1)));
+    if (!copy)
+        throw std::bad_alloc();
+    std::memcpy(copy, m_graph->data_level0_memory_, m_graph->cur_element_count * m_graph->size_data_per_element_);
+    m_graph->data_level0_memory_ = copy;
+    ::munmap(deleter.mapping, deleter.length);
+    deleter.mapping = nullptr;
+    deleter.length = 0;
+}
 
 Result<std::unique_ptr<VectorIndex>> VectorIndex::load(const QString &path, VectorIndexOptions options)
 {
     if (!QFile::exists(path))
         return fail(QStringLiteral("no vector index at %1").arg(path));
     auto space = std::make_unique<hnswlib::InnerProductSpace>(size_t(options.dimension));
-    try {
-        auto graph = std::make_unique<hnswlib::HierarchicalNSW<float>>(space.get(), path.toStdString());
-        if (graph->label_offset_ - graph->offsetData_ != space->get_data_size())
-            return fail(QStringLiteral("the vector index %1 has another dimension").arg(path));
-        return std::unique_ptr<VectorIndex>(new VectorIndex(options, std::move(space), std::move(graph)));
-    } catch (const std::exception &e) {
-        return fail(QStringLiteral("the vector index %1 is unreadable: %2").arg(path, QString::fromUtf8(e.what())));
-    }
+    auto graph = readHnswGraph(path, space.get());
+    if (!graph)
+        return fail(graph.error());
+    return std::unique_ptr<VectorIndex>(new VectorIndex(options, std::move(space), std::move(*graph)));
 }
 
 Result<void> VectorIndex::save(const QString &path) const
@@ -77,6 +307,7 @@ void VectorIndex::growLocked(size_t atLeast)
     size_t capacity = m_graph->max_elements_;
     if (atLeast <= capacity)
         return;
+    copyOutOfFileLocked();
     while (capacity < atLeast)
         capacity *= 2;
     m_graph->resizeIndex(capacity);

@@ -34,6 +34,13 @@ struct VectorIndexOptions {
     int efDivisor = 128;
 };
 
+// A loaded graph's level-0 block is a private mapping of its file until the first add.
+struct GraphDeleter {
+    void *mapping = nullptr;
+    size_t length = 0;
+    void operator()(hnswlib::HierarchicalNSW<float> *graph) const;
+};
+
 class VectorIndex {
 public:
     explicit VectorIndex(VectorIndexOptions options, size_t capacity = 1024);
@@ -58,14 +65,16 @@ public:
     qint64 insertions() const { return qint64(m_slotsTaken.load()); } // only grows
     int dimension() const { return m_options.dimension; }
 
+    using GraphPtr = std::unique_ptr<hnswlib::HierarchicalNSW<float>, GraphDeleter>;
+
 private:
-    VectorIndex(VectorIndexOptions options, std::unique_ptr<hnswlib::InnerProductSpace> space,
-                std::unique_ptr<hnswlib::HierarchicalNSW<float>> graph);
+    VectorIndex(VectorIndexOptions options, std::unique_ptr<hnswlib::InnerProductSpace> space, GraphPtr graph);
     void growLocked(size_t atLeast);
+    void copyOutOfFileLocked();
 
     VectorIndexOptions m_options;
     std::unique_ptr<hnswlib::InnerProductSpace> m_space;
-    std::unique_ptr<hnswlib::HierarchicalNSW<float>> m_graph;
+    GraphPtr m_graph;
     // Shared for adds and searches (hnswlib locks those itself); exclusive for resize, delete, save.
     mutable std::shared_mutex m_mutex;
     std::atomic<size_t> m_slotsTaken{0};

@@ -1,6 +1,7 @@
 #include "index/builtin_embedder.h"
 #include "index/vector_index.h"
 
+#include <QFile>
 #include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QTest>
@@ -9,6 +10,7 @@
 #include <algorithm>
 #include <numeric>
 #include <cmath>
+#include <cstring>
 
 using namespace rag::index;
 
@@ -110,6 +112,115 @@ private Q_SLOTS:
         QVERIFY(nearest.last().id != 2000);
         QVERIFY(!VectorIndex::load(path, {48, 16, 100, 64})); // another dimension
         QVERIFY(!VectorIndex::load(dir.filePath(QStringLiteral("missing")), {32, 16, 100, 64}));
+    }
+
+    // The index reads hnswlib's file itself (one read, every link checked): what it reads must
+    // search exactly as the graph that was saved, upper levels and deletions included.
+    void loadedGraphSearchesAsTheSavedOne()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("kb.hnsw"));
+        const VectorIndexOptions options{16, 8, 60, 64};
+        QRandomGenerator random(11);
+        VectorIndex saved(options);
+        for (qint64 id = 1; id <= 3000; ++id)
+            saved.add(id * 7, randomUnitVector(random, 16).data());
+        for (qint64 id = 1; id <= 3000; id += 97)
+            saved.remove(id * 7);
+        QVERIFY(saved.save(path));
+        auto loaded = VectorIndex::load(path, options);
+        QVERIFY2(loaded, loaded ? "" : qPrintable(loaded.error()));
+        QCOMPARE((*loaded)->size(), saved.size());
+        QCOMPARE((*loaded)->deletedCount(), saved.deletedCount());
+        QList<qint64> sample{7, 14, 700, 20'993, 99};
+        for (int q = 0; q < 50; ++q) {
+            const auto query = randomUnitVector(random, 16);
+            const auto expected = saved.search(query.data(), 10);
+            const auto found = (*loaded)->search(query.data(), 10);
+            QCOMPARE(found.size(), expected.size());
+            for (qsizetype i = 0; i < found.size(); ++i) {
+                QCOMPARE(found.at(i).id, expected.at(i).id);
+                QCOMPARE(found.at(i).similarity, expected.at(i).similarity);
+            }
+            QCOMPARE((*loaded)->similarities(query.data(), sample), saved.similarities(query.data(), sample));
+        }
+        // A delete writes into the mapped file's pages, privately: saving over the file it was
+        // read from, while still mapped, keeps both the index and the file whole.
+        const auto probe = saved.search(randomUnitVector(random, 16).data(), 1).first();
+        (*loaded)->remove(probe.id);
+        QCOMPARE((*loaded)->deletedCount(), saved.deletedCount() + 1);
+        QVERIFY((*loaded)->save(path));
+        auto reloaded = VectorIndex::load(path, options);
+        QVERIFY(reloaded);
+        QCOMPARE((*reloaded)->deletedCount(), saved.deletedCount() + 1);
+        QCOMPARE((*reloaded)->size(), saved.size() - 1);
+        // It grows past what it was read with.
+        const auto twin = randomUnitVector(random, 16);
+        for (qint64 id = 50'000; id < 50'100; ++id)
+            (*loaded)->add(id, randomUnitVector(random, 16).data());
+        (*loaded)->add(1, twin.data());
+        QCOMPARE((*loaded)->search(twin.data(), 1).first().id, 1);
+    }
+
+    void refusesDamagedFiles()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("kb.hnsw"));
+        const VectorIndexOptions options{16, 8, 60, 64};
+        QRandomGenerator random(4);
+        {
+            VectorIndex index(options);
+            for (qint64 id = 1; id <= 500; ++id)
+                index.add(id, randomUnitVector(random, 16).data());
+            QVERIFY(index.save(path));
+        }
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray good = file.readAll();
+        file.close();
+        const QString damagedPath = dir.filePath(QStringLiteral("damaged.hnsw"));
+        const auto loads = [&](const QByteArray &bytes) {
+            QFile out(damagedPath);
+            if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate) || out.write(bytes) != bytes.size())
+                return true;
+            out.close();
+            return VectorIndex::load(damagedPath, options).ok();
+        };
+        QVERIFY(loads(good));
+
+        // hnswlib's layout for 16 dimensions and M 8: a 96-byte header, then per element its
+        // level-0 links (a count word and 16 ids), its vector and its label; then each element's
+        // upper-level links, each list behind its size in bytes.
+        constexpr qsizetype header = 96;
+        constexpr qsizetype element = 4 + 16 * 4 + 16 * 4 + 8;
+        const qsizetype upperStart = header + 500 * element;
+        for (qsizetype cut : {qsizetype(0), qsizetype(40), header - 1, header, header + element * 250,
+                              upperStart + 2, good.size() - 3})
+            QVERIFY2(!loads(good.left(cut)), qPrintable(QStringLiteral("cut at %1").arg(cut)));
+        QVERIFY(!loads(good + QByteArray(4, '\0')));
+
+        const auto withWord = [&](qsizetype at, quint32 value) {
+            QByteArray bytes = good;
+            std::memcpy(bytes.data() + at, &value, sizeof(value));
+            return bytes;
+        };
+        QVERIFY(!loads(withWord(header + 4, 500)));            // element 0 links to element 500 of 500
+        QVERIFY(!loads(withWord(header, 17)));                 // 17 level-0 links where 16 fit
+        QVERIFY(!loads(withWord(8 * 1, 499)));                 // fewer slots than elements
+        QVERIFY(!loads(withWord(8 * 6, 7)));                   // its top level: 7 (no element has it)
+        // A link on an upper level pointing outside the graph.
+        qsizetype at = upperStart;
+        for (int i = 0; i < 500; ++i) {
+            quint32 size = 0;
+            std::memcpy(&size, good.constData() + at, sizeof(size));
+            if (size > 0) {
+                QVERIFY(!loads(withWord(at + 4 + 4, 9999)));
+                break;
+            }
+            at += 4;
+        }
+        QVERIFY(at > upperStart); // an element with upper links was found and damaged
+        QVERIFY(!VectorIndex::load(path, {32, 8, 60, 64})); // another dimension
     }
 };
 
