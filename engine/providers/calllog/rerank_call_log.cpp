@@ -1,5 +1,6 @@
 #include "providers/calllog/rerank_call_log.h"
 
+#include "providers/calllog/secret_redactor.h"
 #include "store/database.h"
 #include "store/rerank_call_repository.h"
 
@@ -26,10 +27,10 @@ RerankCallLog::~RerankCallLog()
     m_writer.waitForDone();
 }
 
-void RerankCallLog::record(store::RerankCallRecord call)
+void RerankCallLog::record(store::RerankCallRecord call, RerankCallBodies bodies)
 {
     QMutexLocker lock(&m_mutex);
-    m_pending.append(std::move(call));
+    m_pending.append({std::move(call), std::move(bodies)});
     if (m_draining)
         return; // the running drain picks it up
     m_draining = true;
@@ -40,7 +41,7 @@ void RerankCallLog::drain()
 {
     store::RerankCallRepository repository(m_database->connection());
     for (;;) {
-        QList<store::RerankCallRecord> batch;
+        QList<Pending> pending;
         {
             QMutexLocker lock(&m_mutex);
             if (m_pending.isEmpty()) {
@@ -48,8 +49,18 @@ void RerankCallLog::drain()
                 m_idle.wakeAll();
                 return;
             }
-            batch.swap(m_pending);
+            pending.swap(m_pending);
         }
+        QList<store::RerankCallRecord> batch;
+        batch.reserve(pending.size());
+        for (Pending &p : pending) {
+            if (!p.bodies.request.isEmpty())
+                p.call.requestBody = redactAndCap(p.bodies.request, p.bodies.secrets);
+            if (!p.bodies.response.isEmpty())
+                p.call.responseBody = redactAndCap(p.bodies.response, p.bodies.secrets);
+            batch.append(std::move(p.call));
+        }
+        pending.clear(); // the raw bodies, with what they may hold, go at once
         auto stored = repository.append(batch);
         if (stored) {
             // After every batch, on this thread: two b-tree seeks, and the table then never

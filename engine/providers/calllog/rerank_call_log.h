@@ -19,12 +19,21 @@ class Database;
 
 namespace rag::providers {
 
+// A call's bodies as they went over the wire, with the secrets to strip from them. The writer
+// thread redacts and caps them (docs/calls.md), so a call does not pay for its own logging on the
+// thread that serves every request.
+struct RerankCallBodies {
+    QByteArray request;
+    QByteArray response;
+    QStringList secrets;
+};
+
 class RerankCallLog {
 public:
     explicit RerankCallLog(std::shared_ptr<store::Database> database, qint64 retention = 10'000);
     ~RerankCallLog(); // writes what is pending
 
-    void record(store::RerankCallRecord call);
+    void record(store::RerankCallRecord call, RerankCallBodies bodies = {});
     void flush(); // blocks until everything recorded so far is stored
 
     qint64 retention() const { return m_retention; }
@@ -33,6 +42,10 @@ public:
     qint64 dropped() const; // calls that could not be stored (database errors), for the monitor
 
 private:
+    struct Pending {
+        store::RerankCallRecord call;
+        RerankCallBodies bodies;
+    };
     void drain();
 
     std::shared_ptr<store::Database> m_database;
@@ -43,7 +56,7 @@ private:
     QWaitCondition m_wake;  // ends the writer's pause between commits
     int m_flushes = 0;      // flush() calls waiting: the writer does not pause for them
     static constexpr int kCommitSpacingMs = 250;
-    QList<store::RerankCallRecord> m_pending;
+    QList<Pending> m_pending;
     bool m_draining = false;
     qint64 m_written = 0;
     qint64 m_dropped = 0;

@@ -3,12 +3,10 @@
 #include "ingest/token_counter.h"
 #include "providers/builtin/lexical_reranker.h"
 #include "providers/calllog/rerank_call_log.h"
-#include "providers/calllog/secret_redactor.h"
+#include "providers/wire/json_writer.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
-#include <QJsonArray>
-#include <QJsonDocument>
 #include <QJsonObject>
 #include <QThread>
 #include <QThreadPool>
@@ -55,9 +53,8 @@ void BuiltinReranker::log(const RerankRequest &request, const Result<RerankResul
     for (const QString &d : request.documents)
         call.bytes += d.toUtf8().size();
     // No HTTP here: the inspector shows what was scored instead of a request body.
-    const QJsonObject scored{{QStringLiteral("query"), request.query},
-                             {QStringLiteral("documents"), QJsonArray::fromStringList(request.documents)}};
-    call.requestBody = redactAndCap(QJsonDocument(scored).toJson(QJsonDocument::Compact), {});
+    const QByteArray scored = wire::compactWithStringArray({{QStringLiteral("query"), request.query}},
+                                                           QLatin1StringView("documents"), request.documents);
     call.ok = result.ok();
     if (result.ok()) {
         call.attempts = 1;
@@ -70,7 +67,7 @@ void BuiltinReranker::log(const RerankRequest &request, const Result<RerankResul
         call.error = result.error();
     }
     call.at = QDateTime::currentDateTimeUtc().addMSecs(-qint64(call.latencyMs));
-    m_log->record(std::move(call));
+    m_log->record(std::move(call), {scored, {}, {}});
 }
 
 QCoro::Task<Result<RerankResult>> BuiltinReranker::rerank(RerankRequest request)

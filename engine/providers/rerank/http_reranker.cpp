@@ -1,7 +1,6 @@
 #include "providers/rerank/http_reranker.h"
 
 #include "providers/calllog/rerank_call_log.h"
-#include "providers/calllog/secret_redactor.h"
 #include "providers/http/provider_http_client.h"
 #include "providers/wire/chat_wire.h"
 
@@ -74,9 +73,7 @@ Result<RerankReply> HttpReranker::settleBatch(const RerankBatch &batch, const Ht
             call.topScores = call.topScores.mid(0, kLoggedTopScores);
         }
         // Keys travel in headers, never in bodies; redaction is the second line of defence.
-        call.requestBody = redactAndCap(batch.request.body, m_client->secrets());
-        call.responseBody = redactAndCap(outcome.body, m_client->secrets());
-        m_log->record(std::move(call));
+        m_log->record(std::move(call), {batch.request.body, outcome.body, m_client->secrets()});
     }
     return reply;
 }
