@@ -20,7 +20,7 @@ class Database;
 namespace rag::providers {
 
 // A call's bodies as they went over the wire, with the secrets to strip from them. The writer
-// thread redacts and caps them (docs/calls.md), so a call does not pay for its own logging on the
+// thread redacts and caps them (docs/providers.md), so a call does not pay for its own logging on the
 // thread that serves every request.
 struct RerankCallBodies {
     QByteArray request;
