@@ -1,5 +1,6 @@
 #include "providers/sim/provider_simulator.h"
 
+#include "core/json_reader.h"
 #include "net/http_server.h"
 #include "providers/sim/sim_exchange.h"
 #include "providers/sim/sim_reply.h"
@@ -97,26 +98,31 @@ void ProviderSimulator::Private::handle(const net::HttpRequest &request, net::Ht
 SimReply ProviderSimulator::Private::buildReply(const SimRoute &route, const QByteArray &body,
                                                 const EndpointBehaviour &behaviour)
 {
-    QJsonParseError error;
-    const QJsonDocument doc = QJsonDocument::fromJson(body, &error);
-    if (error.error != QJsonParseError::NoError || !doc.isObject()) {
-        SimReply bad = errorReply(route.errorStyle, 400,
-                                  error.error != QJsonParseError::NoError
-                                      ? QStringLiteral("request body is not JSON: %1").arg(error.errorString())
-                                      : QStringLiteral("request body must be a JSON object"));
-        bad.badRequest = true;
-        return bad;
+    std::optional<QJsonObject> request = readJsonObject(body);
+    if (!request) {
+        // Qt's parser has the last word on what is not plain JSON, and says what is wrong.
+        QJsonParseError error;
+        const QJsonDocument doc = QJsonDocument::fromJson(body, &error);
+        if (error.error != QJsonParseError::NoError || !doc.isObject()) {
+            SimReply bad = errorReply(route.errorStyle, 400,
+                                      error.error != QJsonParseError::NoError
+                                          ? QStringLiteral("request body is not JSON: %1").arg(error.errorString())
+                                          : QStringLiteral("request body must be a JSON object"));
+            bad.badRequest = true;
+            return bad;
+        }
+        request = doc.object();
     }
     switch (route.format) {
     case WireFormat::OpenAiEmbed:
     case WireFormat::TeiEmbed:
     case WireFormat::OllamaEmbed:
-        return buildEmbeddingReply(route, doc.object());
+        return buildEmbeddingReply(route, *request);
     case WireFormat::OpenAiChat:
     case WireFormat::OllamaChat:
-        return buildChatReply(route, doc.object(), behaviour);
+        return buildChatReply(route, *request, behaviour);
     default:
-        return buildRerankReply(route, doc.object());
+        return buildRerankReply(route, *request);
     }
 }
 
