@@ -5,6 +5,8 @@
 #include "store/database.h"
 #include "store/rerank_call_repository.h"
 
+#include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QtConcurrent/QtConcurrentRun>
@@ -38,6 +40,20 @@ store::RerankCallRecord call(const QString &provider, bool ok, double latencyMs,
     return c;
 }
 
+// The field rule as one global regular expression: what the redactor did before it looked for
+// the quotes the pattern can start at; it must still do exactly this.
+QString redactFieldsByGlobalMatch(QString text)
+{
+    static const QRegularExpression field(
+        QStringLiteral("(\"(?:[A-Za-z0-9_-]*(?:api[_-]?key|apikey|secret|password|passwd|authorization|access[_-]?token|"
+                       "bearer)[A-Za-z0-9_-]*)\"\\s*:\\s*)\"(?:[^\"\\\\]|\\\\.)*\""),
+        QRegularExpression::CaseInsensitiveOption);
+    text.replace(field, QStringLiteral("\\1\"[redacted]\""));
+    static const QRegularExpression bearer(QStringLiteral("Bearer\\s+[A-Za-z0-9._~+/=-]{4,}"));
+    text.replace(bearer, QStringLiteral("Bearer [redacted]"));
+    return text;
+}
+
 } // namespace
 
 class TestCallLog : public QObject {
@@ -45,6 +61,7 @@ class TestCallLog : public QObject {
 private slots:
     void init();
     void redactsKnownSecretsAndSecretFields();
+    void redactsFieldsAsOneGlobalMatchWould();
     void capsBodiesWithoutSplittingCharacters();
     void storesAndFilters();
     void keepsTheRetentionLimit();
@@ -80,6 +97,29 @@ void TestCallLog::redactsKnownSecretsAndSecretFields()
     QVERIFY(redacted.contains(QStringLiteral("\"query\":\"q\"")));
     // Too short to be a key: redacting it would blank out ordinary text.
     QCOMPARE(redactSecrets(QStringLiteral("a b c"), {QStringLiteral("a")}), QStringLiteral("a b c"));
+}
+
+void TestCallLog::redactsFieldsAsOneGlobalMatchWould()
+{
+    const QStringList pieces{QStringLiteral("\""), QStringLiteral("\\\""), QStringLiteral(":"), QStringLiteral(" : "),
+                             QStringLiteral("api_key"), QStringLiteral("X-Api-Key"), QStringLiteral("password"),
+                             QStringLiteral("PASSWD"), QStringLiteral("my_secret_1"), QStringLiteral("access-token"),
+                             QStringLiteral("Bearer "), QStringLiteral("Bearer abc.def"), QStringLiteral("query"),
+                             QStringLiteral("passage text"), QStringLiteral(","), QStringLiteral("{"), QStringLiteral("}"),
+                             QStringLiteral("\\"), QStringLiteral("é"), QStringLiteral("\n"),
+                             QStringLiteral("\"password\":\"hunter2\""), QStringLiteral("\"API_KEY\" : \"k\\\"1\"")};
+    QRandomGenerator random(7);
+    int redactedSome = 0;
+    for (int round = 0; round < 20000; ++round) {
+        QString text;
+        const int length = 1 + int(random.bounded(24));
+        for (int i = 0; i < length; ++i)
+            text += pieces.at(random.bounded(int(pieces.size())));
+        const QString expected = redactFieldsByGlobalMatch(text);
+        QCOMPARE(redactSecrets(text, {}), expected);
+        redactedSome += expected != text ? 1 : 0;
+    }
+    QVERIFY(redactedSome > 1000); // the cases that matter were generated, not just the easy ones
 }
 
 void TestCallLog::capsBodiesWithoutSplittingCharacters()
