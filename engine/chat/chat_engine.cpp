@@ -161,6 +161,19 @@ QCoro::Task<Result<AskResult>> ChatEngine::runAsync(std::shared_ptr<Request> req
     QPointer<ChatEngine> self(this);
     {
         StageScope scope(m_statistics, Stage::Admission);
+        // A request that would have to queue is refused now, cheaply, when it could not start
+        // its answer before its deadline anyway: under overload, queued work that times out
+        // after costing CPU is what makes throughput fall (docs/chat.md, "Overload").
+        const int ahead = m_admission->queued();
+        if (ahead > 0 || m_admission->inUse() >= m_admission->capacity()) {
+            const auto startMs = m_startEstimate.expectedStartMs(ahead, m_admission->capacity());
+            if (startMs && *startMs > double(r.remaining().count()))
+                co_return fail(QStringLiteral("overloaded: the answer would start in about %1 ms, after the request's "
+                                              "deadline (%2 ms left); %3 requests are waiting")
+                                   .arg(qint64(*startMs))
+                                   .arg(r.remaining().count())
+                                   .arg(ahead));
+        }
         const auto admission = co_await m_admission->acquire(r.remaining(), r.token);
         if (!self)
             co_return fail(QStringLiteral("the engine shut down"));
@@ -277,6 +290,11 @@ QCoro::Task<Result<AskResult>> ChatEngine::runAsync(std::shared_ptr<Request> req
         r.result.conversationId = *saved;
     }
     r.trace.mark(Stage::Save);
+    if (const auto admitted = r.trace.sinceStartMs(Stage::Admission)) {
+        const auto started = r.trace.sinceStartMs(Stage::FirstChunk);
+        const double now = r.trace.elapsedMs();
+        m_startEstimate.noteAnswered(now - *admitted, started.value_or(now) - *admitted);
+    }
     co_return r.result;
 }
 

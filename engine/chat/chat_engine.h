@@ -7,6 +7,7 @@
 #pragma once
 
 #include "chat/ask_types.h"
+#include "chat/start_estimate.h"
 #include "core/result.h"
 #include "metrics/stage_statistics.h"
 
@@ -86,6 +87,7 @@ private:
     std::unique_ptr<providers::ProviderRegistry> m_registry;
     providers::AdmissionQueue *m_admission;
     metrics::StageStatistics m_statistics;
+    StartEstimate m_startEstimate; // sheds what could not start before its deadline
     std::atomic<int> m_blockingQueued{0};
     int m_active = 0;
 };

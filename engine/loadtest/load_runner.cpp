@@ -38,6 +38,18 @@ QString errorKindOf(const QString &error)
     return QStringLiteral("error");
 }
 
+// A refusal for overload: the engine's own, or a server's 503 / 429.
+bool isRefusal(const QString &errorKind)
+{
+    return errorKind == QLatin1String("overloaded") || errorKind == QLatin1String("http_503") ||
+           errorKind == QLatin1String("http_429");
+}
+
+// How long a closed-model user waits after a refusal before asking again, as a client honouring
+// "Retry-After: 1" would; without it a refused user would ask again at once, in a loop that
+// costs CPU and answers nothing.
+constexpr milliseconds kRefusalBackoff{1000};
+
 // Waits until `atNs` on the trace clock; false when stopped first.
 QCoro::Task<bool> waitUntil(qint64 atNs, CancelTokenPtr stop)
 {
@@ -98,7 +110,7 @@ void LoadRunner::emitProgress()
     emit progress(p);
 }
 
-QCoro::Task<void> LoadRunner::remoteRequest(qint64 intendedNs, QString question, RemoteConversation *conversation)
+QCoro::Task<bool> LoadRunner::remoteRequest(qint64 intendedNs, QString question, RemoteConversation *conversation)
 {
     ++m_inFlight;
     RequestRecord record;
@@ -116,13 +128,14 @@ QCoro::Task<void> LoadRunner::remoteRequest(qint64 intendedNs, QString question,
     --m_inFlight;
     ++m_finished;
     emit requestFinished();
+    co_return isRefusal(record.errorKind);
 }
 
-QCoro::Task<void> LoadRunner::request(qint64 intendedNs, QString question, Session *session)
+QCoro::Task<bool> LoadRunner::request(qint64 intendedNs, QString question, Session *session)
 {
     if (m_remote) {
-        co_await remoteRequest(intendedNs, question, session ? &session->remote : nullptr);
-        co_return;
+        const bool refused = co_await remoteRequest(intendedNs, question, session ? &session->remote : nullptr);
+        co_return refused;
     }
     ++m_inFlight;
     chat::AskOptions options = m_ask;
@@ -159,6 +172,7 @@ QCoro::Task<void> LoadRunner::request(qint64 intendedNs, QString question, Sessi
     --m_inFlight;
     ++m_finished;
     emit requestFinished();
+    co_return isRefusal(record.errorKind);
 }
 
 QCoro::Task<void> LoadRunner::virtualUser(int index)
@@ -175,7 +189,9 @@ QCoro::Task<void> LoadRunner::virtualUser(int index)
         const bool onTime = co_await waitUntil(intended, m_stop);
         if (!onTime)
             break;
-        co_await request(intended, nextSessionQuestion(session, turn), &state);
+        const bool refused = co_await request(intended, nextSessionQuestion(session, turn), &state);
+        if (refused && !co_await providers::CancellableDelay::wait(kRefusalBackoff, m_stop))
+            break;
         if (++turn >= m_questions.sessions.at(session % m_questions.sessions.size()).size()) {
             session += m_scenario.load.users; // users walk the sessions without sharing one
             turn = 0;

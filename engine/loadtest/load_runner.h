@@ -79,8 +79,9 @@ private:
         RemoteConversation remote;
     };
     // `session` (may be null: a single question) is continued and updated with the answer.
-    QCoro::Task<void> request(qint64 intendedNs, QString question, Session *session);
-    QCoro::Task<void> remoteRequest(qint64 intendedNs, QString question, RemoteConversation *conversation);
+    // Both return whether the target refused the request as overloaded.
+    QCoro::Task<bool> request(qint64 intendedNs, QString question, Session *session);
+    QCoro::Task<bool> remoteRequest(qint64 intendedNs, QString question, RemoteConversation *conversation);
     QString nextSessionQuestion(int session, int turn) const;
     void emitProgress();
 

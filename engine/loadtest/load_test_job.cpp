@@ -125,6 +125,7 @@ QCoro::Task<Result<LoadTestOutcome>> LoadTestJob::run(CancelTokenPtr stop)
     ask.save = !scenario.target.assistant.isEmpty();
     ask.assistant = scenario.target.assistant;
     ask.mode = scenario.target.mode == EngineMode::Blocking ? chat::AskMode::Blocking : chat::AskMode::Async;
+    ask.deadline = std::chrono::milliseconds(qint64(scenario.target.deadlineS * 1000));
     ask.adHoc.name = QStringLiteral("loadtest");
     ask.adHoc.knowledgeBases = {scenario.target.kb};
     SimulatorProcess simulator;

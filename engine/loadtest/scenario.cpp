@@ -148,12 +148,14 @@ void readTarget(const Reader &r, TargetSpec &t)
         return;
     if (kind == QLatin1String("embedded")) {
         t.kind = TargetKind::Embedded;
-        r.onlyKeys({QStringLiteral("kind"), QStringLiteral("kb"), QStringLiteral("assistant"), QStringLiteral("mode"), QStringLiteral("pool")});
+        r.onlyKeys({QStringLiteral("kind"), QStringLiteral("kb"), QStringLiteral("assistant"), QStringLiteral("mode"), QStringLiteral("pool"),
+                    QStringLiteral("deadline_s")});
         t.kb = r.string(QStringLiteral("kb"), QString(), true);
         t.assistant = r.string(QStringLiteral("assistant"), QString());
         t.mode = r.choice(QStringLiteral("mode"), {QStringLiteral("async"), QStringLiteral("blocking")}, QStringLiteral("async")) == QLatin1String("blocking")
             ? EngineMode::Blocking : EngineMode::Async;
         t.pool = int(r.number(QStringLiteral("pool"), 35, 1, true));
+        t.deadlineS = r.number(QStringLiteral("deadline_s"), 120, 0, false, true);
         return;
     }
     const bool openai = kind == QLatin1String("openai");

@@ -24,11 +24,14 @@ enum class ArrivalKind { Constant, Poisson };
 struct TargetSpec {
     TargetKind kind = TargetKind::Embedded;
     // embedded: "kb" required; "assistant" optional (default: the KB's default assistant);
-    // "mode" async (default) or blocking; "pool" threads of the blocking baseline (default 35).
+    // "mode" async (default) or blocking; "pool" threads of the blocking baseline (default 35);
+    // "deadline_s" each request's deadline (default 120), past which the engine refuses at
+    // admission what could not start in time (docs/chat.md, "Overload").
     QString kb;
     QString assistant;
     EngineMode mode = EngineMode::Async;
     int pool = 35;
+    double deadlineS = 120;
     // openai: "url", "model" required; ragflow: "url", "chat_id" required; both: optional
     // "api_key_env", the NAME of the environment variable holding the key (never the key).
     QString url;

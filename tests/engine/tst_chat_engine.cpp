@@ -112,6 +112,7 @@ private slots:
     void cancelDuringEachStage_data();
     void cancelDuringEachStage();
     void deadlineEndsTheRequest();
+    void overloadIsRefusedAtAdmission();
     void conversationContinuesAfterRestart();
     void blockingModeGivesTheSameAnswer();
     void manyAsyncRequestsOverlapTheirProviderCalls();
@@ -315,6 +316,46 @@ void TestChatEngine::deadlineEndsTheRequest()
     QVERIFY(!asked.result.ok());
     QVERIFY2(asked.result.error().contains(QStringLiteral("deadline")), qPrintable(asked.result.error()));
     QTRY_COMPARE_WITH_TIMEOUT(m_sim->counters().inFlight.load(), 0, 5000);
+}
+
+void TestChatEngine::overloadIsRefusedAtAdmission()
+{
+    // Every answer holds its slot for at least 300 ms: the model's first event comes that late.
+    m_sim->setProfileJson(
+        R"({"endpoints":{"chat":{"latency":{"model":"fixed","ms":300},"stream_tokens":4,"tokens_per_s":1000}}})");
+    createAssistant(spec(QStringLiteral("guide"), QStringLiteral("sim-chat"), QStringLiteral("sim-rerank")));
+    ChatEngineConfig config;
+    config.maxConcurrent = 1;
+    ChatEngine engine(*m_ws->workspace, config);
+    for (int i = 0; i < 8; ++i) // what the estimate learns from
+        QVERIFY(run(engine, ask(QStringLiteral("guide"))).result.ok());
+
+    Asked holderAsked;
+    auto holder = askInto(&engine, ask(QStringLiteral("guide")), &holderAsked);
+    QTRY_COMPARE_WITH_TIMEOUT(engine.inFlight(), 1, 5000);
+
+    // It could only start after the answer holding the slot ends: refused now, not queued to
+    // time out. (The refusal is decided before the coroutine first suspends.)
+    AskOptions hurried = ask(QStringLiteral("guide"));
+    hurried.deadline = 100ms;
+    Asked hurriedAsked;
+    auto refused = askInto(&engine, hurried, &hurriedAsked);
+    QVERIFY(!hurriedAsked.result.ok());
+    QVERIFY2(hurriedAsked.result.error().startsWith(QStringLiteral("overloaded: the answer would start in about")),
+             qPrintable(hurriedAsked.result.error()));
+    QCOMPARE(engine.admissionQueued(), 0);
+    QCOMPARE(engine.inFlight(), 1);
+
+    // One with time to wait queues and is answered.
+    AskOptions patient = ask(QStringLiteral("guide"));
+    Asked patientAsked;
+    auto waiting = askInto(&engine, patient, &patientAsked);
+    QCOMPARE(engine.admissionQueued(), 1);
+    QCoro::waitFor(std::move(refused));
+    QCoro::waitFor(std::move(holder));
+    QCoro::waitFor(std::move(waiting));
+    QVERIFY(holderAsked.result.ok());
+    QVERIFY2(patientAsked.result.ok(), qPrintable(patientAsked.result.ok() ? QString() : patientAsked.result.error()));
 }
 
 void TestChatEngine::conversationContinuesAfterRestart()

@@ -72,6 +72,10 @@ private Q_SLOTS:
         QCOMPARE(s->thresholds, (QStringList{QStringLiteral("p95(ttfc) < 1500ms"), QStringLiteral("error_rate < 1%")}));
         QCOMPARE(s->seed, quint64(1));
         QCOMPARE(s->source, issueExample());
+        const auto withDeadline = parseScenario(R"({"name": "d", "target": {"kind": "embedded", "kb": "demo", "deadline_s": 7.5},
+            "load": {"duration_s": 5}, "questions": ["hello"]})", QStringLiteral("/b"));
+        QVERIFY(withDeadline.ok());
+        QCOMPARE(withDeadline->target.deadlineS, 7.5);
     }
 
     void appliesDefaults()
@@ -81,6 +85,7 @@ private Q_SLOTS:
         QVERIFY2(s.ok(), qPrintable(s.ok() ? QString() : s.error()));
         QCOMPARE(s->target.mode, EngineMode::Async);
         QCOMPARE(s->target.pool, 35);
+        QCOMPARE(s->target.deadlineS, 120.0);
         QCOMPARE(s->providers.simulatorProfile, QStringLiteral("field"));
         QCOMPARE(s->load.model, LoadModel::Closed);
         QCOMPARE(s->load.users, 1);
@@ -166,6 +171,8 @@ private Q_SLOTS:
         row("kb empty", "target", "kb", QStringLiteral(""), "target.kb must be a non-empty string");
         row("mode", "target", "mode", QStringLiteral("sync"), "target.mode must be one of async, blocking");
         row("pool", "target", "pool", 0, "target.pool must be a whole number >= 1");
+        row("deadline zero", "target", "deadline_s", 0, "target.deadline_s must be a number > 0");
+        row("deadline string", "target", "deadline_s", QStringLiteral("10"), "target.deadline_s must be a number > 0");
         row("target typo", "target", "url", QStringLiteral("http://x"), "unknown key target.url");
         row("simulator typo", "providers", "simulater", QJsonObject(), "unknown key providers.simulater");
     }
