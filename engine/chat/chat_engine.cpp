@@ -183,11 +183,25 @@ QCoro::Task<Result<AskResult>> ChatEngine::runAsync(std::shared_ptr<Request> req
             co_return stopped(r, QStringLiteral("admission"));
     }
     r.trace.mark(Stage::Admission);
-    // Whatever happens next, the slot goes back when this coroutine ends.
-    const std::shared_ptr<void> slot(nullptr, [admission = QPointer<providers::AdmissionQueue>(m_admission)](void *) {
-        if (admission)
-            admission->release();
+    // Whatever happens next, the slot goes back when this coroutine ends, and how long it was
+    // held teaches the start estimate, answered or not.
+    const std::shared_ptr<void> slot(nullptr, [self, raw = &r](void *) {
+        if (!self)
+            return;
+        self->m_admission->release();
+        if (const auto admitted = raw->trace.sinceStartMs(Stage::Admission)) {
+            const auto started = raw->trace.sinceStartMs(Stage::FirstChunk);
+            self->m_startEstimate.noteHeld(raw->trace.elapsedMs() - *admitted,
+                                           started ? std::optional<double>(*started - *admitted) : std::nullopt);
+        }
     });
+    // Granted too late to start in time: the slot goes to the next in line instead.
+    if (const auto startMs = m_startEstimate.expectedStartMs(-1, m_admission->capacity());
+        startMs && *startMs > double(r.remaining().count()))
+        co_return fail(QStringLiteral("overloaded: admitted with %1 ms left, and answers start about %2 ms after "
+                                      "admission")
+                           .arg(r.remaining().count())
+                           .arg(qint64(*startMs)));
 
     store::Database *database = &m_workspace.database();
     {
@@ -290,11 +304,6 @@ QCoro::Task<Result<AskResult>> ChatEngine::runAsync(std::shared_ptr<Request> req
         r.result.conversationId = *saved;
     }
     r.trace.mark(Stage::Save);
-    if (const auto admitted = r.trace.sinceStartMs(Stage::Admission)) {
-        const auto started = r.trace.sinceStartMs(Stage::FirstChunk);
-        const double now = r.trace.elapsedMs();
-        m_startEstimate.noteAnswered(now - *admitted, started.value_or(now) - *admitted);
-    }
     co_return r.result;
 }
 

@@ -4,25 +4,29 @@
 
 namespace rag::chat {
 
-void StartEstimate::noteAnswered(double holdMs, double startMs)
+namespace {
+
+void average(double &mean, int &count, double sample, double weight)
+{
+    mean = count == 0 ? sample : mean + weight * (sample - mean);
+    ++count;
+}
+
+} // namespace
+
+void StartEstimate::noteHeld(double holdMs, std::optional<double> startMs)
 {
     holdMs = std::max(0.0, holdMs);
-    startMs = std::clamp(startMs, 0.0, holdMs);
-    if (m_samples == 0) {
-        m_holdMs = holdMs;
-        m_startMs = startMs;
-    } else {
-        m_holdMs += kWeight * (holdMs - m_holdMs);
-        m_startMs += kWeight * (startMs - m_startMs);
-    }
-    ++m_samples;
+    average(m_holdMs, m_holds, holdMs, kWeight);
+    if (startMs)
+        average(m_startMs, m_starts, std::clamp(*startMs, 0.0, holdMs), kWeight);
 }
 
 std::optional<double> StartEstimate::expectedStartMs(int ahead, int capacity) const
 {
-    if (m_samples < kWarmup || capacity <= 0)
+    if (m_holds < kWarmup || capacity <= 0)
         return std::nullopt;
-    const double slotWaitMs = double(std::max(ahead, 0) + 1) * m_holdMs / double(capacity);
+    const double slotWaitMs = ahead < 0 ? 0.0 : double(ahead + 1) * m_holdMs / double(capacity);
     return slotWaitMs + m_startMs;
 }
 

@@ -24,10 +24,11 @@ namespace {
 
 QString errorKindOf(const QString &error)
 {
-    if (error.contains(QLatin1String("deadline")))
-        return QStringLiteral("deadline");
+    // First: a refusal names the deadline it could not meet.
     if (error.startsWith(QLatin1String("overloaded")))
         return QStringLiteral("overloaded");
+    if (error.contains(QLatin1String("deadline")))
+        return QStringLiteral("deadline");
     if (error.contains(QLatin1String("cancelled")))
         return QStringLiteral("cancelled");
     static const QRegularExpression http(QStringLiteral("HTTP (\\d{3})"));
@@ -163,8 +164,8 @@ QCoro::Task<bool> LoadRunner::request(qint64 intendedNs, QString question, Sessi
         if (session)
             session->conversationId = result->conversationId;
     } else {
-        record.cancelled = options.cancel->isCancelled() && !result.error().contains(QLatin1String("deadline"));
         record.errorKind = errorKindOf(result.error());
+        record.cancelled = options.cancel->isCancelled() && record.errorKind != QLatin1String("deadline");
         if (session)
             session->conversationId = 0;
     }

@@ -5,9 +5,11 @@
 #include "loadtest/arrival_schedule.h"
 #include "loadtest/load_runner.h"
 #include "loadtest/report.h"
+#include "store/provider_repository.h"
 #include "support/await_task.h"
 #include "support/cli_runner.h"
 #include "support/fixtures.h"
+#include "support/simulator_thread.h"
 #include "support/temp_workspace.h"
 
 #include <QJsonArray>
@@ -83,6 +85,45 @@ private slots:
                                                 summary);
         QVERIFY(results.at(0).ok);
         QVERIFY(!results.at(1).ok); // nothing answers in a microsecond
+    }
+
+    // One admission slot, every answer holding it for at least 100 ms (the simulated model's
+    // first event), sixty users, a 300 ms deadline: most requests could not start in time and
+    // are refused as "overloaded", and each refused user waits a second before asking again
+    // instead of asking in a loop.
+    void refusedUsersBackOff()
+    {
+        test::SimulatorThread sim;
+        QVERIFY(sim.ok());
+        sim.setProfileJson(
+            R"({"endpoints":{"chat":{"latency":{"model":"fixed","ms":100},"stream_tokens":2,"tokens_per_s":1000}}})");
+        store::ProviderRecord chat;
+        chat.name = QStringLiteral("sim-chat");
+        chat.kind = QStringLiteral("openai-compatible");
+        chat.baseUrl = sim.url(QStringLiteral("/openai/v1"));
+        chat.model = QStringLiteral("sim-model");
+        chat.timeoutMs = 10'000;
+        QVERIFY(store::ProviderRepository(m_ws->workspace->database().connection()).add(chat).ok());
+
+        const Scenario s = scenario(R"({"model": "closed", "users": 60, "think_ms": 0, "duration_s": 2})");
+        chat::ChatEngineConfig config;
+        config.maxConcurrent = 1;
+        chat::ChatEngine engine(*m_ws->workspace, config);
+        chat::AskOptions ask;
+        ask.save = false;
+        ask.deadline = std::chrono::milliseconds(300);
+        ask.adHoc.name = QStringLiteral("load");
+        ask.adHoc.knowledgeBases = {QStringLiteral("nature")};
+        ask.adHoc.llm = QStringLiteral("sim-chat");
+        LoadRunner runner(engine, s, s.questions, ask);
+        QCoro::waitFor(runInto(&runner));
+        const RunSummary summary = runner.recorder().summary();
+        const qint64 refused = summary.errorsByKind.value(QStringLiteral("overloaded"));
+        QVERIFY2(refused > 0, qPrintable(QStringLiteral("completed %1, failed %2 (%3)").arg(summary.completed).arg(summary.failed).arg(QStringList(summary.errorsByKind.keys()).join(u' '))));
+        QVERIFY2(summary.completed > 0, qPrintable(QString::number(refused)));
+        // At most one refusal per user per second of the run (and one at its start).
+        qInfo("%lld answered, %lld refused, %lld failed", summary.completed, refused, summary.failed);
+        QVERIFY2(refused <= 60 * 3, qPrintable(QString::number(refused)));
     }
 
     void openModelSendsOnSchedule()
