@@ -45,6 +45,7 @@ ChatEngine::ChatEngine(Workspace &workspace, ChatEngineConfig config, QObject *p
     : QObject(parent)
     , m_workspace(workspace)
     , m_config(config)
+    , m_limit(std::min(config.minConcurrent, config.maxConcurrent), config.maxConcurrent)
 {
     m_cpuPool.setMaxThreadCount(config.cpuThreads > 0 ? config.cpuThreads : QThread::idealThreadCount());
     m_cpuPool.setObjectName(QStringLiteral("cpu"));
@@ -57,7 +58,7 @@ ChatEngine::ChatEngine(Workspace &workspace, ChatEngineConfig config, QObject *p
     m_callLog = std::make_unique<providers::RerankCallLog>(workspace.sharedDatabase());
     m_registry = std::make_unique<providers::ProviderRegistry>(
         providers::ProviderRegistry::Services{workspace.sharedDatabase(), workspace.dataDir(), &m_cpuPool, m_callLog.get()});
-    m_admission = new providers::AdmissionQueue(config.maxConcurrent, config.maxQueued, this);
+    m_admission = new providers::AdmissionQueue(m_limit.limit(), config.maxQueued, this);
 }
 
 ChatEngine::~ChatEngine()
@@ -193,6 +194,8 @@ QCoro::Task<Result<AskResult>> ChatEngine::runAsync(std::shared_ptr<Request> req
             const auto started = raw->trace.sinceStartMs(Stage::FirstChunk);
             self->m_startEstimate.noteHeld(raw->trace.elapsedMs() - *admitted,
                                            started ? std::optional<double>(*started - *admitted) : std::nullopt);
+            if (started)
+                self->m_admission->setCapacity(self->m_limit.noteStart(*started - *admitted, self->m_admission->inUse()));
         }
     });
     // Granted too late to start in time: the slot goes to the next in line instead.

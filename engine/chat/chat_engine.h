@@ -6,6 +6,7 @@
 // Results are values; deltas reach the caller coalesced.
 #pragma once
 
+#include "chat/admission_limit.h"
 #include "chat/ask_types.h"
 #include "chat/start_estimate.h"
 #include "core/result.h"
@@ -36,7 +37,8 @@ struct ChatEngineConfig {
     int cpuThreads = 0;        // 0: the number of cores
     int dbThreads = 2;         // each keeps one database connection
     int blockingThreads = 35;  // the blocking baseline's pool
-    int maxConcurrent = 1024;  // async requests past admission at once
+    int maxConcurrent = 1024;  // async requests past admission at once, at most (AdmissionLimit)
+    int minConcurrent = 8;     // ... and at least, however slow answers get
     int maxQueued = 10'000;    // waiting for admission; beyond it requests fail at once
     int coalesceMs = 16;       // deltas gathered for at most one frame
 };
@@ -88,6 +90,7 @@ private:
     providers::AdmissionQueue *m_admission;
     metrics::StageStatistics m_statistics;
     StartEstimate m_startEstimate; // sheds what could not start before its deadline
+    AdmissionLimit m_limit;        // how many past admission at once
     std::atomic<int> m_blockingQueued{0};
     int m_active = 0;
 };

@@ -78,11 +78,20 @@ void AdmissionQueue::settle(Waiter *waiter, Admission admission)
 
 void AdmissionQueue::release()
 {
-    if (!m_waiters.empty()) {
+    if (!m_waiters.empty() && m_inUse <= m_capacity) {
         settle(m_waiters.front(), Admission::Granted); // the slot passes straight to the next caller
         return;
     }
     m_inUse = std::max(0, m_inUse - 1);
+}
+
+void AdmissionQueue::setCapacity(int capacity)
+{
+    m_capacity = std::max(1, capacity);
+    while (m_inUse < m_capacity && !m_waiters.empty()) {
+        ++m_inUse;
+        settle(m_waiters.front(), Admission::Granted);
+    }
 }
 
 } // namespace rag::providers

@@ -25,6 +25,8 @@ public:
     // Granted: the caller holds a slot and must release() it.
     QCoro::Task<Admission> acquire(std::chrono::milliseconds timeout, CancelTokenPtr cancel);
     void release();
+    // A larger capacity admits waiters at once; a smaller one takes effect as slots come back.
+    void setCapacity(int capacity);
 
     int capacity() const { return m_capacity; }
     int inUse() const { return m_inUse; }
