@@ -114,7 +114,7 @@ private Q_SLOTS:
         QVERIFY(!VectorIndex::load(dir.filePath(QStringLiteral("missing")), {32, 16, 100, 64}));
     }
 
-    // The index reads hnswlib's file itself (one read, every link checked): what it reads must
+    // The index reads hnswlib's file itself (mapped, every link checked): what it reads must
     // search exactly as the graph that was saved, upper levels and deletions included.
     void loadedGraphSearchesAsTheSavedOne()
     {
