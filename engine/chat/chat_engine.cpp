@@ -183,6 +183,16 @@ QCoro::Task<Result<AskResult>> ChatEngine::runAsync(std::shared_ptr<Request> req
         if (admission != providers::Admission::Granted)
             co_return stopped(r, QStringLiteral("admission"));
     }
+    // Granted too late to start in time: the slot goes to the next in line instead. (Not a hold
+    // the estimate should learn from: it would pull the mean hold time towards zero.)
+    if (const auto startMs = m_startEstimate.expectedStartMs(-1, m_admission->capacity());
+        startMs && *startMs > double(r.remaining().count())) {
+        m_admission->release();
+        co_return fail(QStringLiteral("overloaded: admitted with %1 ms left, and answers start about %2 ms after "
+                                      "admission")
+                           .arg(r.remaining().count())
+                           .arg(qint64(*startMs)));
+    }
     r.trace.mark(Stage::Admission);
     // Whatever happens next, the slot goes back when this coroutine ends, and how long it was
     // held teaches the start estimate, answered or not.
@@ -198,13 +208,6 @@ QCoro::Task<Result<AskResult>> ChatEngine::runAsync(std::shared_ptr<Request> req
                 self->m_admission->setCapacity(self->m_limit.noteStart(*started - *admitted, self->m_admission->inUse()));
         }
     });
-    // Granted too late to start in time: the slot goes to the next in line instead.
-    if (const auto startMs = m_startEstimate.expectedStartMs(-1, m_admission->capacity());
-        startMs && *startMs > double(r.remaining().count()))
-        co_return fail(QStringLiteral("overloaded: admitted with %1 ms left, and answers start about %2 ms after "
-                                      "admission")
-                           .arg(r.remaining().count())
-                           .arg(qint64(*startMs)));
 
     store::Database *database = &m_workspace.database();
     {
