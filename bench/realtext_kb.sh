@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the real-text knowledge base of the benchmarks (docs/benchmarks.md): the HTML manuals
+# Builds the real-text knowledge base of the benchmarks (bench/RESULTS.md): the HTML manuals
 # of six Debian documentation packages (Python, PostgreSQL, Git, CMake, SQLite, Node.js),
 # ~5,000 pages and ~25,000 chunks, ingested with the built-in embedder. Idempotent: unchanged
 # files are skipped. Usage: bench/realtext_kb.sh [DATA_DIR] (default /tmp/ragdesk-realtext)

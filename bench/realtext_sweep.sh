@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One command for the real-text saturation benchmark (docs/benchmarks.md): builds ragdesk,
+# One command for the real-text saturation benchmark (bench/RESULTS.md): builds ragdesk,
 # (re)builds the ~21,000-chunk knowledge base from Debian's HTML manuals, and runs S2 without
 # think time against it. Usage: bench/realtext_sweep.sh [REPORT_DIR] [SCENARIO]
 # (defaults /tmp/realtext-sweep and bench/scenarios/s2-saturation-realtext.json).
