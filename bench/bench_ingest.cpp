@@ -1,6 +1,6 @@
-// S5 (bench/SCENARIOS.md): end-to-end ingestion throughput (read, parse, chunk, embed with the
-// built-in embedder, index, commit) for plain text, Markdown and PDF. Each format runs several
-// times into a fresh data dir; the median run is reported.
+// S5 (docs/loadtest.md, "Benchmark scenarios"): end-to-end ingestion throughput (read, parse,
+// chunk, embed with the built-in embedder, index, commit) for plain text, Markdown and PDF. Each
+// format runs several times into a fresh data dir; the median run is reported.
 #include "bench_support.h"
 
 #include "workspace/workspace.h"

@@ -1,6 +1,6 @@
-// S4 (bench/SCENARIOS.md): hybrid search latency and throughput over N chunks, and the vector
-// index's recall@10 against exact search. Builds the corpus and knowledge base on first run
-// (also an S5-style ingestion measurement at scale) and reuses them afterwards.
+// S4 (docs/loadtest.md, "Benchmark scenarios"): hybrid search latency and throughput over N
+// chunks, and the vector index's recall@10 against exact search. Builds the corpus and knowledge
+// base on first run (also an S5-style ingestion measurement at scale) and reuses them afterwards.
 #include "bench_support.h"
 
 #include "index/builtin_embedder.h"

@@ -1,4 +1,4 @@
-// Grows the demo knowledge base (resources/demo) into the load-test corpus of bench/SCENARIOS.md:
+// Grows the demo knowledge base (resources/demo) into the load-test corpus of docs/loadtest.md:
 // Markdown files that recombine and reword the demo documents' passages, so the benchmark
 // questions still retrieve on-topic chunks while no two chunks are equal (equal chunks tie every
 // score and make search degenerate). Files are sized with the engine's own parser and chunker at
@@ -263,7 +263,7 @@ int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Grows resources/demo into the load-test corpus (bench/SCENARIOS.md)."));
+    parser.setApplicationDescription(QStringLiteral("Grows resources/demo into the load-test corpus (docs/loadtest.md)."));
     parser.addHelpOption();
     parser.addOptions({
         {QStringLiteral("out"), QStringLiteral("an empty or new folder for the files"), QStringLiteral("DIR")},

@@ -14,7 +14,7 @@ if [ "${1:-}" = "--sanitize" ]; then
 fi
 ctest --test-dir "$build_dir" --output-on-failure -j "$(nproc 2>/dev/null || echo 2)"
 
-# The command-line contract that scripts rely on (DESIGN.md, "Surfaces").
+# The command-line contract that scripts rely on (docs/architecture.md, "Surfaces").
 contract="$root/../shared/tools/contract-check"
 if [ -z "${1:-}" ] && [ -f "$contract" ]; then
   python3 "$contract" "$build_dir/app/ragdesk"

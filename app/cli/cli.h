@@ -1,5 +1,5 @@
-// The command-line surface (DESIGN.md, "Surfaces"): global options, then one command. Each
-// command lives in its own file and returns the process exit code.
+// The command-line surface (docs/architecture.md, "Surfaces"): global options, then one command.
+// Each command lives in its own file and returns the process exit code.
 #pragma once
 
 #include <QStringList>

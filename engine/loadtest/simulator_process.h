@@ -1,5 +1,6 @@
-// `ragdesk sim` as a process of its own, as SCENARIOS.md runs it: the simulator's CPU is then not
-// the load-tested process's, and its latencies do not queue behind the engine's event loop.
+// `ragdesk sim` as a process of its own, as the benchmark scenarios run it (docs/loadtest.md): the
+// simulator's CPU is then not the load-tested process's, and its latencies do not queue behind
+// the engine's event loop.
 #pragma once
 
 #include "core/result.h"

@@ -1,5 +1,6 @@
-// The provider kinds ragdesk speaks (PROVIDERS.md) and what each can serve. A kind fixes the wire
-// format and URL rules; a configured provider adds base URL, model, key and limits.
+// The provider kinds ragdesk speaks (docs/providers.md, "What each kind speaks") and what each can
+// serve. A kind fixes the wire format and URL rules; a configured provider adds base URL, model,
+// key and limits.
 #pragma once
 
 #include <QString>

@@ -66,7 +66,8 @@ private Q_SLOTS:
         auto row = [&](const char *name, const char *k, const QString &base, const QString &expected, QString model = {}) {
             QTest::newRow(name) << QString::fromLatin1(k) << base << (model.isEmpty() ? m : model) << expected;
         };
-        // Vendor defaults (empty base): the "default endpoint" column of PROVIDERS.md.
+        // Vendor defaults (empty base): the "default endpoint" column of docs/providers.md,
+        // "Rerankers".
         row("jina default", "jina", {}, "https://api.jina.ai/v1/rerank");
         row("novita default", "novita", {}, "https://api.novita.ai/v3/openai/rerank");
         row("gitee default", "gitee", {}, "https://ai.gitee.com/v1/rerank");

@@ -1,4 +1,4 @@
-// Every reranker of PROVIDERS.md over real loopback HTTP against the simulator, async and
+// Every reranker of docs/providers.md over real loopback HTTP against the simulator, async and
 // blocking, with the kinds' quirks, failures and the call log; and the built-in reranker.
 #include "providers/calllog/rerank_call_log.h"
 #include "providers/http/provider_http_client.h"

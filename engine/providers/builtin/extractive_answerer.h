@@ -1,6 +1,6 @@
-// The built-in extractive answerer (PROVIDERS.md): with no chat model, answer from the retrieved
-// passages by selecting the sentences that best cover the question, without redundancy, each
-// followed by its `[ID:i]` citation. Offline and deterministic.
+// The built-in extractive answerer (docs/providers.md, "Built-in providers"): with no chat model,
+// answer from the retrieved passages by selecting the sentences that best cover the question,
+// without redundancy, each followed by its `[ID:i]` citation. Offline and deterministic.
 #pragma once
 
 #include <QList>

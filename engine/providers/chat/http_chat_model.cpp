@@ -26,8 +26,8 @@ public:
         m_params.temperature = request.temperature;
         m_params.maxTokens = request.maxTokens;
         m_params.stream = request.stream;
-        // A stream's deadline is its first byte (PROVIDERS.md: 60 s); then only stalls end it.
-        // A whole completion arrives at once, so the same budget bounds it.
+        // A stream's deadline is its first byte (docs/providers.md, "Deadlines and retries": 60 s);
+        // then only stalls end it. A whole completion arrives at once, so the same budget bounds it.
         m_options.deadline = request.firstByteTimeout;
         m_options.deadlineCoversBody = !request.stream;
         m_options.inactivity = request.stream ? request.inactivityTimeout : std::chrono::milliseconds(0);

@@ -10,7 +10,7 @@ namespace rag::providers {
 class ProviderHttpClient;
 
 struct EmbedBatching {
-    int batchSize = 32;     // inputs per call (PROVIDERS.md: 16-64)
+    int batchSize = 32;     // inputs per call (docs/providers.md, "Embeddings")
     int batchesInFlight = 4;
 };
 

@@ -1,6 +1,6 @@
-// When to try a provider call again (PROVIDERS.md, "Retries and timeouts"): on connect errors,
-// 429 (after its Retry-After), 502, 503 and 504, with exponential backoff and jitter, never past
-// the deadline, and never once a stream has produced output.
+// When to try a provider call again (docs/providers.md, "Deadlines and retries"): on connect
+// errors, 429 (after its Retry-After), 502, 503 and 504, with exponential backoff and jitter, never
+// past the deadline, and never once a stream has produced output.
 #pragma once
 
 #include "providers/http/http_call.h"

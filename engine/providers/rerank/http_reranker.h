@@ -1,4 +1,4 @@
-// A reranker behind an HTTP API (every kind of PROVIDERS.md but the built-in one). Builds the
+// A reranker behind an HTTP API (every kind of docs/providers.md but the built-in one). Builds the
 // kind's request(s), sends them through the provider's pooled client (TEI batches concurrently),
 // parses and normalises the scores, and records every HTTP call in the rerank call log.
 #pragma once

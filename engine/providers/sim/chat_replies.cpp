@@ -155,8 +155,8 @@ void buildOpenAi(const ChatCall &call, const QStringList &words, const QString &
     reply.stream = true;
     reply.contentType = "text/event-stream";
     reply.headers = {{"Cache-Control", "no-cache"}};
-    // The role chunk has empty content (not the first token, PROVIDERS.md); the first content
-    // chunk follows it at once, the others at the token rate.
+    // The role chunk has empty content (not the first token, docs/providers.md, "Chat models"); the
+    // first content chunk follows it at once, the others at the token rate.
     reply.events.append(sse(openAiChunk(call, {{role, QStringLiteral("assistant")}, {content, QString()}}, QJsonValue::Null)));
     const QStringList pieces = eventPieces(words, b.tokensPerEvent);
     for (qsizetype i = 0; i < pieces.size(); ++i)

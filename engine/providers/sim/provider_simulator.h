@@ -1,5 +1,5 @@
-// The provider simulator: one HTTP server that serves every wire format of PROVIDERS.md under a
-// prefix per provider family (/jina/v1/rerank, /cohere/v2/rerank, /tei/embed, /openai/v1/chat/
+// The provider simulator: one HTTP server that serves every wire format of docs/providers.md under
+// a prefix per provider family (/jina/v1/rerank, /cohere/v2/rerank, /tei/embed, /openai/v1/chat/
 // completions, ...; GET / lists them). Scores come from term overlap, so rankings are meaningful;
 // latency and faults follow the profile. Lives on the thread that creates it.
 #pragma once

@@ -1,4 +1,5 @@
-// Rerank replies for every reranker wire format of PROVIDERS.md, plus the shared request helpers.
+// Rerank replies for every reranker wire format of docs/providers.md ("Rerankers"), plus the shared
+// request helpers.
 #include "providers/sim/sim_reply.h"
 
 #include "providers/sim/sim_text.h"
@@ -69,7 +70,8 @@ QString readCall(WireFormat format, const QJsonObject &request, RerankCall &call
         topKey = QStringLiteral("top_k");
         break;
     case WireFormat::XinferenceRerank:
-        // The quirk the Xinference client must reproduce (PROVIDERS.md): string flags, no top_n.
+        // The quirk the Xinference client must reproduce (docs/providers.md, "Rerankers"): string
+        // flags, no top_n.
         for (const QString &key : {QStringLiteral("return_documents"), QStringLiteral("return_len")}) {
             if (request.value(key) != QJsonValue(QStringLiteral("true")))
                 return QStringLiteral("\"%1\" must be the string \"true\"").arg(key);

@@ -164,7 +164,8 @@ bool isEndpointKey(const QString &key)
 
 SimulatorProfile fieldProfile()
 {
-    // bench/SCENARIOS.md "field": latencies as measured against hosted providers; no faults.
+    // "field" (docs/loadtest.md, "Benchmark scenarios"): latencies as measured against hosted
+    // providers; no faults.
     QJsonObject rerank{{QStringLiteral("latency"), QJsonObject{{QStringLiteral("model"), QStringLiteral("lognormal")},
                                                                {QStringLiteral("median_ms"), 250},
                                                                {QStringLiteral("p99_ms"), 500}}}};

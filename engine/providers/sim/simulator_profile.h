@@ -1,6 +1,7 @@
 // What the provider simulator does per endpoint: a latency model, for streams a token rate and
 // tokens per event, and faults with rates. Read from a JSON profile file or a named built-in
-// profile ("field" from bench/SCENARIOS.md). The format is documented in docs/simulator.md.
+// profile ("field" from docs/loadtest.md, "Benchmark scenarios"). The format is documented in
+// docs/simulator.md.
 #pragma once
 
 #include "core/result.h"

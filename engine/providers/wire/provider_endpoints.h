@@ -1,4 +1,4 @@
-// Endpoint URL rules per provider kind (PROVIDERS.md, "Base URLs" and the reranker table): the
+// Endpoint URL rules per provider kind (docs/providers.md, "Base URLs" and "Rerankers"): the
 // configured base is the vendor's API base; the endpoint path is appended unless the base already
 // ends with it. An empty base means the vendor's public default (or the local server's usual one).
 #pragma once

@@ -15,8 +15,9 @@ namespace rag::providers {
 
 namespace {
 
-// Client-side truncation limits in tokens (PROVIDERS.md reranker table); 0 means none. Servers
-// reject or silently cut overlong texts, and a 400 for one long chunk would lose the whole rerank.
+// Client-side truncation limits in tokens (docs/providers.md, "Rerankers" table); 0 means none.
+// Servers reject or silently cut overlong texts, and a 400 for one long chunk would lose the whole
+// rerank.
 int truncationLimit(ProviderKind kind)
 {
     switch (kind) {

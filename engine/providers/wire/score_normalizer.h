@@ -1,5 +1,6 @@
-// Rerank score normalisation (PROVIDERS.md): scores already in [0, 1] are kept; otherwise min-max
-// rescaled, except when max - min < 1e-3, when they are clipped to [0, 1].
+// Rerank score normalisation (docs/providers.md, "What each kind speaks"): scores already in
+// [0, 1] are kept; otherwise min-max rescaled, except when max - min < 1e-3, when they are
+// clipped to [0, 1].
 #pragma once
 
 #include <QList>
