@@ -8,6 +8,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QSqlError>
+#include <QThread>
 
 namespace rag::store {
 
@@ -63,23 +64,40 @@ Result<std::shared_ptr<Database>> Database::open(const DatabaseUrl &url)
 
 Database::~Database()
 {
-    QMutexLocker lock(&m_mutex);
+    QMutexLocker lock(&m_connections->mutex);
     // Connections of other threads cannot be fetched from this one; removing them closes them.
-    for (const QString &name : std::as_const(m_connectionNames))
+    for (const QString &name : std::as_const(m_connections->names))
         QSqlDatabase::removeDatabase(name);
+    m_connections->names.clear();
+}
+
+int Database::openConnections() const
+{
+    QMutexLocker lock(&m_connections->mutex);
+    return int(m_connections->names.size());
 }
 
 QSqlDatabase Database::connection()
 {
     const QString name = m_prefix + QString::number(currentThreadSerial());
     {
-        QMutexLocker lock(&m_mutex);
-        if (m_connectionNames.contains(name))
+        QMutexLocker lock(&m_connections->mutex);
+        if (m_connections->names.contains(name))
             return QSqlDatabase::database(name, false);
     }
     auto opened = openConnection(name);
-    QMutexLocker lock(&m_mutex);
-    m_connectionNames.insert(name);
+    QMutexLocker lock(&m_connections->mutex);
+    m_connections->names.insert(name);
+    // Direct: runs on the finishing thread itself, the only one that may close its connection,
+    // before anyone waiting on the thread wakes up.
+    QObject::connect(QThread::currentThread(), &QThread::finished, [connections = std::weak_ptr(m_connections), name] {
+        const auto alive = connections.lock();
+        if (!alive)
+            return; // the Database closed it already
+        QMutexLocker lock(&alive->mutex);
+        if (alive->names.remove(name))
+            QSqlDatabase::removeDatabase(name);
+    });
     if (!opened) {
         qCWarning(lcStore) << opened.error();
         return QSqlDatabase::database(name, false);

@@ -1,5 +1,6 @@
 // The database a workspace lives in: parses the --db URL, hands each thread its own named
-// connection (opened on first use with WAL and a busy timeout), and runs migrations on open.
+// connection (opened on first use with WAL and a busy timeout, closed when that thread finishes)
+// and runs migrations on open.
 #pragma once
 
 #include "core/result.h"
@@ -29,8 +30,11 @@ public:
     Database(const Database &) = delete;
     Database &operator=(const Database &) = delete;
 
-    // This thread's connection; the same one every time on the same thread.
+    // This thread's connection; the same one every time on the same thread. It is closed when the
+    // thread finishes, so pool threads that expire and come back do not pile up connections
+    // (each holds up to a 64 MB page cache).
     QSqlDatabase connection();
+    int openConnections() const;
     const DatabaseUrl &url() const { return m_url; }
     int schemaVersion() const { return m_schemaVersion; }
 
@@ -41,8 +45,13 @@ private:
     DatabaseUrl m_url;
     QString m_prefix;
     int m_schemaVersion = 0;
-    QMutex m_mutex;
-    QSet<QString> m_connectionNames;
+    // Shared with the hooks that close a connection as its thread finishes, which may run
+    // after the Database is gone.
+    struct Connections {
+        QMutex mutex;
+        QSet<QString> names;
+    };
+    std::shared_ptr<Connections> m_connections = std::make_shared<Connections>();
 };
 
 } // namespace rag::store

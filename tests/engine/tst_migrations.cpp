@@ -7,6 +7,7 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
+#include <QThreadPool>
 #include <QTest>
 
 #include <thread>
@@ -126,6 +127,41 @@ private Q_SLOTS:
         QVERIFY(!theirs.isEmpty());
         QVERIFY(theirs != mine);
         QVERIFY(theirsWorks);
+    }
+
+    // Pool threads expire after 30 s idle and come back new: each must close its connection as it
+    // goes, or a long-running engine piles them up with their page caches.
+    void finishedThreadsCloseTheirConnections()
+    {
+        QTemporaryDir dir;
+        auto db = Database::open({DatabaseUrl::Kind::Sqlite, dir.filePath(QStringLiteral("a.sqlite"))});
+        QVERIFY(db);
+        Database *database = db->get();
+        QCOMPARE(database->openConnections(), 1); // this thread's, from the migrations
+
+        QThreadPool pool;
+        pool.setMaxThreadCount(3);
+        pool.setExpiryTimeout(20);
+        std::atomic<int> opened{0};
+        for (int round = 0; round < 3; ++round) {
+            for (int i = 0; i < 6; ++i) {
+                pool.start([database, &opened] {
+                    if (database->connection().isOpen())
+                        ++opened;
+                });
+            }
+            QVERIFY(pool.waitForDone(10000));
+            // The threads expire and finish; their connections close with them.
+            QTRY_COMPARE_WITH_TIMEOUT(database->openConnections(), 1, 5000);
+        }
+        QCOMPARE(opened.load(), 18);
+
+        bool plainOpened = false;
+        std::thread plain([database, &plainOpened] { plainOpened = database->connection().isOpen(); });
+        plain.join();
+        QVERIFY(plainOpened);
+        QCOMPARE(database->openConnections(), 1); // a thread Qt did not start closes its own too
+        QVERIFY(KnowledgeBaseRepository(database->connection()).create({QStringLiteral("still works")}));
     }
 
     void urlsAreParsed()
