@@ -124,7 +124,7 @@ private Q_SLOTS:
         const QString replacement = QString(QStringLiteral("pelican %1\n")).repeated(2000).arg(QStringLiteral("fish"))
             + QStringLiteral("EXPLODE here\n");
         QVERIFY(test::writeFile(path, replacement.toUtf8()));
-        const auto report = t.ingest(QStringLiteral("kb"), {path});
+        const auto report = t.ingest(QStringLiteral("kb"), {path}, test::TempWorkspace::FailedFiles::Expected);
         QCOMPARE(report.count(Status::Failed), 1);
         QVERIFY(report.files.first().error.contains(QStringLiteral("injected failure")));
 
@@ -162,7 +162,8 @@ private Q_SLOTS:
     {
         test::TempWorkspace t;
         QVERIFY(test::writeFile(t.path(QStringLiteral("x.xyz")), "text"));
-        const auto report = t.ingest(QStringLiteral("kb"), {t.path(QStringLiteral("nope")), t.path(QStringLiteral("x.xyz"))});
+        const auto report = t.ingest(QStringLiteral("kb"), {t.path(QStringLiteral("nope")), t.path(QStringLiteral("x.xyz"))},
+                                     test::TempWorkspace::FailedFiles::Expected);
         QCOMPARE(report.count(Status::Failed), 2);
         QVERIFY(report.files.at(0).error.contains(QStringLiteral("no such file")));
         QVERIFY(report.files.at(1).error.contains(QStringLiteral("unsupported")));

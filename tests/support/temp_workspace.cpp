@@ -12,27 +12,36 @@ TempWorkspace::TempWorkspace()
 std::unique_ptr<Workspace> TempWorkspace::reopen()
 {
     auto opened = Workspace::open({dir.filePath(QStringLiteral("data")), {}, {}});
-    if (!opened) {
-        qWarning("cannot open workspace: %s", qPrintable(opened.error()));
-        return {};
-    }
+    if (!opened) // every test after this would use a null workspace: stop the binary, saying why
+        qFatal("cannot open the test workspace: %s", qPrintable(opened.error()));
     return std::move(*opened);
 }
 
-ingest::IngestReport TempWorkspace::ingest(const QString &kb, const QStringList &paths)
+ingest::IngestReport TempWorkspace::ingest(const QString &kb, const QStringList &paths, FailedFiles failed)
 {
     if (!workspace->knowledgeBase(kb)) {
         store::KnowledgeBaseSpec spec;
         spec.name = kb;
-        if (auto created = workspace->createKnowledgeBase(spec); !created)
-            qWarning("cannot create knowledge base: %s", qPrintable(created.error()));
+        if (auto created = workspace->createKnowledgeBase(spec); !created) {
+            QTest::qFail(qPrintable(QStringLiteral("cannot create the knowledge base: ") + created.error()), __FILE__, __LINE__);
+            return {};
+        }
     }
     auto job = workspace->ingestJob(kb, paths);
     if (!job) {
-        qWarning("cannot start ingest: %s", qPrintable(job.error()));
+        QTest::qFail(qPrintable(QStringLiteral("cannot start the ingestion: ") + job.error()), __FILE__, __LINE__);
         return {};
     }
-    return (*job)->run();
+    ingest::IngestReport report = (*job)->run();
+    for (const auto &file : report.files) {
+        if (failed == FailedFiles::Expected)
+            break;
+        if (file.status == ingest::IngestFileOutcome::Status::Failed) {
+            QTest::qFail(qPrintable(QStringLiteral("ingesting %1 failed: %2").arg(file.path, file.error)), __FILE__, __LINE__);
+            break;
+        }
+    }
+    return report;
 }
 
 } // namespace rag::test
