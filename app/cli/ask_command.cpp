@@ -2,6 +2,7 @@
 
 #include "chat/chat_engine.h"
 #include "cli/console.h"
+#include "cli/interrupt_watcher.h"
 #include "providers/calllog/rerank_call_log.h"
 #include "store/provider_repository.h"
 #include "workspace/workspace.h"
@@ -10,21 +11,11 @@
 #include <QJsonArray>
 #include <QJsonObject>
 
-#include <atomic>
-#include <csignal>
 #include <optional>
 
 namespace rag::cli {
 
 namespace {
-
-std::atomic<CancelToken *> runningRequest{nullptr};
-
-void onInterrupt(int)
-{
-    if (CancelToken *token = runningRequest.load())
-        token->cancel(); // the answer stops and its connections close; nothing is saved
-}
 
 QCoro::Task<void> askInto(chat::ChatEngine *engine, chat::AskOptions options, chat::DeltaSink sink,
                           std::optional<Result<chat::AskResult>> *out)
@@ -116,11 +107,11 @@ int askCommand(Workspace &workspace, const QStringList &args)
         else
             out(delta);
     };
-    runningRequest.store(options.cancel.get());
-    std::signal(SIGINT, onInterrupt);
-    QCoro::waitFor(askInto(&engine, options, sink, &outcome));
-    std::signal(SIGINT, SIG_DFL);
-    runningRequest.store(nullptr);
+    {
+        // Ctrl-C: the answer stops and its connections close; nothing is saved.
+        const InterruptWatcher interrupt([cancel = options.cancel] { cancel->cancel(); });
+        QCoro::waitFor(askInto(&engine, options, sink, &outcome));
+    }
     engine.callLog().flush();
 
     if (!outcome->ok()) {

@@ -1,6 +1,7 @@
 #include "cli/cli.h"
 
 #include "cli/console.h"
+#include "cli/interrupt_watcher.h"
 #include "loadtest/load_test_job.h"
 #include "loadtest/report.h"
 #include "loadtest/sweep_chart.h"
@@ -13,20 +14,10 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 
-#include <atomic>
-#include <csignal>
 
 namespace rag::cli {
 
 namespace {
-
-std::atomic<CancelToken *> runningLoad{nullptr};
-
-void onInterrupt(int)
-{
-    if (CancelToken *token = runningLoad.load())
-        token->cancel(); // the run stops, what finished is reported
-}
 
 Result<QJsonObject> readReport(const QString &path)
 {
@@ -115,12 +106,11 @@ int loadtestCommand(Workspace &workspace, const QStringList &args)
             errLine(line);
     });
     const CancelTokenPtr stop = CancelToken::create();
-    runningLoad.store(stop.get());
-    std::signal(SIGINT, onInterrupt);
     Result<loadtest::LoadTestOutcome> outcome = fail(QStringLiteral("the run did not start"));
-    QCoro::waitFor(runInto(&job, stop, &outcome));
-    std::signal(SIGINT, SIG_DFL);
-    runningLoad.store(nullptr);
+    {
+        const InterruptWatcher interrupt([stop] { stop->cancel(); }); // the run stops, what finished is reported
+        QCoro::waitFor(runInto(&job, stop, &outcome));
+    }
     if (live)
         std::fputs("\n", stderr);
     if (!outcome)

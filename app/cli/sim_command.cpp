@@ -1,23 +1,18 @@
 #include "cli/cli.h"
 
 #include "cli/console.h"
+#include "cli/interrupt_watcher.h"
 #include "providers/sim/provider_simulator.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QHostAddress>
 
-#include <csignal>
 #include <sys/resource.h>
 
 namespace rag::cli {
 
 namespace {
-
-void onStop(int)
-{
-    QCoreApplication::quit(); // safe enough here: it only posts to the event loop
-}
 
 // Under load the simulator holds a socket per concurrent call; the default soft limit of 1024
 // open files would refuse connections long before the CPU is busy.
@@ -62,8 +57,7 @@ int simCommand(const QStringList &args)
     outLine(QStringLiteral("ragdesk sim listening on %1").arg(simulator.baseUrl().toString()));
     if (host != QHostAddress::LocalHost && host != QHostAddress::LocalHostIPv6)
         errLine(QStringLiteral("warning: the simulator listens beyond loopback (%1)").arg(host.toString()));
-    std::signal(SIGINT, onStop);
-    std::signal(SIGTERM, onStop);
+    const InterruptWatcher stop([] { QCoreApplication::quit(); }, true);
     return QCoreApplication::exec();
 }
 

@@ -112,7 +112,7 @@ QCoro::Task<Result<AskResult>> ChatEngine::ask(AskOptions options, DeltaSink sin
     request->deadline->setSingleShot(true);
     CancelToken *token = request->token.get();
     std::atomic<bool> *hit = &request->deadlineHit;
-    connect(request->deadline.get(), &QTimer::timeout, token, [token, hit] {
+    connect(request->deadline.get(), &QTimer::timeout, request->deadline.get(), [token, hit] {
         hit->store(true);
         token->cancel();
     });

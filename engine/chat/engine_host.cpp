@@ -2,9 +2,7 @@
 
 #include "workspace/workspace.h"
 
-#include <QEventLoop>
 #include <QMetaObject>
-#include <QTimer>
 
 namespace rag::chat {
 
@@ -69,12 +67,8 @@ EngineHost::EngineHost(Workspace &workspace, ChatEngineConfig config, QObject *p
 {
     qRegisterMetaType<AskOutcome>();
     qRegisterMetaType<metrics::RuntimeSample>();
-    m_thread.setObjectName(QStringLiteral("engine"));
-    m_context = new QObject;
-    m_context->moveToThread(&m_thread);
-    m_thread.start();
     // Created on the engine thread, so its pools, timers and HTTP clients belong to it.
-    QMetaObject::invokeMethod(m_context, [this, &workspace, config] {
+    m_worker.runAndWait([this, &workspace, config] {
         m_engine = new ChatEngine(workspace, config);
         m_engineLoop = new metrics::LoopLagProbe(50);
         m_monitor = new metrics::RuntimeMonitor(250);
@@ -82,7 +76,7 @@ EngineHost::EngineHost(Workspace &workspace, ChatEngineConfig config, QObject *p
         m_monitor->watchLoop(QStringLiteral("engine"), m_engineLoop);
         m_monitor->watchLoop(QStringLiteral("gui"), &m_hostLoop);
         m_monitor->start();
-    }, Qt::BlockingQueuedConnection);
+    });
     connect(m_monitor, &metrics::RuntimeMonitor::sampled, this, [this](const metrics::RuntimeSample &sample) {
         m_lastSample = sample;
         emit sampled(sample);
@@ -92,37 +86,33 @@ EngineHost::EngineHost(Workspace &workspace, ChatEngineConfig config, QObject *p
 EngineHost::~EngineHost()
 {
     m_shutdown->cancel(); // every request in flight stops
-    QMetaObject::invokeMethod(m_context, [this] {
+    m_worker.stop([this](const std::function<void()> &done) {
         // Cancelled requests still unwind through the engine's event loop (aborted replies,
         // finished futures); the engine may only go once the last one has returned.
-        if (m_engine->activeRequests() > 0) {
-            QEventLoop drain;
-            connect(m_engine, &ChatEngine::idle, &drain, &QEventLoop::quit);
-            QTimer::singleShot(10'000, &drain, &QEventLoop::quit);
-            drain.exec();
-        }
-        delete m_monitor;
-        delete m_engineLoop;
-        delete m_engine;
-        m_engine = nullptr;
-        m_context->deleteLater(); // deleted as the thread finishes
-    }, Qt::BlockingQueuedConnection);
-    m_thread.quit();
-    m_thread.wait();
+        const auto teardown = [this, done] {
+            delete m_monitor;
+            delete m_engineLoop;
+            delete m_engine;
+            m_engine = nullptr;
+            done();
+        };
+        if (m_engine->activeRequests() == 0)
+            teardown();
+        else
+            connect(m_engine, &ChatEngine::idle, m_worker.context(), teardown, Qt::QueuedConnection);
+    });
 }
 
 AskHandle *EngineHost::ask(AskOptions options, QObject *handleParent)
 {
     // The caller's token (if any) and the host's shutdown both stop the request.
-    CancelTokenPtr cancel = CancelToken::linkedTo(options.cancel);
-    CancelToken *raw = cancel.get();
-    connect(m_shutdown.get(), &CancelToken::cancelled, raw, [raw] { raw->cancel(); }, Qt::DirectConnection);
+    CancelTokenPtr cancel = CancelToken::linkedTo(options.cancel, m_shutdown);
     options.cancel = cancel;
     auto *handle = new AskHandle(cancel, handleParent);
     const quint64 id = m_nextRequest++;
     m_handles.insert(id, handle);
     ChatEngine *engine = m_engine;
-    QMetaObject::invokeMethod(m_context, [engine, options, this, id] { answer(engine, options, this, id); },
+    QMetaObject::invokeMethod(m_worker.context(), [engine, options, this, id] { answer(engine, options, this, id); },
                               Qt::QueuedConnection);
     return handle;
 }

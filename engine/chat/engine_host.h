@@ -6,6 +6,7 @@
 
 #include "chat/ask_types.h"
 #include "chat/chat_engine.h"
+#include "core/worker_thread.h"
 #include "metrics/loop_lag_probe.h"
 #include "metrics/runtime_monitor.h"
 
@@ -60,11 +61,13 @@ signals:
 public:
     // The workspace must outlive the host. The engine is created on the new thread.
     explicit EngineHost(Workspace &workspace, ChatEngineConfig config = {}, QObject *parent = nullptr);
-    ~EngineHost() override; // cancels what is in flight, then stops the thread
+    // Cancels what is in flight, lets it unwind on the engine thread, then frees the engine there
+    // and stops the thread (core/worker_thread.h).
+    ~EngineHost() override;
 
     AskHandle *ask(AskOptions options, QObject *handleParent = nullptr);
 
-    QThread *engineThread() { return &m_thread; }
+    QThread *engineThread() { return m_worker.thread(); }
     // For code that runs on the engine thread (a monitor, the load tester's virtual users).
     ChatEngine *engine() const { return m_engine; }
 
@@ -77,11 +80,10 @@ public:
     void deliverOutcome(quint64 request, const AskOutcome &outcome);
 
 private:
-    QThread m_thread;
-    QObject *m_context = nullptr;   // lives on m_thread: what work is queued to
-    ChatEngine *m_engine = nullptr; // lives on m_thread
-    metrics::LoopLagProbe *m_engineLoop = nullptr; // lives on m_thread
-    metrics::RuntimeMonitor *m_monitor = nullptr;   // lives on m_thread
+    WorkerThread m_worker{QStringLiteral("engine")};
+    ChatEngine *m_engine = nullptr; // lives on the engine thread, as do the two below
+    metrics::LoopLagProbe *m_engineLoop = nullptr;
+    metrics::RuntimeMonitor *m_monitor = nullptr;
     metrics::LoopLagProbe m_hostLoop;               // the host's (GUI) thread
     metrics::RuntimeSample m_lastSample;
     CancelTokenPtr m_shutdown;

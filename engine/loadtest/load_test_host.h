@@ -4,15 +4,15 @@
 #pragma once
 
 #include "core/cancel_token.h"
+#include "core/worker_thread.h"
 #include "loadtest/load_test_job.h"
 
 #include <QMetaType>
 #include <QObject>
-#include <QThread>
 
 #include <qcoro/qcorotask.h>
 
-#include <atomic>
+#include <functional>
 
 namespace rag {
 class Workspace;
@@ -31,7 +31,7 @@ class LoadTestHost : public QObject {
 public:
     // The workspace must outlive the host.
     explicit LoadTestHost(Workspace &workspace, QObject *parent = nullptr);
-    ~LoadTestHost() override; // stops a run and waits for it to unwind
+    ~LoadTestHost() override; // stops a run and waits for it to unwind (core/worker_thread.h)
 
     // False (and nothing happens) while a run is going.
     bool start(Scenario scenario, QuestionSet questions, LoadTestOptions options = {});
@@ -44,14 +44,15 @@ signals:
     void finished(const rag::loadtest::LoadTestResult &result);
 
 private:
-    QCoro::Task<void> runJob(LoadTestJob *job, CancelTokenPtr stop); // on m_thread
+    QCoro::Task<void> runJob(LoadTestJob *job, CancelTokenPtr stop); // on the worker thread
 
     Workspace &m_workspace;
-    QThread m_thread;
-    QObject *m_context = nullptr; // lives on m_thread
+    WorkerThread m_worker{QStringLiteral("loadtest")};
     CancelTokenPtr m_stop;
-    bool m_running = false;       // on the host's thread: from start() until finished() is emitted
-    std::atomic<int> m_jobs{0};   // jobs not yet unwound on m_thread; the destructor waits for 0
+    bool m_running = false; // on the host's thread: from start() until finished() is emitted
+    // On the worker thread: jobs not yet unwound, and what to call when the last one has.
+    int m_jobs = 0;
+    std::function<void()> m_drained;
 };
 
 } // namespace rag::loadtest

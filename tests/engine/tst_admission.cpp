@@ -16,9 +16,9 @@ using providers::AdmissionQueue;
 
 namespace {
 
-QCoro::Task<void> acquireInto(AdmissionQueue *queue, std::optional<Admission> *out)
+QCoro::Task<void> acquireInto(AdmissionQueue *queue, std::optional<Admission> *out, CancelTokenPtr cancel = nullptr)
 {
-    out->emplace(co_await queue->acquire(10s, nullptr));
+    out->emplace(co_await queue->acquire(10s, cancel));
 }
 
 } // namespace
@@ -47,6 +47,49 @@ private Q_SLOTS:
         queue.release();
         QTRY_COMPARE(c, Admission::Granted);
         QCOMPARE(queue.inUse(), 1);
+        queue.release();
+        QCOMPARE(queue.inUse(), 0);
+        QCoro::waitFor(std::move(ta));
+        QCoro::waitFor(std::move(tb));
+        QCoro::waitFor(std::move(tc));
+    }
+
+    // An engine going away with requests still queued: they are told Cancelled, and neither their
+    // timers nor their cancel tokens reach the deleted queue afterwards (ASan watches).
+    void deletedQueueReleasesItsWaiters()
+    {
+        auto *queue = new AdmissionQueue(1, 10);
+        const CancelTokenPtr cancel = CancelToken::create();
+        std::optional<Admission> a, b, c;
+        auto ta = acquireInto(queue, &a);
+        auto tb = acquireInto(queue, &b, cancel);
+        auto tc = acquireInto(queue, &c);
+        QCOMPARE(a, Admission::Granted);
+        QCOMPARE(queue->queued(), 2);
+        delete queue;
+        cancel->cancel();
+        QTRY_COMPARE(b, Admission::Cancelled);
+        QTRY_COMPARE(c, Admission::Cancelled);
+        QCoro::waitFor(std::move(ta));
+        QCoro::waitFor(std::move(tb));
+        QCoro::waitFor(std::move(tc));
+    }
+
+    void cancelLeavesTheQueue()
+    {
+        AdmissionQueue queue(1, 10);
+        const CancelTokenPtr cancel = CancelToken::create();
+        std::optional<Admission> a, b, c;
+        auto ta = acquireInto(&queue, &a);
+        auto tb = acquireInto(&queue, &b, cancel);
+        auto tc = acquireInto(&queue, &c);
+        QCOMPARE(queue.queued(), 2);
+        cancel->cancel(); // from this thread, as a deadline timer does: never settled inline
+        QCOMPARE(queue.queued(), 2);
+        QTRY_COMPARE(b, Admission::Cancelled);
+        QCOMPARE(queue.queued(), 1);
+        queue.release(); // the slot skips the cancelled waiter
+        QTRY_COMPARE(c, Admission::Granted);
         queue.release();
         QCOMPARE(queue.inUse(), 0);
         QCoro::waitFor(std::move(ta));

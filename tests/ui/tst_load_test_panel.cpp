@@ -311,10 +311,8 @@ private Q_SLOTS:
         ui->clickRun();
         QVERIFY(ui->progressed.wait(kTimeoutMs));
         ui.reset();
-        QElapsedTimer closing;
-        closing.start();
-        m_window.reset(); // the host stops the run and waits for it to unwind
-        QVERIFY2(closing.elapsed() < 20000, qPrintable(QString::number(closing.elapsed())));
+        QTest::failOnWarning(QRegularExpression(QStringLiteral("did not drain")));
+        m_window.reset(); // the host stops the run and waits, within its bound, for it to unwind
         QVERIFY(!loadTestThreadApartFromGui());
     }
 

@@ -123,6 +123,28 @@ private Q_SLOTS:
         QCOMPARE(t.workspace->knowledgeBase(QStringLiteral("kb"))->documents, qint64(report.count(ingest::IngestFileOutcome::Status::Added)));
     }
 
+    // Quitting mid-ingestion: the window stops the job between files and waits for it, and
+    // what was written is whole: a second run adds exactly the rest.
+    void closingTheWindowStopsAnIngestion()
+    {
+        test::TempWorkspace t;
+        for (int i = 0; i < 2000; ++i)
+            QVERIFY(test::writeFile(t.path(QStringLiteral("docs/%1.txt").arg(i)), QByteArray("kingfisher ") + QByteArray::number(i)));
+        {
+            ui::MainWindow window(*t.workspace);
+            QVERIFY(window.createKnowledgeBase(QStringLiteral("kb")));
+            auto *progress = window.findChild<QProgressBar *>(QStringLiteral("ingestProgress"));
+            window.ingestPaths({t.path(QStringLiteral("docs"))});
+            QTRY_VERIFY_WITH_TIMEOUT(progress->value() > 0, 30000);
+        }
+        const qint64 kept = t.workspace->knowledgeBase(QStringLiteral("kb"))->documents;
+        QVERIFY(kept > 0);
+        QVERIFY(kept < 2000);
+        const auto rest = t.ingest(QStringLiteral("kb"), {t.path(QStringLiteral("docs"))});
+        QCOMPARE(rest.count(ingest::IngestFileOutcome::Status::Added), 2000 - kept);
+        QCOMPARE(rest.count(ingest::IngestFileOutcome::Status::Unchanged), kept);
+    }
+
     void droppedFilesAreIngested()
     {
         test::TempWorkspace t;

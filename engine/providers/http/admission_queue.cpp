@@ -15,7 +15,7 @@ public:
     Admission admission = Admission::TimedOut;
     bool settled = false;
     QTimer timer;
-    QMetaObject::Connection cancelConnection;
+    CancelSubscription cancelSubscription;
 signals:
     void done();
 };
@@ -25,6 +25,13 @@ AdmissionQueue::AdmissionQueue(int capacity, int maxQueued, QObject *parent)
     , m_capacity(std::max(1, capacity))
     , m_maxQueued(std::max(0, maxQueued))
 {
+}
+
+AdmissionQueue::~AdmissionQueue()
+{
+    // Their timers and cancel subscriptions point at this queue: settling stops both.
+    while (!m_waiters.empty())
+        settle(m_waiters.front(), Admission::Cancelled);
 }
 
 QCoro::Task<Admission> AdmissionQueue::acquire(std::chrono::milliseconds timeout, CancelTokenPtr cancel)
@@ -45,8 +52,7 @@ QCoro::Task<Admission> AdmissionQueue::acquire(std::chrono::milliseconds timeout
     connect(&waiter->timer, &QTimer::timeout, waiter, [this, waiter] { settle(waiter, Admission::TimedOut); });
     waiter->timer.start(std::max<qint64>(0, timeout.count()));
     if (cancel) {
-        waiter->cancelConnection = connect(cancel.get(), &CancelToken::cancelled, waiter,
-                                           [this, waiter] { settle(waiter, Admission::Cancelled); });
+        waiter->cancelSubscription = cancel->subscribe(waiter, [this, waiter] { settle(waiter, Admission::Cancelled); });
     }
     QPointer<AdmissionQueue> self(this);
     // The waiter's own timer bounds the wait. (No timeout on the await itself: QCoro 0.8's
@@ -70,7 +76,7 @@ void AdmissionQueue::settle(Waiter *waiter, Admission admission)
     waiter->settled = true;
     waiter->admission = admission;
     waiter->timer.stop();
-    QObject::disconnect(waiter->cancelConnection); // nothing may settle it twice
+    waiter->cancelSubscription.reset(); // nothing may settle it twice
     // Resume the waiting coroutine from the event loop, not from inside release() or cancel():
     // a chain of hand-overs then never nests on the stack.
     QMetaObject::invokeMethod(waiter, &Waiter::done, Qt::QueuedConnection);

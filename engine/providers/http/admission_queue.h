@@ -21,6 +21,7 @@ class AdmissionQueue : public QObject {
     Q_OBJECT
 public:
     AdmissionQueue(int capacity, int maxQueued, QObject *parent = nullptr);
+    ~AdmissionQueue() override; // whoever still waits is told Cancelled (resumed from the event loop)
 
     // Granted: the caller holds a slot and must release() it.
     QCoro::Task<Admission> acquire(std::chrono::milliseconds timeout, CancelTokenPtr cancel);

@@ -13,7 +13,7 @@ QCoro::Task<bool> CancellableDelay::wait(std::chrono::milliseconds delay, Cancel
     self->m_timer.setTimerType(Qt::PreciseTimer); // a coarse timer may fire 5% early: before Retry-After
     connect(&self->m_timer, &QTimer::timeout, self, &CancellableDelay::done);
     if (cancel) {
-        connect(cancel.get(), &CancelToken::cancelled, self, [self] {
+        self->m_cancelSubscription = cancel->subscribe(self, [self] {
             self->m_cancelled = true;
             self->m_timer.stop();
             emit self->done();

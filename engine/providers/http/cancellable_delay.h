@@ -24,6 +24,7 @@ signals:
 
 private:
     QTimer m_timer;
+    CancelSubscription m_cancelSubscription;
     bool m_cancelled = false;
 };
 

@@ -60,7 +60,7 @@ HttpAttempt::HttpAttempt(QNetworkAccessManager *manager, QNetworkRequest request
 
 HttpAttempt::~HttpAttempt()
 {
-    QObject::disconnect(m_cancelConnection);
+    m_cancelSubscription.reset();
     if (m_reply) {
         m_reply->disconnect(this);
         if (m_sent) {
@@ -81,9 +81,9 @@ void HttpAttempt::start()
         return;
     }
     if (m_options.cancel) {
-        // Queued when cancel() runs on another thread: the reply is only touched here.
-        m_cancelConnection = connect(m_options.cancel.get(), &CancelToken::cancelled, this,
-                                     [this] { abortWith(HttpError::Cancelled, QStringLiteral("cancelled")); });
+        // Called on this thread, whichever thread cancels: the reply is only touched here.
+        m_cancelSubscription = m_options.cancel->subscribe(
+            this, [this] { abortWith(HttpError::Cancelled, QStringLiteral("cancelled")); });
     }
     m_reply = m_manager->post(m_request, m_body);
     connect(m_reply, &QNetworkReply::requestSent, this, [this] { m_sent = true; });
@@ -177,7 +177,7 @@ void HttpAttempt::finish()
     m_finished = true;
     m_deadline.stop();
     m_inactivity.stop();
-    QObject::disconnect(m_cancelConnection);
+    m_cancelSubscription.reset();
     if (m_reply) {
         m_reply->disconnect(this);
         m_reply->deleteLater(); // never delete a reply inside its own finished() emission

@@ -53,7 +53,7 @@ private:
     QString m_abortMessage;
     bool m_finished = false;
     bool m_sent = false; // Qt reported the request written to the socket
-    QMetaObject::Connection m_cancelConnection;
+    CancelSubscription m_cancelSubscription;
 };
 
 } // namespace rag::providers
