@@ -246,7 +246,7 @@ QCoro::Task<Result<AskResult>> ChatEngine::runAsync(std::shared_ptr<Request> req
 
     if (rerank && !hits.isEmpty()) {
         StageScope scope(m_statistics, Stage::Rerank);
-        auto reranker = m_registry->reranker(spec.reranker);
+        auto reranker = co_await m_registry->reranker(spec.reranker);
         Result<providers::RerankResult> scored = fail(QString());
         if (!reranker) {
             scored = fail(reranker.error());
@@ -273,7 +273,7 @@ QCoro::Task<Result<AskResult>> ChatEngine::runAsync(std::shared_ptr<Request> req
         const Prompt prompt = promptFor(r.context, hits, r.options.question);
         hits = hits.mid(0, prompt.chunksUsed);
         r.trace.mark(Stage::Prompt);
-        auto model = m_registry->chatModel(spec.llm);
+        auto model = co_await m_registry->chatModel(spec.llm);
         if (!model)
             co_return fail(model.error());
         const providers::ChatRequest chat = r.chatRequest(prompt, hits);

@@ -67,19 +67,11 @@ Result<AskResult> ChatEngine::blockingStages(const std::shared_ptr<Request> &req
 
     if (rerank && !hits.isEmpty()) {
         m_statistics.enter(Stage::Rerank);
-        // The registry belongs to the engine thread; ask it there, then call on this thread.
-        providers::Reranker *reranker = nullptr;
-        QString error;
-        QMetaObject::invokeMethod(this, [&] {
-            auto found = m_registry->reranker(spec.reranker);
-            if (found)
-                reranker = *found;
-            else
-                error = found.error();
-        }, Qt::BlockingQueuedConnection);
-        Result<providers::RerankResult> scored = fail(error);
-        if (reranker)
-            scored = reranker->rerankBlocking(r.rerankRequest(hits));
+        // The registry belongs to the engine thread: it is asked there, the call made here.
+        const auto reranker = m_registry->rerankerBlocking(spec.reranker);
+        Result<providers::RerankResult> scored = fail(reranker ? QString() : reranker.error());
+        if (reranker && *reranker)
+            scored = (*reranker)->rerankBlocking(r.rerankRequest(hits));
         m_statistics.leave(Stage::Rerank);
         if (r.stopped())
             return stopped(r, QStringLiteral("rerank"));
@@ -110,17 +102,10 @@ Result<AskResult> ChatEngine::blockingStages(const std::shared_ptr<Request> &req
         const Prompt prompt = promptFor(r.context, hits, r.options.question);
         hits = hits.mid(0, prompt.chunksUsed);
         r.trace.mark(Stage::Prompt);
-        providers::ChatModel *model = nullptr;
-        QString error;
-        QMetaObject::invokeMethod(this, [&] {
-            auto found = m_registry->chatModel(spec.llm);
-            if (found)
-                model = *found;
-            else
-                error = found.error();
-        }, Qt::BlockingQueuedConnection);
-        if (!model)
-            return fail(error);
+        const auto found = m_registry->chatModelBlocking(spec.llm);
+        if (!found)
+            return fail(found.error());
+        providers::ChatModel *model = *found;
         const providers::ChatRequest chat = r.chatRequest(prompt, hits);
         m_statistics.enter(Stage::LastChunk);
         auto answered = model->completeBlocking(chat, [raw, &deliver](const providers::ChatDelta &delta) {

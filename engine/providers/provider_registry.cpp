@@ -11,6 +11,11 @@
 #include "store/database.h"
 #include "store/provider_repository.h"
 
+#include <QThread>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <qcoro/qcorofuture.h>
+
 namespace rag::providers {
 
 struct ProviderRegistry::Entry {
@@ -21,47 +26,126 @@ struct ProviderRegistry::Entry {
     std::unique_ptr<ChatModel> chat;
 };
 
-ProviderRegistry::ProviderRegistry(Services services, QObject *parent)
-    : QObject(parent)
-    , m_services(std::move(services))
-{
-}
+namespace {
 
-ProviderRegistry::~ProviderRegistry() = default;
-
-Result<ProviderRegistry::Entry *> ProviderRegistry::entry(const QString &name)
+// On a load pool thread: the database connection is that thread's, and a keychain read may run
+// its own short event loop there without touching the engine thread's.
+Result<ProviderRegistry::Loaded> loadProvider(const std::shared_ptr<store::Database> &database, const QString &dataDir,
+                                              const QString &name)
 {
-    if (auto found = m_entries.find(name); found != m_entries.end())
-        return found->get();
-    store::ProviderRepository repository(m_services.database->connection());
+    store::ProviderRepository repository(database->connection());
     auto record = repository.find(name);
     if (!record)
         return fail(record.error());
     auto settings = settingsFromRecord(*record);
     if (!settings)
         return fail(settings.error());
-
-    auto entry = std::make_shared<Entry>();
-    entry->settings = *settings;
-    HttpClientConfig config;
-    config.name = settings->name;
-    config.maxConnections = settings->maxConnections;
-    config.http2 = settings->http2;
-    entry->client = std::make_unique<ProviderHttpClient>(config);
+    ProviderRegistry::Loaded loaded{*settings, std::nullopt};
     if (record->keyStore != QLatin1String("none")) {
         auto backend = KeyStore::backendFromName(record->keyStore);
         if (!backend)
             return fail(backend.error());
-        auto key = KeyStore(m_services.dataDir).read(name, *backend);
+        auto key = KeyStore(dataDir).read(name, *backend);
         if (!key)
             return fail(key.error());
-        entry->client->setApiKey(*key);
+        loaded.apiKey = *key;
     }
+    return loaded;
+}
+
+} // namespace
+
+ProviderRegistry::ProviderRegistry(Services services, QObject *parent)
+    : QObject(parent)
+    , m_services(std::move(services))
+{
+    m_loadPool.setObjectName(QStringLiteral("provider-load"));
+    m_loadPool.setMaxThreadCount(2);
+}
+
+ProviderRegistry::~ProviderRegistry()
+{
+    m_loadPool.waitForDone();
+}
+
+QFuture<Result<ProviderRegistry::Loaded>> ProviderRegistry::startLoad(const QString &name)
+{
+    if (auto loading = m_loading.find(name); loading != m_loading.end())
+        return *loading; // single flight: a second first use waits for the same load
+    ++m_loads;
+    QFuture<Result<Loaded>> future = QtConcurrent::run(
+        &m_loadPool, [database = m_services.database, dataDir = m_services.dataDir, name] {
+            return loadProvider(database, dataDir, name);
+        });
+    m_loading.insert(name, future);
+    return future;
+}
+
+Result<ProviderRegistry::Entry *> ProviderRegistry::adopt(const QString &name, const Result<Loaded> &loaded)
+{
+    m_loading.remove(name); // a failed load is tried again by the next use
+    if (auto found = m_entries.find(name); found != m_entries.end())
+        return found->get(); // adopted by an earlier waiter: never replaced
+    if (!loaded)
+        return fail(loaded.error());
+    auto entry = std::make_shared<Entry>();
+    entry->settings = loaded->settings;
+    HttpClientConfig config;
+    config.name = loaded->settings.name;
+    config.maxConnections = loaded->settings.maxConnections;
+    config.http2 = loaded->settings.http2;
+    entry->client = std::make_unique<ProviderHttpClient>(config);
+    if (loaded->apiKey)
+        entry->client->setApiKey(*loaded->apiKey);
     m_entries.insert(name, entry);
     return entry.get();
 }
 
-Result<Reranker *> ProviderRegistry::reranker(const QString &name)
+QCoro::Task<Result<ProviderRegistry::Entry *>> ProviderRegistry::entry(QString name)
+{
+    if (auto found = m_entries.find(name); found != m_entries.end())
+        co_return found->get();
+    const Result<Loaded> loaded = co_await startLoad(name);
+    co_return adopt(name, loaded);
+}
+
+Result<ProviderRegistry::Entry *> ProviderRegistry::entryBlocking(const QString &name)
+{
+    Q_ASSERT(QThread::currentThread() != thread());
+    std::optional<Result<Entry *>> found;
+    QFuture<Result<Loaded>> loading;
+    QMetaObject::invokeMethod(this, [&] {
+        if (auto it = m_entries.find(name); it != m_entries.end())
+            found.emplace(it->get());
+        else
+            loading = startLoad(name);
+    }, Qt::BlockingQueuedConnection);
+    if (found)
+        return *found;
+    loading.waitForFinished();
+    const Result<Loaded> loaded = loading.result();
+    Result<Entry *> adopted = fail(QString());
+    QMetaObject::invokeMethod(this, [&] { adopted = adopt(name, loaded); }, Qt::BlockingQueuedConnection);
+    return adopted;
+}
+
+QCoro::Task<Result<Reranker *>> ProviderRegistry::reranker(QString name)
+{
+    if (name.isEmpty() || name == QLatin1String("none") || name == QLatin1String("builtin"))
+        co_return rerankerOf(name, fail(QString()));
+    co_return rerankerOf(name, co_await entry(name));
+}
+
+Result<Reranker *> ProviderRegistry::rerankerBlocking(const QString &name)
+{
+    const bool builtin = name.isEmpty() || name == QLatin1String("none") || name == QLatin1String("builtin");
+    const Result<Entry *> found = builtin ? fail(QString()) : entryBlocking(name);
+    Result<Reranker *> made = fail(QString());
+    QMetaObject::invokeMethod(this, [&] { made = rerankerOf(name, found); }, Qt::BlockingQueuedConnection);
+    return made;
+}
+
+Result<Reranker *> ProviderRegistry::rerankerOf(const QString &name, Result<Entry *> e)
 {
     if (name.isEmpty() || name == QLatin1String("none"))
         return static_cast<Reranker *>(nullptr);
@@ -70,7 +154,6 @@ Result<Reranker *> ProviderRegistry::reranker(const QString &name)
             m_builtinReranker = std::make_unique<BuiltinReranker>(name, m_services.cpuPool, m_services.callLog);
         return m_builtinReranker.get();
     }
-    auto e = entry(name);
     if (!e)
         return fail(e.error());
     Entry *provider = *e;
@@ -81,14 +164,20 @@ Result<Reranker *> ProviderRegistry::reranker(const QString &name)
     return provider->reranker.get();
 }
 
-Result<Embedder *> ProviderRegistry::embedder(const QString &name)
+QCoro::Task<Result<Embedder *>> ProviderRegistry::embedder(QString name)
+{
+    if (name.isEmpty() || name == QLatin1String("builtin"))
+        co_return embedderOf(name, fail(QString()));
+    co_return embedderOf(name, co_await entry(name));
+}
+
+Result<Embedder *> ProviderRegistry::embedderOf(const QString &name, Result<Entry *> e)
 {
     if (name.isEmpty() || name == QLatin1String("builtin")) {
         if (!m_builtinEmbedder)
             m_builtinEmbedder = std::make_unique<LocalEmbedder>(m_services.cpuPool);
         return m_builtinEmbedder.get();
     }
-    auto e = entry(name);
     if (!e)
         return fail(e.error());
     Entry *provider = *e;
@@ -99,14 +188,35 @@ Result<Embedder *> ProviderRegistry::embedder(const QString &name)
     return provider->embedder.get();
 }
 
-Result<ChatModel *> ProviderRegistry::chatModel(const QString &name)
+namespace {
+bool isExtractive(const QString &name)
 {
-    if (name.isEmpty() || name == QLatin1String("builtin") || name == QLatin1String("extractive")) {
+    return name.isEmpty() || name == QLatin1String("builtin") || name == QLatin1String("extractive");
+}
+} // namespace
+
+QCoro::Task<Result<ChatModel *>> ProviderRegistry::chatModel(QString name)
+{
+    if (isExtractive(name))
+        co_return chatModelOf(name, fail(QString()));
+    co_return chatModelOf(name, co_await entry(name));
+}
+
+Result<ChatModel *> ProviderRegistry::chatModelBlocking(const QString &name)
+{
+    const Result<Entry *> found = isExtractive(name) ? fail(QString()) : entryBlocking(name);
+    Result<ChatModel *> made = fail(QString());
+    QMetaObject::invokeMethod(this, [&] { made = chatModelOf(name, found); }, Qt::BlockingQueuedConnection);
+    return made;
+}
+
+Result<ChatModel *> ProviderRegistry::chatModelOf(const QString &name, Result<Entry *> e)
+{
+    if (isExtractive(name)) {
         if (!m_extractive)
             m_extractive = std::make_unique<ExtractiveChatModel>(m_services.cpuPool);
         return m_extractive.get();
     }
-    auto e = entry(name);
     if (!e)
         return fail(e.error());
     Entry *provider = *e;

@@ -78,26 +78,28 @@ QCoro::Task<ProviderTestReport> testProvider(ProviderRegistry &registry, QString
     clock.start();
     if (capability.isEmpty()) {
         capability = QStringLiteral("rerank");
-        if (!registry.reranker(name) && registry.embedder(name))
+        const bool reranks = (co_await registry.reranker(name)).ok();
+        const bool embeds = (co_await registry.embedder(name)).ok();
+        if (!reranks && embeds)
             capability = QStringLiteral("embeddings");
-        else if (!registry.reranker(name) && !registry.embedder(name))
+        else if (!reranks && !embeds)
             capability = QStringLiteral("chat");
     }
     report.capability = capability;
     if (capability == QLatin1String("rerank")) {
-        auto reranker = registry.reranker(name);
+        auto reranker = co_await registry.reranker(name);
         if (!reranker || !*reranker)
             report.error = reranker ? QStringLiteral("'none' does not rerank") : reranker.error();
         else
             co_await rerankProbe(*reranker, &report);
     } else if (capability == QLatin1String("embeddings")) {
-        auto embedder = registry.embedder(name);
+        auto embedder = co_await registry.embedder(name);
         if (!embedder)
             report.error = embedder.error();
         else
             co_await embedProbe(*embedder, &report);
     } else if (capability == QLatin1String("chat")) {
-        auto model = registry.chatModel(name);
+        auto model = co_await registry.chatModel(name);
         if (!model)
             report.error = model.error();
         else
