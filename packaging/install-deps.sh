@@ -6,8 +6,9 @@ set -euo pipefail
 packages=(
   # toolchain
   build-essential cmake ninja-build pkg-config git python3
-  # Qt 6.4: Core, Gui, Network, Widgets, Sql, Concurrent, Test (qt6-base-dev), Charts
-  qt6-base-dev libqt6sql6-sqlite libqt6sql6-psql qt6-charts-dev libqt6opengl6-dev libgl-dev
+  # Qt 6.4: Core, Gui, Network, Widgets, Sql, Concurrent, Test (qt6-base-dev); Qt's CMake
+  # files for Gui look for OpenGL
+  qt6-base-dev libqt6sql6-sqlite libqt6sql6-psql libqt6opengl6-dev libgl-dev
   qt6-qpa-plugins
   # coroutines, vector index, parsers, HTTP parsing, keychain
   qcoro-qt6-dev libhnswlib-dev libpoppler-qt6-dev libzip-dev libhttp-parser-dev
