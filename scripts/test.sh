@@ -12,7 +12,12 @@ if [ "${1:-}" = "--sanitize" ]; then
   export LSAN_OPTIONS="suppressions=$root/tests/support/lsan.supp:print_suppressions=0"
   export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 fi
-ctest --test-dir "$build_dir" --output-on-failure -j "$(nproc 2>/dev/null || echo 2)"
+# The functional suite in parallel; then, in the plain build only, the wall-clock checks (label
+# perf) one at a time, so that no other test loads the machine while they measure.
+ctest --test-dir "$build_dir" --output-on-failure -j "$(nproc 2>/dev/null || echo 2)" -LE perf
+if [ -z "${1:-}" ]; then
+  ctest --test-dir "$build_dir" --output-on-failure -L perf
+fi
 
 # The command-line contract that scripts rely on (docs/architecture.md, "Surfaces").
 contract="$root/../shared/tools/contract-check"

@@ -9,6 +9,7 @@
 #include "support/await_task.h"
 #include "support/cli_runner.h"
 #include "support/fixtures.h"
+#include "support/perf_checks.h"
 #include "support/simulator_thread.h"
 #include "support/temp_workspace.h"
 
@@ -16,6 +17,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
+
+#include <optional>
 
 using namespace rag;
 using namespace rag::loadtest;
@@ -33,14 +36,17 @@ class TestLoadRunner : public QObject {
     Q_OBJECT
     std::unique_ptr<test::TempWorkspace> m_ws;
 
-    Scenario scenario(const QByteArray &load)
+    // Empty (and the test failed) when the scenario does not parse: callers QVERIFY the result.
+    std::optional<Scenario> scenario(const QByteArray &load)
     {
         const QByteArray json = R"({"name": "t", "target": {"kind": "embedded", "kb": "nature"},
                                     "providers": "real", "questions": ["Why do sea otters hold hands?", "What do bees do?"],
                                     "thresholds": ["p95(ttfc) < 5000ms", "error_rate < 1%"], "load": )" + load + "}";
         auto parsed = parseScenario(json, m_ws->path(QString()));
-        if (!parsed)
-            qWarning("scenario: %s", qPrintable(parsed.error()));
+        if (!parsed) {
+            QTest::qFail(qPrintable(QStringLiteral("scenario: ") + parsed.error()), __FILE__, __LINE__);
+            return std::nullopt;
+        }
         return *parsed;
     }
 
@@ -70,10 +76,14 @@ private slots:
 
     void closedModelCountsAddUp()
     {
-        const Scenario s = scenario(R"({"model": "closed", "users": 4, "think_ms": 20, "warmup_s": 0.3, "duration_s": 1})");
+        const auto parsed = scenario(R"({"model": "closed", "users": 4, "think_ms": 20, "warmup_s": 0.3, "duration_s": 1})");
+        QVERIFY(parsed);
+        const Scenario &s = *parsed;
         const RunSummary summary = run(s);
         QCOMPARE(summary.recorded, summary.warmup + summary.completed + summary.failed + summary.cancelled);
-        QVERIFY2(summary.completed > 8, qPrintable(QString::number(summary.completed)));
+        QVERIFY2(summary.completed > 0, qPrintable(QString::number(summary.completed)));
+        if (test::perfChecks()) // four users with 20 ms think time answer far more than twice a second each
+            QVERIFY2(summary.completed > 8, qPrintable(QString::number(summary.completed)));
         QCOMPARE(summary.failed, 0);
         QVERIFY(summary.stages.contains(QStringLiteral("ttfc")));
         QVERIFY(summary.stages.contains(QStringLiteral("search")));
@@ -105,7 +115,9 @@ private slots:
         chat.timeoutMs = 10'000;
         QVERIFY(store::ProviderRepository(m_ws->workspace->database().connection()).add(chat).ok());
 
-        const Scenario s = scenario(R"({"model": "closed", "users": 60, "think_ms": 0, "duration_s": 2})");
+        const auto parsed = scenario(R"({"model": "closed", "users": 60, "think_ms": 0, "duration_s": 2})");
+        QVERIFY(parsed);
+        const Scenario &s = *parsed;
         chat::ChatEngineConfig config;
         config.maxConcurrent = 1;
         chat::ChatEngine engine(*m_ws->workspace, config);
@@ -128,7 +140,9 @@ private slots:
 
     void openModelSendsOnSchedule()
     {
-        const Scenario s = scenario(R"({"model": "open", "rate": 20, "arrival": "constant", "warmup_s": 0.5, "duration_s": 1})");
+        const auto parsed = scenario(R"({"model": "open", "rate": 20, "arrival": "constant", "warmup_s": 0.5, "duration_s": 1})");
+        QVERIFY(parsed);
+        const Scenario &s = *parsed;
         const RunSummary summary = run(s);
         // Every scheduled arrival (about 30 in 1.5 s at 20/s) is sent and recorded, none lost.
         const QList<qint64> arrivals = openArrivalsNs(s.load, s.seed);
