@@ -3,6 +3,7 @@
 #include "call_details.h"
 #include "call_export.h"
 #include "call_table_model.h"
+#include "metrics/nearest_rank.h"
 #include "store/database.h"
 #include "store/rerank_call_repository.h"
 #include "workspace/workspace.h"
@@ -36,14 +37,6 @@ constexpr int kDebounceMs = 150;
 constexpr int kDefaultLimit = 500;
 constexpr int kMaxNameWidth = 140; // px; a longer provider, model or thread name elides (see its tooltip)
 
-// Nearest rank, as metrics::LatencyHistogram defines it, but exact: the values are at hand.
-double percentile(std::vector<double> values, double q)
-{
-    const auto rank = std::max<qsizetype>(1, qsizetype(std::ceil(q * double(values.size()))));
-    std::nth_element(values.begin(), values.begin() + (rank - 1), values.end());
-    return values[size_t(rank - 1)];
-}
-
 QString summarize(const QList<store::RerankCallRecord> &calls)
 {
     if (calls.isEmpty())
@@ -59,8 +52,8 @@ QString summarize(const QList<store::RerankCallRecord> &calls)
     const QString failed = errors == 1 ? QObject::tr("1 error") : QObject::tr("%1 errors").arg(errors);
     return QObject::tr("%1 · %2 · p50 %3 ms · p95 %4 ms")
         .arg(shown, failed)
-        .arg(percentile(latencies, 0.50), 0, 'f', 1)
-        .arg(percentile(latencies, 0.95), 0, 'f', 1);
+        .arg(metrics::nearestRankValue(latencies, 0.50), 0, 'f', 1)
+        .arg(metrics::nearestRankValue(latencies, 0.95), 0, 'f', 1);
 }
 
 QLabel *caption(const QString &text, QWidget *buddy)
@@ -225,8 +218,7 @@ void CallInspector::showEvent(QShowEvent *event)
 void CallInspector::refresh()
 {
     m_debounce.stop(); // this query already has the latest filters
-    const quint64 generation = ++m_queryGeneration;
-    QFuture<QueryOutcome> query = QtConcurrent::run(&m_thread, [database = m_database, filter = currentFilter()] {
+    m_query.run([database = m_database, filter = currentFilter()] {
         store::RerankCallRepository log(database->connection());
         QueryOutcome outcome;
         auto calls = log.query(filter);
@@ -241,14 +233,7 @@ void CallInspector::refresh()
             outcome.recorded = recorded ? *recorded : 0;
         }
         return outcome;
-    });
-    auto *watcher = new QFutureWatcher<QueryOutcome>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
-        watcher->deleteLater();
-        if (generation == m_queryGeneration) // a newer query is on its way: drop this one
-            showOutcome(watcher->result());
-    });
-    watcher->setFuture(query);
+    }, [this](const QueryOutcome &outcome) { showOutcome(outcome); });
 }
 
 void CallInspector::showOutcome(const QueryOutcome &outcome)
@@ -292,7 +277,7 @@ void CallInspector::showSelected()
     const QModelIndex current = m_table->currentIndex();
     if (!current.isValid()) {
         m_selectedId = 0;
-        ++m_bodiesGeneration; // bodies still on their way belong to a call no longer selected
+        m_bodies.dropPending(); // bodies still on their way belong to a call no longer selected
         m_details->clear();
         return;
     }
@@ -301,21 +286,15 @@ void CallInspector::showSelected()
         return; // the same call, re-found after a refresh or a sort: a recorded call never changes
     m_selectedId = call.id;
     m_details->showCall(call);
-    const quint64 generation = ++m_bodiesGeneration;
-    QFuture<BodiesOutcome> fetch = QtConcurrent::run(&m_thread, [database = m_database, id = call.id] {
-        auto found = store::RerankCallRepository(database->connection()).find(id);
-        return found ? BodiesOutcome{*found, {}} : BodiesOutcome{{}, found.error()};
-    });
-    auto *watcher = new QFutureWatcher<BodiesOutcome>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation, id = call.id] {
-        watcher->deleteLater();
-        if (generation != m_bodiesGeneration)
-            return;
-        const BodiesOutcome outcome = watcher->result();
-        m_details->showBodies(outcome.call, outcome.error);
-        Q_EMIT detailsShown(id);
-    });
-    watcher->setFuture(fetch);
+    m_bodies.run(
+        [database = m_database, id = call.id] {
+            auto found = store::RerankCallRepository(database->connection()).find(id);
+            return found ? BodiesOutcome{*found, {}} : BodiesOutcome{{}, found.error()};
+        },
+        [this, id = call.id](const BodiesOutcome &outcome) {
+            m_details->showBodies(outcome.call, outcome.error);
+            Q_EMIT detailsShown(id);
+        });
 }
 
 void CallInspector::rememberProviders(const QList<store::RerankCallRecord> &calls)

@@ -3,6 +3,8 @@
 // Queries run on one worker thread owned by the widget; a newer query supersedes an older one.
 #pragma once
 
+#include "latest_read.h"
+
 #include "store/provider_records.h"
 
 #include <QFuture>
@@ -85,8 +87,8 @@ private:
     QTimer m_debounce; // filter edits settle before a query starts
     // One long-lived thread, so every query reuses one database connection.
     QThreadPool m_thread;
-    quint64 m_queryGeneration = 0;
-    quint64 m_bodiesGeneration = 0;
+    LatestRead<QueryOutcome> m_query{this, &m_thread};
+    LatestRead<BodiesOutcome> m_bodies{this, &m_thread};
     qint64 m_selectedId = 0;
 };
 

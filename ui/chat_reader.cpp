@@ -24,25 +24,9 @@ ChatReader::~ChatReader()
     m_thread.waitForDone();
 }
 
-template <typename T, typename Work, typename Done>
-void ChatReader::start(quint64 &generation, Work work, Done done)
-{
-    const quint64 mine = ++generation;
-    // A watcher, not QFuture::then(this, ...): a watcher always reports through the event loop,
-    // never synchronously from inside the call that started the read.
-    auto *watcher = new QFutureWatcher<T>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [watcher, &generation, mine, done] {
-        watcher->deleteLater();
-        if (mine == generation) // a newer read of this kind is on its way: drop this one
-            done(watcher->result());
-    });
-    watcher->setFuture(QtConcurrent::run(&m_thread, std::move(work)));
-}
-
 void ChatReader::loadTargets()
 {
-    start<ChatTargets>(
-        m_targetsGeneration,
+    m_targets.run(
         [database = m_database] {
             ChatTargets targets;
             auto assistants = store::AssistantRepository(database->connection()).list();
@@ -63,8 +47,7 @@ void ChatReader::loadTargets()
 
 void ChatReader::loadConversations(qint64 assistantId)
 {
-    start<ConversationList>(
-        m_listGeneration,
+    m_list.run(
         [database = m_database, assistantId] {
             ConversationList list;
             list.assistantId = assistantId;
@@ -80,8 +63,7 @@ void ChatReader::loadConversations(qint64 assistantId)
 
 void ChatReader::loadConversation(qint64 conversationId)
 {
-    start<LoadedConversation>(
-        m_conversationGeneration,
+    m_conversation.run(
         [database = m_database, conversationId] {
             LoadedConversation loaded;
             loaded.id = conversationId;
@@ -97,7 +79,7 @@ void ChatReader::loadConversation(qint64 conversationId)
 
 void ChatReader::dropConversationLoad()
 {
-    ++m_conversationGeneration;
+    m_conversation.dropPending();
 }
 
 } // namespace rag::ui

@@ -4,6 +4,8 @@
 // kind supersedes an older one still running.
 #pragma once
 
+#include "latest_read.h"
+
 #include "store/chat_records.h"
 
 #include <QList>
@@ -55,15 +57,12 @@ Q_SIGNALS:
     void conversationLoaded(const rag::ui::LoadedConversation &loaded);
 
 private:
-    template <typename T, typename Work, typename Done>
-    void start(quint64 &generation, Work work, Done done);
-
     std::shared_ptr<store::Database> m_database;
     // One long-lived thread, so every read reuses one database connection.
     QThreadPool m_thread;
-    quint64 m_targetsGeneration = 0;
-    quint64 m_listGeneration = 0;
-    quint64 m_conversationGeneration = 0;
+    LatestRead<ChatTargets> m_targets{this, &m_thread};
+    LatestRead<ConversationList> m_list{this, &m_thread};
+    LatestRead<LoadedConversation> m_conversation{this, &m_thread};
 };
 
 } // namespace rag::ui

@@ -273,21 +273,13 @@ void MainWindow::runSearch()
         m_status->setText(tr("Select a knowledge base first"));
         return;
     }
-    const quint64 generation = ++m_searchGeneration;
     m_status->setText(tr("Searching..."));
-    m_search = QtConcurrent::run(&m_searchThread, [&workspace = m_workspace, name = kb, query = m_query->text()] {
-        auto result = workspace.search(name, query, {});
-        return result ? SearchOutcome{result->hits, {}} : SearchOutcome{{}, result.error()};
-    });
-    // A watcher, not QFuture::then(this, ...): then() runs the continuation right here when the
-    // search already finished, while a watcher always reports through the event loop.
-    auto *watcher = new QFutureWatcher<SearchOutcome>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
-        watcher->deleteLater();
-        if (generation == m_searchGeneration) // a newer search is on its way: drop this one
-            showResults(watcher->result());
-    });
-    watcher->setFuture(m_search);
+    m_search = m_searches.run(
+        [&workspace = m_workspace, name = kb, query = m_query->text()] {
+            auto result = workspace.search(name, query, {});
+            return result ? SearchOutcome{result->hits, {}} : SearchOutcome{{}, result.error()};
+        },
+        [this](const SearchOutcome &outcome) { showResults(outcome); });
 }
 
 void MainWindow::showResults(const SearchOutcome &outcome)

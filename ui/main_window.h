@@ -7,6 +7,8 @@
 // and a newer search supersedes an older one still running.
 #pragma once
 
+#include "latest_read.h"
+
 #include "index/hybrid_searcher.h"
 #include "ingest/ingest_job.h"
 
@@ -99,8 +101,8 @@ private:
     std::unique_ptr<loadtest::LoadTestHost> m_loadTestHost;
     // One long-lived thread, so searches reuse one database connection.
     QThreadPool m_searchThread;
-    QFuture<SearchOutcome> m_search;
-    quint64 m_searchGeneration = 0;
+    LatestRead<SearchOutcome> m_searches{this, &m_searchThread};
+    QFuture<SearchOutcome> m_search; // the latest, waited for when the window goes
 };
 
 } // namespace rag::ui

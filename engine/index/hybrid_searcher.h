@@ -4,6 +4,8 @@
 // How it stays cheap: docs/search.md.
 #pragma once
 
+#include "core/search_defaults.h"
+
 #include "core/result.h"
 #include "index/builtin_embedder.h"
 #include "index/lexical_index.h"
@@ -16,10 +18,10 @@ namespace rag::index {
 
 struct SearchOptions {
     enum class Fusion { Weighted, ReciprocalRank };
-    int topN = 6;
-    int topK = 1024;
-    double similarityThreshold = 0.2;
-    double vectorSimilarityWeight = 0.3;
+    int topN = search_defaults::kTopN;
+    int topK = search_defaults::kTopK;
+    double similarityThreshold = search_defaults::kSimilarityThreshold;
+    double vectorSimilarityWeight = search_defaults::kVectorSimilarityWeight;
     Fusion fusion = Fusion::Weighted;
 };
 

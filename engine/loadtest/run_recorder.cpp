@@ -1,5 +1,7 @@
 #include "loadtest/run_recorder.h"
 
+#include "metrics/nearest_rank.h"
+
 #include <limits>
 
 #include <QMutexLocker>
@@ -261,13 +263,8 @@ TimeBucket RunRecorder::bucketLocked(size_t i, qint64 inFlight) const
     b.failed = second.failed;
     b.cancelled = second.cancelled;
     b.inFlight = inFlight;
-    if (!second.ttfcMs.empty()) {
-        std::vector<float> sorted = second.ttfcMs;
-        std::sort(sorted.begin(), sorted.end());
-        // Nearest rank, as LatencyHistogram::percentile() defines it.
-        const size_t rank = size_t(std::ceil(0.95 * double(sorted.size()) - 1e-9));
-        b.ttfcP95Ms = double(sorted[std::max<size_t>(rank, 1) - 1]);
-    }
+    if (!second.ttfcMs.empty())
+        b.ttfcP95Ms = metrics::nearestRankValue(second.ttfcMs, 0.95);
     return b;
 }
 

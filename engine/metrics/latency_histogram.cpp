@@ -1,5 +1,7 @@
 #include "metrics/latency_histogram.h"
 
+#include "metrics/nearest_rank.h"
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -111,9 +113,7 @@ qint64 LatencyHistogram::percentile(double q) const
         return m_min;
     if (q >= 1)
         return m_max;
-    // The epsilon keeps q * count from landing one rank too high when it is an integer in
-    // exact arithmetic but not in binary (0.95 * 100 may come out as 95.00000000000001).
-    const qint64 rank = std::clamp<qint64>(qint64(std::ceil(q * double(m_count) - 1e-9)), 1, m_count);
+    const qint64 rank = nearestRank(q, m_count);
     if (rank == 1)
         return m_min;
     if (rank == m_count)

@@ -2,6 +2,8 @@
 // safe to copy across threads.
 #pragma once
 
+#include "core/search_defaults.h"
+
 #include <QDateTime>
 #include <QList>
 #include <QString>
@@ -15,10 +17,10 @@ struct AssistantSpec {
     QString systemPrompt;              // may contain {knowledge}; empty: the default prompt
     QString prologue;                  // the assistant's opening line in a new conversation
     QString emptyResponse;             // answered without a model when nothing is retrieved; empty: ask anyway
-    int topN = 6;
-    int topK = 1024;
-    double similarityThreshold = 0.2;
-    double vectorSimilarityWeight = 0.3;
+    int topN = search_defaults::kTopN;
+    int topK = search_defaults::kTopK;
+    double similarityThreshold = search_defaults::kSimilarityThreshold;
+    double vectorSimilarityWeight = search_defaults::kVectorSimilarityWeight;
     QString reranker = QStringLiteral("builtin"); // a provider name, "builtin" or "none"
     QString llm = QStringLiteral("builtin");      // a provider name or "builtin" (extractive answers)
     double temperature = 0.1;
