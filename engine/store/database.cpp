@@ -8,7 +8,8 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QSqlError>
-#include <QThread>
+
+#include <vector>
 
 namespace rag::store {
 
@@ -22,6 +23,37 @@ quint64 currentThreadSerial()
 {
     thread_local const quint64 serial = nextThreadSerial.fetchAndAddRelaxed(1);
     return serial;
+}
+
+// The connections this thread opened, closed as it ends: by a thread_local destructor, which runs
+// on the ending thread itself (the only one that may close them) for pool threads, QThreads and
+// plain threads alike, and before Qt lets go of the thread's own data.
+class ThreadConnections {
+public:
+    ~ThreadConnections()
+    {
+        for (const auto &[weak, name] : m_opened) {
+            const auto connections = weak.lock();
+            if (!connections)
+                continue; // the Database closed it already
+            QMutexLocker lock(&connections->mutex);
+            if (connections->names.remove(name))
+                QSqlDatabase::removeDatabase(name);
+        }
+    }
+    void add(std::weak_ptr<Database::Connections> connections, const QString &name)
+    {
+        m_opened.emplace_back(std::move(connections), name);
+    }
+
+private:
+    std::vector<std::pair<std::weak_ptr<Database::Connections>, QString>> m_opened;
+};
+
+void closeWhenThisThreadEnds(const std::shared_ptr<Database::Connections> &connections, const QString &name)
+{
+    thread_local ThreadConnections opened;
+    opened.add(connections, name);
 }
 } // namespace
 
@@ -88,16 +120,7 @@ QSqlDatabase Database::connection()
     auto opened = openConnection(name);
     QMutexLocker lock(&m_connections->mutex);
     m_connections->names.insert(name);
-    // Direct: runs on the finishing thread itself, the only one that may close its connection,
-    // before anyone waiting on the thread wakes up.
-    QObject::connect(QThread::currentThread(), &QThread::finished, [connections = std::weak_ptr(m_connections), name] {
-        const auto alive = connections.lock();
-        if (!alive)
-            return; // the Database closed it already
-        QMutexLocker lock(&alive->mutex);
-        if (alive->names.remove(name))
-            QSqlDatabase::removeDatabase(name);
-    });
+    closeWhenThisThreadEnds(m_connections, name);
     if (!opened) {
         qCWarning(lcStore) << opened.error();
         return QSqlDatabase::database(name, false);

@@ -1,5 +1,5 @@
 // The database a workspace lives in: parses the --db URL, hands each thread its own named
-// connection (opened on first use with WAL and a busy timeout, closed when that thread finishes)
+// connection (opened on first use with WAL and a busy timeout, closed when that thread ends)
 // and runs migrations on open.
 #pragma once
 
@@ -38,6 +38,13 @@ public:
     const DatabaseUrl &url() const { return m_url; }
     int schemaVersion() const { return m_schemaVersion; }
 
+    // Shared with what closes a connection as its thread ends, which may come after the
+    // Database is gone.
+    struct Connections {
+        QMutex mutex;
+        QSet<QString> names;
+    };
+
 private:
     explicit Database(DatabaseUrl url);
     Result<QSqlDatabase> openConnection(const QString &name);
@@ -45,12 +52,6 @@ private:
     DatabaseUrl m_url;
     QString m_prefix;
     int m_schemaVersion = 0;
-    // Shared with the hooks that close a connection as its thread finishes, which may run
-    // after the Database is gone.
-    struct Connections {
-        QMutex mutex;
-        QSet<QString> names;
-    };
     std::shared_ptr<Connections> m_connections = std::make_shared<Connections>();
 };
 
