@@ -4,7 +4,7 @@
 // search beside plain SQLite FTS5 BM25 over the same chunks and the same query terms.
 #include "bench_support.h"
 
-#include "index/text_tokenizer.h"
+#include "text/text_tokenizer.h"
 #include "store/chunk_repository.h"
 #include "store/sql.h"
 #include "workspace/workspace.h"
@@ -89,7 +89,7 @@ int main(int argc, char **argv)
         if (!file.open(QIODevice::ReadOnly))
             continue;
         for (const Section &section : sections(QString::fromUtf8(file.readAll()))) {
-            if (section.heading.isEmpty() || index::tokenize(section.body).size() < 30)
+            if (section.heading.isEmpty() || rag::text::tokenize(section.body).size() < 30)
                 continue;
             const QString path = QDir(corpus).filePath(QStringLiteral("s%1.txt").arg(written++, 6, 10, QLatin1Char('0')));
             QFile out(path);
@@ -105,7 +105,7 @@ int main(int argc, char **argv)
     }
     QList<Query> queries;
     for (auto q = headingToPath.constBegin(); q != headingToPath.constEnd(); ++q) {
-        if (!repeated.contains(q.key()) && index::tokenize(q.key()).size() >= 2)
+        if (!repeated.contains(q.key()) && rag::text::tokenize(q.key()).size() >= 2)
             queries.append({q.key(), q.value()});
     }
     const int maxQueries = parser.value(QStringLiteral("max-queries")).toInt();
@@ -171,7 +171,7 @@ int main(int argc, char **argv)
         loose.fusion = index::SearchOptions::Fusion::ReciprocalRank;
         rrf.add(run(loose));
         QStringList terms;
-        for (const QString &t : index::tokenize(query.text))
+        for (const QString &t : rag::text::tokenize(query.text))
             if (!terms.contains(t))
                 terms.append(t);
         bm25.add(rankOf(pathsOf(*store::ChunkRepository(db).fullTextCandidates(kb->id, terms, 10)), query.path));

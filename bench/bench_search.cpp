@@ -4,8 +4,8 @@
 #include "bench_support.h"
 
 #include "index/builtin_embedder.h"
-#include "index/function_words.h"
-#include "index/text_tokenizer.h"
+#include "text/function_words.h"
+#include "text/text_tokenizer.h"
 #include "store/chunk_repository.h"
 #include "store/sql.h"
 #include "workspace/workspace.h"
@@ -74,8 +74,8 @@ QStringList makeQueries(Workspace &workspace, int count, bool anyWords, bool rea
     auto isFrequent = [&](const QString &word) {
         if (!realText)
             return mostFrequent.contains(word);
-        const QStringList tokens = index::tokenize(word);
-        return tokens.isEmpty() || index::isFunctionWord(tokens.first());
+        const QStringList tokens = rag::text::tokenize(word);
+        return tokens.isEmpty() || rag::text::isFunctionWord(tokens.first());
     };
     QRandomGenerator random(7);
     auto max = store::exec(workspace.database().connection(), QStringLiteral("SELECT MIN(id), MAX(id) FROM chunks"));

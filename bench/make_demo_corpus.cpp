@@ -8,7 +8,7 @@
 #include "ingest/chunker.h"
 #include "ingest/document_parser.h"
 #include "ingest/text_parsers.h"
-#include "ingest/token_counter.h"
+#include "text/token_counter.h"
 #include "store/records.h"
 
 #include <QCommandLineParser>
@@ -231,7 +231,7 @@ Generated compose(Composer &composer, int target, const ingest::ChunkerOptions &
     };
     for (int tokens = 0; tokens < target * options.chunkTokens * 9 / 10;) {
         const QString block = composer.nextBlock();
-        tokens += ingest::countTokens(block);
+        tokens += rag::text::countTokens(block);
         text += block;
     }
     QList<ingest::TextChunk> chunks = chunksOf();
@@ -240,7 +240,7 @@ Generated compose(Composer &composer, int target, const ingest::ChunkerOptions &
         // that many chunks are still missing, each chunk holding at least a third of its budget.
         for (int budget = int(target - chunks.size() - 1) * options.chunkTokens / 3; budget >= 0;) {
             const QString block = composer.nextBlock();
-            budget -= std::max(1, ingest::countTokens(block));
+            budget -= std::max(1, rag::text::countTokens(block));
             text += block;
         }
         chunks = chunksOf();

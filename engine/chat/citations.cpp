@@ -1,8 +1,8 @@
 #include "chat/citations.h"
 
 #include "index/builtin_embedder.h"
-#include "index/function_words.h"
-#include "index/text_tokenizer.h"
+#include "text/function_words.h"
+#include "text/text_tokenizer.h"
 
 #include <QRegularExpression>
 #include <QSet>
@@ -199,7 +199,7 @@ double similarity(const QStringList &sentenceTerms, const std::vector<float> &se
     double total = 0;
     double found = 0;
     for (const QString &term : sentenceTerms) {
-        const double weight = index::isFunctionWord(term) ? index::kFunctionWordWeight : 1.0;
+        const double weight = text::isFunctionWord(term) ? text::kFunctionWordWeight : 1.0;
         total += weight;
         if (passage.terms.contains(term))
             found += weight;
@@ -222,11 +222,11 @@ constexpr QStringView kClosingMarks = u"\"')]}»”’」』）】";
 // Empty for a sentence of function words only ("Yes.", "It is."): nothing a passage could back.
 QString markersFor(QStringView sentence, const std::vector<Features> &passages, double threshold, int max)
 {
-    QStringList terms = index::tokenize(sentence);
+    QStringList terms = text::tokenize(sentence);
     std::sort(terms.begin(), terms.end());
     terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
     QStringList content = terms;
-    content.removeIf([](const QString &t) { return index::isFunctionWord(t); });
+    content.removeIf([](const QString &t) { return text::isFunctionWord(t); });
     if (content.isEmpty())
         return {};
     const std::vector<float> vector = index::BuiltinEmbedder().embed(sentence);
@@ -350,7 +350,7 @@ QString insertCitations(const QString &answer, const QStringList &passages, doub
     std::vector<Features> features;
     features.reserve(size_t(passages.size()));
     for (const QString &passage : passages) {
-        const QStringList terms = index::tokenize(passage);
+        const QStringList terms = text::tokenize(passage);
         features.push_back({QSet<QString>(terms.begin(), terms.end()), index::BuiltinEmbedder().embedTokens(terms)});
     }
 

@@ -1,7 +1,7 @@
 #include "chat/prompt_builder.h"
 
 #include "chat/citations.h"
-#include "ingest/token_counter.h"
+#include "text/token_counter.h"
 
 #include <algorithm>
 
@@ -14,7 +14,7 @@ const QString kEllipsis = QStringLiteral("…");
 
 int tokens(const QString &text)
 {
-    return ingest::countTokens(text);
+    return text::countTokens(text);
 }
 
 QString formatChunk(int id, const KnowledgeChunk &chunk)

@@ -32,7 +32,7 @@ struct Prompt {
     QList<providers::ChatMessage> messages; // system, history..., user question
     int chunksUsed = 0;  // the first chunksUsed chunks made it into the prompt
     int historyUsed = 0; // how many of the newest history messages made it
-    int tokens = 0;      // of all message contents, counted with rag::ingest::countTokens; over the
+    int tokens = 0;      // of all message contents, counted with rag::text::countTokens; over the
                          // budget only when the system prompt and the question alone are
 };
 

@@ -1,7 +1,7 @@
 #include "index/builtin_embedder.h"
 
-#include "index/function_words.h"
-#include "index/text_tokenizer.h"
+#include "text/function_words.h"
+#include "text/text_tokenizer.h"
 
 #include <QSet>
 
@@ -69,7 +69,7 @@ void normalize(std::vector<float> &v)
 
 std::vector<float> BuiltinEmbedder::embed(QStringView text) const
 {
-    return embedTokens(tokenize(text));
+    return embedTokens(text::tokenize(text));
 }
 
 std::vector<float> BuiltinEmbedder::embedTokens(const QStringList &tokens, const QHash<QString, float> *weights) const
@@ -77,10 +77,10 @@ std::vector<float> BuiltinEmbedder::embedTokens(const QStringList &tokens, const
     std::vector<float> v(kDimension, 0.0f);
     for (const QString &token : tokens) {
         float scale = weights ? weights->value(token, 1.0f) : 1.0f;
-        if (isFunctionWord(token))
-            scale *= kFunctionWordWeight;
+        if (text::isFunctionWord(token))
+            scale *= text::kFunctionWordWeight;
         addFeature(v, fnv(kFnvOffset, token), scale * kWordWeight);
-        if (!isCjk(token.at(0).unicode()))
+        if (!text::isCjk(token.at(0).unicode()))
             addTrigrams(v, token, scale);
     }
     // Square-root damping keeps one repeated word from owning the vector.

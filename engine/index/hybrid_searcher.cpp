@@ -1,9 +1,9 @@
 #include "index/hybrid_searcher.h"
 
-#include "index/function_words.h"
+#include "text/function_words.h"
 #include "index/term_counts.h"
 #include "index/term_scores.h"
-#include "index/text_tokenizer.h"
+#include "text/text_tokenizer.h"
 #include "store/chunk_repository.h"
 
 #include <QElapsedTimer>
@@ -86,7 +86,7 @@ Result<SearchResult> HybridSearcher::search(const QString &query, const SearchOp
     if (auto valid = validateSearchOptions(options); !valid)
         return fail(valid.error());
     SearchResult result;
-    const QStringList tokens = tokenize(query);
+    const QStringList tokens = text::tokenize(query);
     const QStringList terms = uniqueTerms(tokens);
     if (terms.isEmpty())
         return result; // nothing searchable in the text (only punctuation, emoji, ...)
@@ -105,7 +105,7 @@ Result<SearchResult> HybridSearcher::search(const QString &query, const SearchOp
         const qint64 withTerm = m_terms.postings(hash).size;
         if (withTerm == 0)
             continue; // in no chunk: it ranks nothing, and a typo or filler word must not sink every match
-        const double weight = inverseDocumentFrequency(m_terms.chunkCount(), withTerm) * (isFunctionWord(term) ? kFunctionWordWeight : 1.0);
+        const double weight = inverseDocumentFrequency(m_terms.chunkCount(), withTerm) * (text::isFunctionWord(term) ? text::kFunctionWordWeight : 1.0);
         weighted.append({hash, weight});
         termWeights.insert(term, float(weight));
     }

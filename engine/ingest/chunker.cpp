@@ -1,6 +1,6 @@
 #include "ingest/chunker.h"
 
-#include "ingest/token_counter.h"
+#include "text/token_counter.h"
 
 namespace rag::ingest {
 
@@ -24,7 +24,7 @@ void splitLongPiece(const QString &text, int page, int budget, QList<Piece> &out
         while (j < text.size() && text.at(j).isSpace())
             ++j;
         QString word = text.mid(i, j - i);
-        int wordTokens = countTokens(word);
+        int wordTokens = text::countTokens(word);
         // A "word" without spaces over budget (CJK text, long identifiers): cut by characters.
         while (wordTokens > budget) {
             qsizetype cut = word.size() * budget / wordTokens;
@@ -37,9 +37,9 @@ void splitLongPiece(const QString &text, int page, int budget, QList<Piece> &out
                 currentTokens = 0;
             }
             const QString head = word.left(cut);
-            out.append({head, page, countTokens(head)});
+            out.append({head, page, text::countTokens(head)});
             word = word.mid(cut);
-            wordTokens = countTokens(word);
+            wordTokens = text::countTokens(word);
         }
         if (currentTokens + wordTokens > budget && !current.isEmpty()) {
             out.append({current, page, currentTokens});
@@ -66,7 +66,7 @@ QList<Piece> splitSections(const ParsedDocument &document, const ChunkerOptions 
             const qsizetype end = std::min(i + 1, text.size()); // the delimiter stays with its piece
             const QString piece = text.mid(start, end - start);
             start = end;
-            const int tokens = countTokens(piece);
+            const int tokens = text::countTokens(piece);
             if (tokens == 0 && piece.trimmed().isEmpty())
                 continue;
             if (tokens > options.chunkTokens)
@@ -101,13 +101,13 @@ QList<TextChunk> chunkDocument(const ParsedDocument &document, const ChunkerOpti
     auto close = [&] {
         const QString trimmed = current.text.trimmed();
         if (hasNewText && !trimmed.isEmpty())
-            chunks.append({trimmed, current.page, countTokens(trimmed)});
+            chunks.append({trimmed, current.page, text::countTokens(trimmed)});
     };
     for (const Piece &piece : splitSections(document, options)) {
         if (hasNewText && current.tokenCount + piece.tokens > options.chunkTokens) {
             close();
             const QString tail = overlapTail(current.text, options.overlapPercent);
-            current = {tail, piece.page, countTokens(tail)};
+            current = {tail, piece.page, text::countTokens(tail)};
             hasNewText = false;
         }
         if (!hasNewText && current.text.trimmed().isEmpty())

@@ -1,7 +1,7 @@
 #include "ingest/document_preparer.h"
 
 #include "index/term_counts.h"
-#include "index/text_tokenizer.h"
+#include "text/text_tokenizer.h"
 
 #include <QCryptographicHash>
 #include <QFile>
@@ -31,11 +31,11 @@ store::PreparedDocument prepareDocument(const ParsedDocument &parsed, const Chun
     document.title = parsed.title;
     document.embedder = index::BuiltinEmbedder::name();
     document.dimension = index::BuiltinEmbedder::kDimension;
-    const QStringList titleTokens = index::tokenize(parsed.title);
+    const QStringList titleTokens = text::tokenize(parsed.title);
     const QList<TextChunk> chunks = chunkDocument(parsed, chunking);
     document.chunks.reserve(chunks.size());
     for (const TextChunk &chunk : chunks) {
-        const QStringList tokens = index::tokenize(chunk.text);
+        const QStringList tokens = text::tokenize(chunk.text);
         store::PreparedChunk prepared;
         prepared.content = chunk.text;
         prepared.page = chunk.page;

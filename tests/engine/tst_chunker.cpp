@@ -1,5 +1,5 @@
 #include "ingest/chunker.h"
-#include "ingest/token_counter.h"
+#include "text/token_counter.h"
 
 #include <QTest>
 
@@ -39,14 +39,14 @@ private Q_SLOTS:
                                    QString(33, u'a') + QStringLiteral(" ") + QString(17, u'b') + QStringLiteral("ünd") + QString(12, u'c'),
                                    QStringLiteral("x1 y22 z333 w4444 v55555 u666666 t7777777 s88888888 r999999999")};
         for (const QString &text : texts) {
-            for (int limit = 0; limit <= countTokens(text) + 1; ++limit) {
+            for (int limit = 0; limit <= rag::text::countTokens(text) + 1; ++limit) {
                 qsizetype expected = 0;
                 for (qsizetype i = 0; i <= text.size(); ++i) {
                     const bool splitsPair = i > 0 && i < text.size() && text.at(i - 1).isHighSurrogate();
-                    if (!splitsPair && countTokens(QStringView(text).first(i)) <= limit)
+                    if (!splitsPair && rag::text::countTokens(QStringView(text).first(i)) <= limit)
                         expected = i;
                 }
-                QCOMPARE(tokenPrefixLength(text, limit), expected);
+                QCOMPARE(rag::text::tokenPrefixLength(text, limit), expected);
             }
         }
     }
@@ -58,13 +58,13 @@ private Q_SLOTS:
             const QChar ch(c);
             const bool word = ch.isLetterOrNumber() || ch.isMark();
             const int alone = word ? 1 : ch.isSpace() ? 0 : 1;
-            QCOMPARE(countTokens(QString(ch)), alone);
+            QCOMPARE(rag::text::countTokens(QString(ch)), alone);
             // Inside a word: a word character extends it, anything else ends it.
             const QString inside = QStringLiteral("abcd") + ch + QStringLiteral("efgh");
-            QCOMPARE(countTokens(inside), word ? 2 : 2 + alone);
+            QCOMPARE(rag::text::countTokens(inside), word ? 2 : 2 + alone);
         }
-        QCOMPARE(countTokens(u"naïve café"), 2);
-        QCOMPARE(countTokens(u"plain\ttext\r\nhere"), 3);
+        QCOMPARE(rag::text::countTokens(u"naïve café"), 2);
+        QCOMPARE(rag::text::countTokens(u"plain\ttext\r\nhere"), 3);
     }
 
     void shortTextIsOneChunk()
@@ -83,7 +83,7 @@ private Q_SLOTS:
         QString rejoined;
         for (const TextChunk &chunk : chunks) {
             QVERIFY2(chunk.tokenCount <= 64, qPrintable(QString::number(chunk.tokenCount)));
-            QCOMPARE(chunk.tokenCount, countTokens(chunk.text));
+            QCOMPARE(chunk.tokenCount, rag::text::countTokens(chunk.text));
             QVERIFY(chunk.text.startsWith(QLatin1Char('w')));        // starts at a line start
             QVERIFY(chunk.text.endsWith(QStringLiteral("x9")));      // ends at a line end
             rejoined += chunk.text + QLatin1Char('\n');

@@ -1,5 +1,5 @@
 #include "chat/prompt_builder.h"
-#include "ingest/token_counter.h"
+#include "text/token_counter.h"
 
 #include <QTest>
 
@@ -29,7 +29,7 @@ int countAll(const Prompt &prompt)
 {
     int tokens = 0;
     for (const ChatMessage &m : prompt.messages)
-        tokens += rag::ingest::countTokens(m.content);
+        tokens += rag::text::countTokens(m.content);
     return tokens;
 }
 
@@ -198,7 +198,7 @@ private Q_SLOTS:
         PromptInput none = input;
         none.history.clear();
         const int base = tokensUnbounded(none);
-        const int turn = rag::ingest::countTokens(input.history.first().content);
+        const int turn = rag::text::countTokens(input.history.first().content);
         input.answerTokens = 50;
         input.contextTokens = input.answerTokens + base + 3 * turn + turn / 2;
 

@@ -1,4 +1,4 @@
-#include "ingest/token_counter.h"
+#include "text/token_counter.h"
 #include "providers/wire/json_writer.h"
 #include "providers/wire/provider_endpoints.h"
 #include "providers/wire/rerank_wire.h"
@@ -259,9 +259,9 @@ private Q_SLOTS:
             return;
         }
         QVERIFY(longDoc.startsWith(first));
-        const int tokens = rag::ingest::countTokens(first);
+        const int tokens = rag::text::countTokens(first);
         QVERIFY2(tokens <= limit && tokens >= limit - 2, qPrintable(QString::number(tokens)));
-        QCOMPARE(countRerankTokens(in), qint64(rag::ingest::countTokens(in.query) + tokens + 2));
+        QCOMPARE(countRerankTokens(in), qint64(rag::text::countTokens(in.query) + tokens + 2));
     }
 
     void truncationNeverSplitsASurrogatePair()
@@ -271,7 +271,7 @@ private Q_SLOTS:
             emoji += QStringLiteral("🦦");
         const QJsonObject body = singleBody(input(QStringLiteral("openai-compatible"), {emoji}));
         const QString sent = body.value("documents")[0].toString();
-        QCOMPARE(rag::ingest::countTokens(sent), 500);
+        QCOMPARE(rag::text::countTokens(sent), 500);
         QVERIFY(!sent.back().isHighSurrogate());
     }
 

@@ -3,10 +3,10 @@
 // term similarity with BM25 saturation, cosine similarity, the weighted sum, the threshold).
 // The indexes are only a faster way to the same ranking and the same scores.
 #include "index/builtin_embedder.h"
-#include "index/function_words.h"
+#include "text/function_words.h"
 #include "index/term_counts.h"
 #include "index/term_scores.h"
-#include "index/text_tokenizer.h"
+#include "text/text_tokenizer.h"
 #include "store/sql.h"
 #include "support/fixtures.h"
 #include "support/temp_workspace.h"
@@ -34,7 +34,7 @@ struct Expected {
 };
 
 // Words of a small Zipf-like vocabulary, so that some terms are in most chunks and some in few.
-QString text(QRandomGenerator &random, int words)
+QString randomText(QRandomGenerator &random, int words)
 {
     static const QStringList vocabulary = QStringLiteral(
         "the of and river stone bridge lantern harbor copper meadow signal orbit pepper glacier falcon"
@@ -58,7 +58,7 @@ class TestSearchReference : public QObject {
     QList<Expected> reference(const QString &query, const index::SearchOptions &options) const
     {
         QStringList terms;
-        const QStringList tokens = index::tokenize(query);
+        const QStringList tokens = rag::text::tokenize(query);
         for (const QString &token : tokens) {
             if (!terms.contains(token))
                 terms.append(token);
@@ -73,7 +73,7 @@ class TestSearchReference : public QObject {
             if (withTerm == 0)
                 continue;
             const double weight = index::inverseDocumentFrequency(m_chunks.size(), withTerm)
-                * (index::isFunctionWord(term) ? index::kFunctionWordWeight : 1.0);
+                * (rag::text::isFunctionWord(term) ? rag::text::kFunctionWordWeight : 1.0);
             weighted.append({hash, weight});
             weights.insert(term, float(weight));
         }
@@ -102,7 +102,7 @@ private Q_SLOTS:
         for (int file = 0; file < 40; ++file) {
             QString body;
             for (int sentence = 0; sentence < 1 + int(random.bounded(4)); ++sentence)
-                body += text(random, 4 + int(random.bounded(30))) + QLatin1Char(' ');
+                body += randomText(random, 4 + int(random.bounded(30))) + QLatin1Char(' ');
             QVERIFY(test::writeFile(m_t->path(QStringLiteral("docs/%1.txt").arg(file)), body.toUtf8()));
         }
         m_t->ingest(kKb, {m_t->path(QStringLiteral("docs"))});

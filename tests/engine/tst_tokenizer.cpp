@@ -1,8 +1,8 @@
 #include "index/builtin_embedder.h"
-#include "index/english_stemmer.h"
+#include "text/english_stemmer.h"
 #include "index/term_counts.h"
-#include "index/text_tokenizer.h"
-#include "ingest/token_counter.h"
+#include "text/text_tokenizer.h"
+#include "text/token_counter.h"
 
 #include <QTest>
 
@@ -13,12 +13,12 @@ class TestTokenizer : public QObject {
 private Q_SLOTS:
     void wordsAreCaseFoldedAndSplitOnPunctuation()
     {
-        QCOMPARE(index::tokenize(u"Hello, WORLD! it's 2026."),
+        QCOMPARE(rag::text::tokenize(u"Hello, WORLD! it's 2026."),
                  (QStringList{QStringLiteral("hello"), QStringLiteral("world"), QStringLiteral("it"), QStringLiteral("s"),
                               QStringLiteral("2026")}));
-        QCOMPARE(index::tokenize(u"Straße café"), (QStringList{QStringLiteral("straße"), QStringLiteral("café")}));
+        QCOMPARE(rag::text::tokenize(u"Straße café"), (QStringList{QStringLiteral("straße"), QStringLiteral("café")}));
         // Compatibility forms fold to the plain ones: ligatures, full-width letters.
-        QCOMPARE(index::tokenize(u"\uFB02oat ＡＢＣ"), (QStringList{QStringLiteral("float"), QStringLiteral("abc")}));
+        QCOMPARE(rag::text::tokenize(u"\uFB02oat ＡＢＣ"), (QStringList{QStringLiteral("float"), QStringLiteral("abc")}));
     }
 
     void englishWordsAreLightlyStemmed_data()
@@ -42,33 +42,33 @@ private Q_SLOTS:
     {
         QFETCH(QString, word);
         QFETCH(QString, stem);
-        QCOMPARE(index::stemEnglish(word), stem);
+        QCOMPARE(rag::text::stemEnglish(word), stem);
     }
 
     void cjkBecomesUnigramsAndBigrams()
     {
-        QCOMPARE(index::tokenize(u"海獭睡觉"),
+        QCOMPARE(rag::text::tokenize(u"海獭睡觉"),
                  (QStringList{QStringLiteral("海"), QStringLiteral("海獭"), QStringLiteral("獭"), QStringLiteral("獭睡"),
                               QStringLiteral("睡"), QStringLiteral("睡觉"), QStringLiteral("觉")}));
-        QCOMPARE(index::tokenize(u"RAG系统"),
+        QCOMPARE(rag::text::tokenize(u"RAG系统"),
                  (QStringList{QStringLiteral("rag"), QStringLiteral("系"), QStringLiteral("系统"), QStringLiteral("统")}));
     }
 
     void symbolsAndEmojiAreNotTerms()
     {
-        QVERIFY(index::tokenize(u"😀 * \"(NEAR -- ;").size() == 1); // only "near"
-        QVERIFY(index::tokenize(u"😀 ✨ ***").isEmpty());
+        QVERIFY(rag::text::tokenize(u"😀 * \"(NEAR -- ;").size() == 1); // only "near"
+        QVERIFY(rag::text::tokenize(u"😀 ✨ ***").isEmpty());
     }
 
     void veryLongWordsAreCut()
     {
         const QString word(500, QLatin1Char('a'));
-        QCOMPARE(index::tokenize(word).first().size(), index::kMaxTermLength);
+        QCOMPARE(rag::text::tokenize(word).first().size(), rag::text::kMaxTermLength);
     }
 
     void termCountsFindTheirTerms()
     {
-        const QStringList terms = index::tokenize(u"otters hold hands while they sleep otters");
+        const QStringList terms = rag::text::tokenize(u"otters hold hands while they sleep otters");
         const QByteArray packed = index::packTermCounts(terms);
         QCOMPARE(packed.size(), 6 * 5);
         QCOMPARE(index::termCount(packed, index::termHash(u"otter")), 2);
@@ -80,11 +80,11 @@ private Q_SLOTS:
 
     void tokenCounts()
     {
-        QCOMPARE(ingest::countTokens(u""), 0);
-        QCOMPARE(ingest::countTokens(u"the cat sat"), 3);
-        QCOMPARE(ingest::countTokens(u"internationalization"), 3); // 20 letters: 1 + 19/8
-        QCOMPARE(ingest::countTokens(u"a, b."), 4);
-        QCOMPARE(ingest::countTokens(u"海獭睡觉"), 4);
+        QCOMPARE(rag::text::countTokens(u""), 0);
+        QCOMPARE(rag::text::countTokens(u"the cat sat"), 3);
+        QCOMPARE(rag::text::countTokens(u"internationalization"), 3); // 20 letters: 1 + 19/8
+        QCOMPARE(rag::text::countTokens(u"a, b."), 4);
+        QCOMPARE(rag::text::countTokens(u"海獭睡觉"), 4);
     }
 
     void embeddingsAreDeterministicUnitVectorsThatRankSimilarTextHigher()

@@ -1,7 +1,7 @@
 #include "providers/builtin/extractive_answerer.h"
 
-#include "index/function_words.h"
-#include "index/text_tokenizer.h"
+#include "text/function_words.h"
+#include "text/text_tokenizer.h"
 
 #include <QRegularExpression>
 
@@ -196,11 +196,11 @@ std::vector<Candidate> candidatesOf(const QStringList &passages)
             const QStringList sentences = block.heading ? QStringList{block.text} : splitSentences(block.text);
             for (const QString &sentence : sentences) {
                 Candidate c;
-                c.terms = distinctSorted(index::tokenize(sentence));
+                c.terms = distinctSorted(text::tokenize(sentence));
                 if (c.terms.isEmpty())
                     continue;
                 for (const QString &term : std::as_const(c.terms))
-                    if (!index::isFunctionWord(term))
+                    if (!text::isFunctionWord(term))
                         c.content.append(term);
                 c.text = sentence;
                 c.passage = int(p);
@@ -249,8 +249,8 @@ void score(std::vector<Candidate> &candidates, const QStringList &questionTerms)
         int withTerm = 0;
         for (const Candidate &c : candidates)
             withTerm += std::binary_search(c.terms.cbegin(), c.terms.cend(), term) ? 1 : 0;
-        content.push_back(!index::isFunctionWord(term));
-        const double damping = content.back() ? 1.0 : double(index::kFunctionWordWeight);
+        content.push_back(!text::isFunctionWord(term));
+        const double damping = content.back() ? 1.0 : double(text::kFunctionWordWeight);
         weights.push_back((1.0 + std::log((n + 1.0) / (withTerm + 1.0))) * damping);
         total += weights.back();
     }
@@ -284,7 +284,7 @@ QList<ExtractedSentence> extractAnswer(const QString &question, const QStringLis
 {
     if (options.maxSentences <= 0 || options.maxCharacters <= 0)
         return {};
-    const QStringList questionTerms = distinctSorted(index::tokenize(question));
+    const QStringList questionTerms = distinctSorted(text::tokenize(question));
     std::vector<Candidate> candidates = candidatesOf(passages);
     if (questionTerms.isEmpty() || candidates.empty())
         return {};

@@ -1,7 +1,7 @@
 #include "providers/builtin/lexical_reranker.h"
 
-#include "index/function_words.h"
-#include "index/text_tokenizer.h"
+#include "text/function_words.h"
+#include "text/text_tokenizer.h"
 
 #include <QHash>
 
@@ -26,12 +26,12 @@ struct QueryTerms {
 QueryTerms queryTerms(const QString &query)
 {
     QueryTerms terms;
-    const QStringList tokens = index::tokenize(query);
+    const QStringList tokens = text::tokenize(query);
     for (const QString &token : tokens) {
         if (terms.index.contains(token))
             continue;
         terms.index.insert(token, int(terms.significant.size()));
-        const bool content = !index::isFunctionWord(token);
+        const bool content = !text::isFunctionWord(token);
         terms.significant.push_back(content);
         terms.significantCount += content ? 1 : 0;
     }
@@ -103,7 +103,7 @@ QList<double> lexicalRerankScores(const QString &query, const QStringList &docum
     std::vector<std::vector<bool>> contains(size_t(documents.size()), std::vector<bool>(termCount, false));
     std::vector<int> documentFrequency(termCount, 0);
     for (qsizetype d = 0; d < documents.size(); ++d) {
-        tokens.push_back(index::tokenize(documents.at(d)));
+        tokens.push_back(text::tokenize(documents.at(d)));
         for (const QString &token : tokens.back()) {
             const auto it = terms.index.constFind(token);
             if (it != terms.index.cend() && !contains[size_t(d)][size_t(*it)]) {
@@ -121,8 +121,8 @@ QList<double> lexicalRerankScores(const QString &query, const QStringList &docum
     for (auto it = terms.index.cbegin(); it != terms.index.cend(); ++it) {
         const size_t id = size_t(it.value());
         double w = 1.0 + std::log((n + 1.0) / (documentFrequency[id] + 1.0));
-        if (index::isFunctionWord(it.key()))
-            w *= index::kFunctionWordWeight;
+        if (text::isFunctionWord(it.key()))
+            w *= text::kFunctionWordWeight;
         weight[id] = w;
     }
     for (double w : weight) // summed in id order, so the result does not depend on hash order

@@ -1,6 +1,6 @@
 #include "providers/chat/extractive_chat_model.h"
 
-#include "ingest/token_counter.h"
+#include "text/token_counter.h"
 #include "providers/builtin/extractive_answerer.h"
 
 #include <QElapsedTimer>
@@ -43,8 +43,8 @@ ChatAnswer stream(const QStringList &pieces, const ChatDeltaSink &sink, const QE
     }
     answer.finishReason = QStringLiteral("stop");
     ChatUsage usage;
-    usage.promptTokens = ingest::countTokens(question);
-    usage.completionTokens = ingest::countTokens(answer.content);
+    usage.promptTokens = text::countTokens(question);
+    usage.completionTokens = text::countTokens(answer.content);
     usage.totalTokens = usage.promptTokens + usage.completionTokens;
     answer.usage = usage;
     answer.latencyMicros = clock.nsecsElapsed() / 1000;

@@ -1,6 +1,6 @@
 #include "providers/rerank/builtin_reranker.h"
 
-#include "ingest/token_counter.h"
+#include "text/token_counter.h"
 #include "providers/builtin/lexical_reranker.h"
 #include "providers/calllog/rerank_call_log.h"
 #include "providers/wire/json_writer.h"
@@ -31,9 +31,9 @@ RerankResult BuiltinReranker::score(const RerankRequest &request) const
     clock.start();
     RerankResult result;
     result.scores = lexicalRerankScores(request.query, request.documents);
-    result.tokens = ingest::countTokens(request.query);
+    result.tokens = text::countTokens(request.query);
     for (const QString &d : request.documents)
-        result.tokens += ingest::countTokens(d);
+        result.tokens += text::countTokens(d);
     result.attempts = 1;
     result.latencyMicros = clock.nsecsElapsed() / 1000;
     return result;

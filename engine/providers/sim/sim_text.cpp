@@ -1,7 +1,7 @@
 #include "providers/sim/sim_text.h"
 
-#include "index/text_tokenizer.h"
-#include "ingest/token_counter.h"
+#include "text/text_tokenizer.h"
+#include "text/token_counter.h"
 
 #include <QRegularExpression>
 #include <QSet>
@@ -53,7 +53,7 @@ double relevance(const QString &query, const QString &document)
 {
     // The query's distinct terms, sorted; each document term is looked up in them without being
     // copied: a rerank call scores dozens of passages of hundreds of words.
-    QStringList wanted = index::tokenize(query);
+    QStringList wanted = text::tokenize(query);
     if (wanted.isEmpty())
         return 0;
     std::sort(wanted.begin(), wanted.end());
@@ -62,7 +62,7 @@ double relevance(const QString &query, const QString &document)
     qsizetype foundCount = 0;
     int hits = 0;
     int terms = 0;
-    index::forEachToken(document, [&](QStringView term) {
+    text::forEachToken(document, [&](QStringView term) {
         ++terms;
         const auto it = std::lower_bound(wanted.cbegin(), wanted.cend(), term,
                                          [](const QString &a, QStringView b) { return QStringView(a) < b; });
@@ -88,7 +88,7 @@ double relevanceLogit(const QString &query, const QString &document)
 QList<double> embed(const QString &text, int dimensions)
 {
     QList<double> vector(std::max(dimensions, 1), 0.0);
-    for (const QString &term : index::tokenize(text)) {
+    for (const QString &term : text::tokenize(text)) {
         const quint64 h = stableHash(term);
         vector[qsizetype(h % quint64(vector.size()))] += (h >> 63) ? 1.0 : -1.0;
     }
@@ -141,7 +141,7 @@ QStringList answerWords(const QString &question, int words)
 
 int countTokens(const QString &text)
 {
-    return ingest::countTokens(text);
+    return text::countTokens(text);
 }
 
 } // namespace rag::sim

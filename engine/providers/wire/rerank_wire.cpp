@@ -2,7 +2,7 @@
 // The reply parser lives in rerank_reply.cpp.
 #include "providers/wire/rerank_wire.h"
 
-#include "ingest/token_counter.h"
+#include "text/token_counter.h"
 #include "providers/wire/json_writer.h"
 #include "providers/wire/provider_endpoints.h"
 #include "providers/wire/score_normalizer.h"
@@ -39,7 +39,7 @@ QString truncateToTokens(const QString &text, int limit)
 {
     if (limit <= 0)
         return text;
-    const qsizetype keep = ingest::tokenPrefixLength(text, limit);
+    const qsizetype keep = text::tokenPrefixLength(text, limit);
     return keep == text.size() ? text : text.left(keep);
 }
 
@@ -189,9 +189,9 @@ QList<double> combineRerankScores(int documentCount, const QList<RerankBatch> &b
 
 qint64 countRerankTokens(const RerankInput &input)
 {
-    qint64 tokens = ingest::countTokens(input.query);
+    qint64 tokens = text::countTokens(input.query);
     for (const QString &doc : documentsAsSent(input))
-        tokens += ingest::countTokens(doc);
+        tokens += text::countTokens(doc);
     return tokens;
 }
 

@@ -33,7 +33,7 @@ struct RerankBatch {
 inline constexpr int kTeiBatchSize = 8;
 
 // Texts are truncated per kind before sending (Jina, Novita, Gitee, Jiekou 8192 tokens,
-// OpenAI-compatible 500, Xinference 4096; others none), counted with rag::ingest::countTokens.
+// OpenAI-compatible 500, Xinference 4096; others none), counted with rag::text::countTokens.
 // No documents, or a kind without a rerank endpoint (Ollama, Builtin): no requests.
 QList<RerankBatch> buildRerankRequests(const RerankInput &input);
 

@@ -5,9 +5,9 @@
 
 #include <QString>
 
-namespace rag::index {
+namespace rag::text {
 
 QString stemEnglish(const QString &word);
 void stemEnglishInPlace(QString &word);
 
-} // namespace rag::index
+} // namespace rag::text

@@ -6,11 +6,11 @@
 
 #include <QStringView>
 
-namespace rag::ingest {
+namespace rag::text {
 
 int countTokens(QStringView text);
 // The length of the longest prefix of text that costs at most `limit` tokens (never splitting a
 // surrogate pair), in one pass: what a provider's per-document token limit keeps.
 qsizetype tokenPrefixLength(QStringView text, int limit);
 
-} // namespace rag::ingest
+} // namespace rag::text

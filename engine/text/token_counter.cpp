@@ -1,13 +1,13 @@
-#include "ingest/token_counter.h"
+#include "text/token_counter.h"
 
-#include "index/text_tokenizer.h"
+#include "text/text_tokenizer.h"
 
 #include <QChar>
 
 #include <algorithm>
 #include <limits>
 
-namespace rag::ingest {
+namespace rag::text {
 
 namespace {
 // Walks text once, keeping the count of the prefix read so far (a word's tokens count as soon as
@@ -53,7 +53,7 @@ std::pair<qsizetype, int> walkTokens(QStringView text, int limit)
                 c = QChar::surrogateToUcs4(char16_t(c), p->unicode());
                 ++p;
             }
-            if (index::isCjk(c))
+            if (isCjk(c))
                 counts = true;
             else if (QChar::isLetterOrNumber(c) || QChar::isMark(c))
                 word = true;
@@ -86,4 +86,4 @@ qsizetype tokenPrefixLength(QStringView text, int limit)
     return walkTokens(text, std::max(0, limit)).first;
 }
 
-} // namespace rag::ingest
+} // namespace rag::text

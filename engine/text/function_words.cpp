@@ -1,11 +1,11 @@
-#include "index/function_words.h"
+#include "text/function_words.h"
 
-#include "index/english_stemmer.h"
+#include "text/english_stemmer.h"
 
 #include <algorithm>
 #include <vector>
 
-namespace rag::index {
+namespace rag::text {
 
 namespace {
 // Sorted, stemmed (tokens arrive stemmed); a binary search over a few dozen short strings is
@@ -34,4 +34,4 @@ bool isFunctionWord(const QString &token)
     return std::binary_search(words.begin(), words.end(), token);
 }
 
-} // namespace rag::index
+} // namespace rag::text

@@ -9,7 +9,7 @@
 
 #include <functional>
 
-namespace rag::index {
+namespace rag::text {
 
 inline constexpr int kMaxTermLength = 64;
 
@@ -19,4 +19,4 @@ QStringList tokenize(QStringView text);
 void forEachToken(QStringView text, const std::function<void(QStringView)> &visit);
 bool isCjk(char32_t codePoint);
 
-} // namespace rag::index
+} // namespace rag::text

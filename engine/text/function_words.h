@@ -5,11 +5,11 @@
 
 #include <QString>
 
-namespace rag::index {
+namespace rag::text {
 
 inline constexpr float kFunctionWordWeight = 0.1f;
 
 // Takes a token as the tokenizer emits it (case-folded, stemmed).
 bool isFunctionWord(const QString &token);
 
-} // namespace rag::index
+} // namespace rag::text

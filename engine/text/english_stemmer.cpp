@@ -1,6 +1,6 @@
-#include "index/english_stemmer.h"
+#include "text/english_stemmer.h"
 
-namespace rag::index {
+namespace rag::text {
 
 namespace {
 
@@ -134,4 +134,4 @@ void stemEnglishInPlace(QString &text)
     text.resize(w.n);
 }
 
-} // namespace rag::index
+} // namespace rag::text

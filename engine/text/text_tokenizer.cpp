@@ -1,13 +1,13 @@
-#include "index/text_tokenizer.h"
+#include "text/text_tokenizer.h"
 
-#include "index/english_stemmer.h"
+#include "text/english_stemmer.h"
 
 #include <QChar>
 
 #include <algorithm>
 #include <vector>
 
-namespace rag::index {
+namespace rag::text {
 
 bool isCjk(char32_t c)
 {
@@ -121,4 +121,4 @@ QStringList tokenize(QStringView text)
     return out;
 }
 
-} // namespace rag::index
+} // namespace rag::text

@@ -1,0 +1,46 @@
+# The arrows the design has between modules (docs/architecture.md, "Layers"). Configuring fails
+# when a source includes a header of a module its own module may not use, so an arrow the design
+# does not have never reaches main. A module may always use itself; Qt and system headers are not
+# modules.
+function(ragdesk_check_layering)
+  set(allowed_core "")
+  set(allowed_text "")
+  set(allowed_metrics "")
+  set(allowed_store core)
+  set(allowed_net core)
+  set(allowed_index core store text)
+  set(allowed_ingest core store text index)
+  set(allowed_workspace core store index ingest)
+  set(allowed_providers core store text index metrics net)
+  set(allowed_chat core store text index metrics providers workspace)
+  set(allowed_loadtest core store metrics net providers workspace chat)
+  # ui/ reads the store's repositories on worker threads of its own until the engine has facades
+  # for them (the structure issue, item 5); app/ wires everything.
+  set(allowed_ui core store text index ingest metrics workspace chat loadtest)
+  set(allowed_app core store providers workspace chat loadtest)
+
+  set(engine_modules core text metrics store net index ingest workspace providers chat loadtest)
+  set(modules ${engine_modules} ui app)
+  foreach(module IN LISTS modules)
+    if(module IN_LIST engine_modules)
+      set(dir "${PROJECT_SOURCE_DIR}/engine/${module}")
+    else()
+      set(dir "${PROJECT_SOURCE_DIR}/${module}")
+    endif()
+    file(GLOB_RECURSE sources CONFIGURE_DEPENDS "${dir}/*.h" "${dir}/*.cpp")
+    foreach(source IN LISTS sources)
+      file(STRINGS "${source}" includes REGEX "^#include \"[a-z_]+/")
+      foreach(line IN LISTS includes)
+        string(REGEX REPLACE "^#include \"([a-z_]+)/.*" "\\1" used "${line}")
+        if(used STREQUAL module OR NOT used IN_LIST modules)
+          continue()
+        endif()
+        if(NOT used IN_LIST allowed_${module})
+          file(RELATIVE_PATH shown "${PROJECT_SOURCE_DIR}" "${source}")
+          message(FATAL_ERROR "${shown}: the ${module} module may not use ${used}/ "
+                              "(docs/architecture.md, \"Layers\")")
+        endif()
+      endforeach()
+    endforeach()
+  endforeach()
+endfunction()
