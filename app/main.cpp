@@ -1,38 +1,37 @@
-// ragdesk: with a command, the command-line tool; without one, the desktop app.
+// ragdesk: with a command, the command-line tool; without one, it starts the desktop app
+// (ragdesk-desktop, installed next to it), so the tool itself needs no widget libraries.
 #include "cli/cli.h"
 #include "cli/console.h"
-#include "main_window.h"
-#include "workspace/workspace.h"
 
-#include <QApplication>
 #include <QCoreApplication>
+#include <QFileInfo>
 
-#include <memory>
+#include <cerrno>
+#include <cstring>
+#include <unistd.h>
+#include <vector>
 
 namespace {
-bool displayAvailable()
-{
-    return qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY")
-        || qEnvironmentVariableIsSet("QT_QPA_PLATFORM");
-}
 
-int runDesktop(int argc, char **argv, const rag::cli::GlobalOptions &global)
+int startDesktop(char **argv)
 {
-    if (!displayAvailable()) {
-        rag::cli::errLine(QStringLiteral("ragdesk: no display available to open the desktop app; "
-                                         "use the command line instead (ragdesk --help)"));
+    const QString self = QFileInfo(QStringLiteral("/proc/self/exe")).canonicalFilePath();
+    const QString desktop = QFileInfo(self).absolutePath() + QStringLiteral("/ragdesk-desktop");
+    if (!QFileInfo(desktop).isExecutable()) {
+        rag::cli::errLine(QStringLiteral("ragdesk: the desktop app is not installed (%1); use the command line "
+                                         "(ragdesk --help)").arg(desktop));
         return rag::cli::kExitFailure;
     }
-    QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("ragdesk"));
-    QApplication::setApplicationVersion(QStringLiteral(RAGDESK_VERSION));
-    auto workspace = rag::Workspace::open({global.dataDir, global.database, {}});
-    if (!workspace)
-        return rag::cli::failure(workspace.error());
-    rag::ui::MainWindow window(**workspace);
-    window.show();
-    return QApplication::exec();
+    const QByteArray path = desktop.toLocal8Bit();
+    std::vector<char *> args{const_cast<char *>(path.constData())};
+    for (char **arg = argv + 1; *arg; ++arg)
+        args.push_back(*arg);
+    args.push_back(nullptr);
+    ::execv(path.constData(), args.data());
+    rag::cli::errLine(QStringLiteral("ragdesk: cannot start %1: %2").arg(desktop, QString::fromLocal8Bit(std::strerror(errno))));
+    return rag::cli::kExitFailure;
 }
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -46,7 +45,7 @@ int main(int argc, char **argv)
     if (!error.isEmpty())
         return rag::cli::usageError(error);
     if (rest.isEmpty())
-        return runDesktop(argc, argv, global);
+        return startDesktop(argv);
 
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("ragdesk"));

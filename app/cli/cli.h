@@ -2,6 +2,8 @@
 // Each command lives in its own file and returns the process exit code.
 #pragma once
 
+#include "cli/global_options.h"
+
 #include <QStringList>
 
 namespace rag {
@@ -9,15 +11,6 @@ class Workspace;
 }
 
 namespace rag::cli {
-
-struct GlobalOptions {
-    QString dataDir;
-    QString database;
-};
-
-// Splits --data-dir and --db out of the arguments (they may stand anywhere before "--").
-// Returns the rest, command first. Sets *error on a flag without its value.
-QStringList takeGlobalOptions(const QStringList &arguments, GlobalOptions &options, QString *error);
 
 bool isCommand(const QString &word);
 QString helpText();

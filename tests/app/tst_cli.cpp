@@ -1,6 +1,8 @@
+#include "support/cli_runner.h"
 #include "support/fixtures.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -38,6 +40,21 @@ private Q_SLOTS:
         QCOMPARE(run.exitCode, 0);
         for (const char *command : {"kb", "ingest", "search"})
             QVERIFY(run.out.split(QRegularExpression(QStringLiteral("\\s+"))).contains(QString::fromLatin1(command)));
+    }
+
+    // With no command, ragdesk starts the desktop app's own binary (ragdesk-desktop, next to it),
+    // which says plainly when there is no display to open a window on.
+    void noCommandStartsTheDesktopApp()
+    {
+        QTemporaryDir data;
+        QProcessEnvironment environment = rag::test::cliEnvironment();
+        for (const char *name : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
+            environment.remove(QString::fromLatin1(name));
+        const rag::test::CliRun run = rag::test::runRagdesk(data.path(), {}, environment);
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.contains(QStringLiteral("no display available to open the desktop app")), qPrintable(run.err));
+        QVERIFY(QFileInfo(QFileInfo(qEnvironmentVariable("RAGDESK_BINARY")).absolutePath() + QStringLiteral("/ragdesk-desktop"))
+                    .isExecutable());
     }
 
     void createIngestListSearch()

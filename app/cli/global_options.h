@@ -1,0 +1,17 @@
+// The options every ragdesk program takes, the command-line tool and the desktop app alike.
+#pragma once
+
+#include <QStringList>
+
+namespace rag::cli {
+
+struct GlobalOptions {
+    QString dataDir;
+    QString database;
+};
+
+// Splits --data-dir and --db out of the arguments (they may stand anywhere before "--").
+// Returns the rest, command first. Sets *error on a flag without its value.
+QStringList takeGlobalOptions(const QStringList &arguments, GlobalOptions &options, QString *error);
+
+} // namespace rag::cli
