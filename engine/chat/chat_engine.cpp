@@ -1,6 +1,7 @@
 #include "chat/chat_engine.h"
 
 #include "chat/chat_engine_request.h"
+#include "chat/stage_scope.h"
 #include "chat/delta_coalescer.h"
 #include "chat/pipeline_steps.h"
 #include "metrics/request_trace.h"
@@ -24,22 +25,6 @@ namespace rag::chat {
 using metrics::Stage;
 using std::chrono::milliseconds;
 
-namespace {
-
-// Counts a request into a stage's in-flight gauge for as long as it is in scope.
-class StageScope {
-public:
-    StageScope(metrics::StageStatistics &stats, Stage stage) : m_stats(stats), m_stage(stage) { m_stats.enter(stage); }
-    ~StageScope() { m_stats.leave(m_stage); }
-    StageScope(const StageScope &) = delete;
-    StageScope &operator=(const StageScope &) = delete;
-
-private:
-    metrics::StageStatistics &m_stats;
-    Stage m_stage;
-};
-
-} // namespace
 
 ChatEngine::ChatEngine(Workspace &workspace, ChatEngineConfig config, QObject *parent)
     : QObject(parent)
@@ -209,108 +194,8 @@ QCoro::Task<Result<AskResult>> ChatEngine::runAsync(std::shared_ptr<Request> req
         }
     });
 
-    store::Database *database = &m_workspace.database();
-    {
-        StageScope scope(m_statistics, Stage::Load);
-        const AskOptions options = r.options;
-        auto loading = QtConcurrent::run(&m_dbPool, [database, options] { return loadContext(*database, options); });
-        auto loaded = co_await loading;
-        if (!loaded)
-            co_return fail(loaded.error());
-        r.context = *loaded;
-    }
-    r.trace.mark(Stage::Load);
-    if (r.stopped())
-        co_return stopped(r, QStringLiteral("loading the assistant"));
-    // The built-in embedder weighs the question's words by the knowledge base's term statistics,
-    // so the question is embedded inside the search (its time is part of "search").
-    r.trace.mark(Stage::Embed);
-
-    const store::AssistantSpec spec = r.context.spec;
-    const bool rerank = usesReranker(spec);
-    QList<index::SearchHit> hits;
-    {
-        StageScope scope(m_statistics, Stage::Search);
-        Workspace *workspace = &m_workspace;
-        const QString question = r.options.question;
-        auto searching = QtConcurrent::run(
-            &m_cpuPool, [workspace, spec, question, rerank] { return searchCandidates(*workspace, spec, question, rerank); });
-        auto found = co_await searching;
-        if (!found)
-            co_return fail(found.error());
-        hits = *found;
-    }
-    r.trace.mark(Stage::Search);
-    if (r.stopped())
-        co_return stopped(r, QStringLiteral("search"));
-
-    if (rerank && !hits.isEmpty()) {
-        StageScope scope(m_statistics, Stage::Rerank);
-        auto reranker = co_await m_registry->reranker(spec.reranker);
-        Result<providers::RerankResult> scored = fail(QString());
-        if (!reranker) {
-            scored = fail(reranker.error());
-        } else {
-            const providers::RerankRequest rerankRequest = r.rerankRequest(hits);
-            scored = co_await (*reranker)->rerank(rerankRequest);
-        }
-        if (r.stopped())
-            co_return stopped(r, QStringLiteral("rerank"));
-        hits = r.ranked(hits, scored);
-    } else if (rerank) {
-        hits = rankByHybrid(hits, spec);
-    }
-    r.trace.mark(Stage::Rerank);
-
-    QString answer;
-    if (hits.isEmpty() && !spec.emptyResponse.isEmpty()) {
-        r.result.emptyResponse = true; // nothing to answer from: no model call
-        r.trace.mark(Stage::Prompt);
-        r.trace.mark(Stage::FirstToken);
-        r.coalescer->push(spec.emptyResponse);
-        answer = spec.emptyResponse;
-    } else {
-        const Prompt prompt = promptFor(r.context, hits, r.options.question);
-        hits = hits.mid(0, prompt.chunksUsed);
-        r.trace.mark(Stage::Prompt);
-        auto model = co_await m_registry->chatModel(spec.llm);
-        if (!model)
-            co_return fail(model.error());
-        const providers::ChatRequest chat = r.chatRequest(prompt, hits);
-        Request *raw = &r;
-        const providers::ChatDeltaSink onDelta = [raw](const providers::ChatDelta &delta) {
-            if (!raw->trace.has(Stage::FirstToken))
-                raw->trace.mark(Stage::FirstToken);
-            raw->coalescer->push(delta.content);
-        };
-        StageScope scope(m_statistics, Stage::LastChunk);
-        auto answered = co_await (*model)->complete(chat, onDelta);
-        if (r.stopped())
-            co_return stopped(r, QStringLiteral("the answer"));
-        if (!answered)
-            co_return fail(answered.error());
-        r.result.extractive = answered->extractive;
-        answer = answered->content;
-    }
-    r.coalescer->flush();
-    r.trace.mark(Stage::LastChunk);
-    r.finishAnswer(answer, hits);
-
-    if (r.options.save) {
-        StageScope scope(m_statistics, Stage::Save);
-        const LoadedContext context = r.context;
-        const QString question = r.options.question;
-        const AskResult snapshot = r.toSave();
-        auto saving = QtConcurrent::run(&m_dbPool, [database, context, question, snapshot] {
-            return saveExchange(*database, context, question, snapshot);
-        });
-        auto saved = co_await saving;
-        if (!saved)
-            co_return fail(QStringLiteral("the answer could not be saved: %1").arg(saved.error()));
-        r.result.conversationId = *saved;
-    }
-    r.trace.mark(Stage::Save);
-    co_return r.result;
+    auto stages = runStages(request);
+    co_return co_await stages;
 }
 
 } // namespace rag::chat

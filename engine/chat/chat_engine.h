@@ -77,7 +77,8 @@ private:
     struct Request;
     QCoro::Task<Result<AskResult>> runAsync(std::shared_ptr<Request> request);
     QCoro::Task<Result<AskResult>> runBlocking(std::shared_ptr<Request> request);
-    Result<AskResult> blockingStages(const std::shared_ptr<Request> &request);
+    // What follows admission, the same for both modes (chat_engine_stages.cpp).
+    QCoro::Task<Result<AskResult>> runStages(std::shared_ptr<Request> request);
     Error stopped(const Request &request, const QString &during) const;
 
     Workspace &m_workspace;

@@ -1,6 +1,36 @@
 #include "chat/chat_engine_request.h"
 
+#include <QPointer>
+
 namespace rag::chat {
+
+void ChatEngine::Request::pushDelta(const QString &text)
+{
+    if (!blocking()) {
+        coalescer->push(text);
+        return;
+    }
+    if (!trace.has(metrics::Stage::FirstChunk))
+        trace.mark(metrics::Stage::FirstChunk); // handed off to the caller now
+    QPointer<DeltaCoalescer> target(coalescer.get());
+    QMetaObject::invokeMethod(target, [target, text] {
+        if (target)
+            target->push(text);
+    }, Qt::QueuedConnection);
+}
+
+void ChatEngine::Request::flushDeltas()
+{
+    if (!blocking()) {
+        coalescer->flush();
+        return;
+    }
+    QPointer<DeltaCoalescer> target(coalescer.get());
+    QMetaObject::invokeMethod(target, [target] {
+        if (target)
+            target->flush();
+    }, Qt::QueuedConnection);
+}
 
 providers::RerankRequest ChatEngine::Request::rerankRequest(const QList<index::SearchHit> &candidates) const
 {

@@ -41,6 +41,13 @@ struct ChatEngine::Request {
     explicit Request(const AskOptions &o) : options(o), trace(o.intendedStartNs > 0 ? metrics::RequestTrace(o.intendedStartNs) : metrics::RequestTrace()) {}
 
     bool stopped() const { return token->isCancelled(); }
+    bool blocking() const { return options.mode == AskMode::Blocking; }
+
+    // The answer's text as it comes, to the caller through the coalescer, which lives on the
+    // engine thread: pushed there directly by async requests, posted by blocking ones (which
+    // mark the first chunk as they hand it off).
+    void pushDelta(const QString &text);
+    void flushDeltas();
 
     // The pieces both modes build the same way.
     providers::RerankRequest rerankRequest(const QList<index::SearchHit> &candidates) const;

@@ -105,7 +105,8 @@ QCoro::Task<Result<ProviderRegistry::Entry *>> ProviderRegistry::entry(QString n
 {
     if (auto found = m_entries.find(name); found != m_entries.end())
         co_return found->get();
-    const Result<Loaded> loaded = co_await startLoad(name);
+    auto loading = startLoad(name);
+    const Result<Loaded> loaded = co_await loading;
     co_return adopt(name, loaded);
 }
 
@@ -133,7 +134,9 @@ QCoro::Task<Result<Reranker *>> ProviderRegistry::reranker(QString name)
 {
     if (name.isEmpty() || name == QLatin1String("none") || name == QLatin1String("builtin"))
         co_return rerankerOf(name, fail(QString()));
-    co_return rerankerOf(name, co_await entry(name));
+    auto finding = entry(name);
+    const Result<Entry *> found = co_await finding;
+    co_return rerankerOf(name, found);
 }
 
 Result<Reranker *> ProviderRegistry::rerankerBlocking(const QString &name)
@@ -168,7 +171,9 @@ QCoro::Task<Result<Embedder *>> ProviderRegistry::embedder(QString name)
 {
     if (name.isEmpty() || name == QLatin1String("builtin"))
         co_return embedderOf(name, fail(QString()));
-    co_return embedderOf(name, co_await entry(name));
+    auto finding = entry(name);
+    const Result<Entry *> found = co_await finding;
+    co_return embedderOf(name, found);
 }
 
 Result<Embedder *> ProviderRegistry::embedderOf(const QString &name, Result<Entry *> e)
@@ -199,7 +204,9 @@ QCoro::Task<Result<ChatModel *>> ProviderRegistry::chatModel(QString name)
 {
     if (isExtractive(name))
         co_return chatModelOf(name, fail(QString()));
-    co_return chatModelOf(name, co_await entry(name));
+    auto finding = entry(name);
+    const Result<Entry *> found = co_await finding;
+    co_return chatModelOf(name, found);
 }
 
 Result<ChatModel *> ProviderRegistry::chatModelBlocking(const QString &name)

@@ -1,0 +1,172 @@
+// The stages every request runs after admission, written once for both modes (docs/chat.md):
+// async requests await the bounded pools and the providers' HTTP from the engine thread; blocking
+// ones (the measured baseline) run the same stages on their blocking-pool thread, where every
+// step completes before it returns, so the coroutine never suspends there.
+#include "chat/chat_engine.h"
+
+#include "chat/chat_engine_request.h"
+#include "chat/pipeline_steps.h"
+#include "chat/stage_scope.h"
+#include "providers/chat/chat_model.h"
+#include "providers/provider_registry.h"
+#include "providers/rerank/reranker.h"
+#include "workspace/workspace.h"
+
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <qcoro/qcorofuture.h>
+
+namespace rag::chat {
+
+using metrics::Stage;
+
+namespace {
+
+// CPU or database work: on `pool`, awaited, for an async request; right here for a blocking one,
+// whose own pool thread is where the baseline does everything.
+template <typename Work>
+QCoro::Task<std::invoke_result_t<Work>> onPool(bool blocking, QThreadPool *pool, Work work)
+{
+    if (blocking)
+        co_return work();
+    auto running = QtConcurrent::run(pool, std::move(work));
+    co_return co_await running;
+}
+
+// The provider calls, by the same rule: awaited HTTP for async requests, blocking calls on the
+// baseline's thread (whose registry lookups are answered on the engine thread).
+QCoro::Task<Result<providers::RerankResult>> rerankStage(providers::ProviderRegistry *registry, bool blocking,
+                                                         QString name, providers::RerankRequest request)
+{
+    if (blocking) {
+        const auto reranker = registry->rerankerBlocking(name);
+        if (!reranker || !*reranker)
+            co_return fail(reranker ? QStringLiteral("no reranker") : reranker.error());
+        co_return (*reranker)->rerankBlocking(request);
+    }
+    auto finding = registry->reranker(name);
+    const auto reranker = co_await finding;
+    if (!reranker || !*reranker)
+        co_return fail(reranker ? QStringLiteral("no reranker") : reranker.error());
+    auto reranking = (*reranker)->rerank(request);
+    co_return co_await reranking;
+}
+
+QCoro::Task<Result<providers::ChatAnswer>> answerStage(providers::ProviderRegistry *registry, bool blocking, QString name,
+                                                       providers::ChatRequest request, providers::ChatDeltaSink onDelta)
+{
+    if (blocking) {
+        const auto model = registry->chatModelBlocking(name);
+        if (!model)
+            co_return fail(model.error());
+        co_return (*model)->completeBlocking(request, onDelta);
+    }
+    auto finding = registry->chatModel(name);
+    const auto model = co_await finding;
+    if (!model)
+        co_return fail(model.error());
+    auto answering = (*model)->complete(request, onDelta);
+    co_return co_await answering;
+}
+
+} // namespace
+
+QCoro::Task<Result<AskResult>> ChatEngine::runStages(std::shared_ptr<Request> request)
+{
+    Request &r = *request;
+    const bool blocking = r.blocking();
+    store::Database *database = &m_workspace.database();
+    {
+        StageScope scope(m_statistics, Stage::Load);
+        // Each task named before it is awaited: GCC 12 destroys the captures of a temporary
+        // lambda inside a co_await expression twice.
+        auto loading = onPool(blocking, &m_dbPool, [database, options = r.options] { return loadContext(*database, options); });
+        auto loaded = co_await loading;
+        if (!loaded)
+            co_return fail(loaded.error());
+        r.context = *loaded;
+    }
+    r.trace.mark(Stage::Load);
+    if (r.stopped())
+        co_return stopped(r, QStringLiteral("loading the assistant"));
+    // The built-in embedder weighs the question's words by the knowledge base's term statistics,
+    // so the question is embedded inside the search (its time is part of "search").
+    r.trace.mark(Stage::Embed);
+
+    const store::AssistantSpec spec = r.context.spec;
+    const bool rerank = usesReranker(spec);
+    QList<index::SearchHit> hits;
+    {
+        StageScope scope(m_statistics, Stage::Search);
+        auto searching = onPool(blocking, &m_cpuPool, [workspace = &m_workspace, spec, question = r.options.question, rerank] {
+            return searchCandidates(*workspace, spec, question, rerank);
+        });
+        auto found = co_await searching;
+        if (!found)
+            co_return fail(found.error());
+        hits = *found;
+    }
+    r.trace.mark(Stage::Search);
+    if (r.stopped())
+        co_return stopped(r, QStringLiteral("search"));
+
+    if (rerank && !hits.isEmpty()) {
+        StageScope scope(m_statistics, Stage::Rerank);
+        auto reranking = rerankStage(m_registry.get(), blocking, spec.reranker, r.rerankRequest(hits));
+        const Result<providers::RerankResult> scored = co_await reranking;
+        if (r.stopped())
+            co_return stopped(r, QStringLiteral("rerank"));
+        hits = r.ranked(hits, scored);
+    } else if (rerank) {
+        hits = rankByHybrid(hits, spec);
+    }
+    r.trace.mark(Stage::Rerank);
+
+    QString answer;
+    if (hits.isEmpty() && !spec.emptyResponse.isEmpty()) {
+        r.result.emptyResponse = true; // nothing to answer from: no model call
+        r.trace.mark(Stage::Prompt);
+        r.trace.mark(Stage::FirstToken);
+        r.pushDelta(spec.emptyResponse);
+        answer = spec.emptyResponse;
+    } else {
+        const Prompt prompt = promptFor(r.context, hits, r.options.question);
+        hits = hits.mid(0, prompt.chunksUsed);
+        r.trace.mark(Stage::Prompt);
+        Request *raw = &r;
+        const providers::ChatDeltaSink onDelta = [raw](const providers::ChatDelta &delta) {
+            if (!raw->trace.has(Stage::FirstToken))
+                raw->trace.mark(Stage::FirstToken);
+            if (!delta.content.isEmpty())
+                raw->pushDelta(delta.content);
+        };
+        StageScope scope(m_statistics, Stage::LastChunk);
+        auto answering = answerStage(m_registry.get(), blocking, spec.llm, r.chatRequest(prompt, hits), onDelta);
+        auto answered = co_await answering;
+        if (r.stopped())
+            co_return stopped(r, QStringLiteral("the answer"));
+        if (!answered)
+            co_return fail(answered.error());
+        r.result.extractive = answered->extractive;
+        answer = answered->content;
+    }
+    r.flushDeltas();
+    r.trace.mark(Stage::LastChunk);
+    r.finishAnswer(answer, hits);
+
+    if (r.options.save) {
+        StageScope scope(m_statistics, Stage::Save);
+        auto saving = onPool(blocking, &m_dbPool,
+                             [database, context = r.context, question = r.options.question, snapshot = r.toSave()] {
+                                 return saveExchange(*database, context, question, snapshot);
+                             });
+        auto saved = co_await saving;
+        if (!saved)
+            co_return fail(QStringLiteral("the answer could not be saved: %1").arg(saved.error()));
+        r.result.conversationId = *saved;
+    }
+    r.trace.mark(Stage::Save);
+    co_return r.result;
+}
+
+} // namespace rag::chat
