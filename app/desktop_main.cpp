@@ -18,15 +18,10 @@ bool displayAvailable()
 
 int main(int argc, char **argv)
 {
-    QStringList arguments;
-    for (int i = 1; i < argc; ++i)
-        arguments.append(QString::fromLocal8Bit(argv[i]));
-    rag::cli::GlobalOptions global;
-    QString error;
-    const QStringList rest = rag::cli::takeGlobalOptions(arguments, global, &error);
-    if (!error.isEmpty())
-        return rag::cli::usageError(error);
-    if (!rest.isEmpty())
+    const rag::cli::ProgramArguments arguments = rag::cli::readProgramArguments(argc, argv);
+    if (!arguments.error.isEmpty())
+        return rag::cli::usageError(arguments.error);
+    if (!arguments.rest.isEmpty())
         return rag::cli::usageError(QStringLiteral("ragdesk-desktop takes only --data-dir and --db; commands are ragdesk's"));
     if (!displayAvailable()) {
         rag::cli::errLine(QStringLiteral("ragdesk: no display available to open the desktop app; "
@@ -36,7 +31,7 @@ int main(int argc, char **argv)
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("ragdesk"));
     QApplication::setApplicationVersion(QStringLiteral(RAGDESK_VERSION));
-    auto workspace = rag::Workspace::open({global.dataDir, global.database, {}});
+    auto workspace = rag::Workspace::open({arguments.global.dataDir, arguments.global.database, {}});
     if (!workspace)
         return rag::cli::failure(workspace.error());
     rag::ui::MainWindow window(**workspace);

@@ -36,19 +36,14 @@ int startDesktop(char **argv)
 
 int main(int argc, char **argv)
 {
-    QStringList arguments;
-    for (int i = 1; i < argc; ++i)
-        arguments.append(QString::fromLocal8Bit(argv[i]));
-    rag::cli::GlobalOptions global;
-    QString error;
-    const QStringList rest = rag::cli::takeGlobalOptions(arguments, global, &error);
-    if (!error.isEmpty())
-        return rag::cli::usageError(error);
-    if (rest.isEmpty())
+    const rag::cli::ProgramArguments arguments = rag::cli::readProgramArguments(argc, argv);
+    if (!arguments.error.isEmpty())
+        return rag::cli::usageError(arguments.error);
+    if (arguments.rest.isEmpty())
         return startDesktop(argv);
 
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("ragdesk"));
     QCoreApplication::setApplicationVersion(QStringLiteral(RAGDESK_VERSION));
-    return rag::cli::run(arguments);
+    return rag::cli::run(arguments.all);
 }

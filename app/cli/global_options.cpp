@@ -45,4 +45,14 @@ QStringList takeGlobalOptions(const QStringList &arguments, GlobalOptions &optio
     return rest;
 }
 
+
+ProgramArguments readProgramArguments(int argc, char **argv)
+{
+    ProgramArguments arguments;
+    for (int i = 1; i < argc; ++i)
+        arguments.all.append(QString::fromLocal8Bit(argv[i]));
+    arguments.rest = takeGlobalOptions(arguments.all, arguments.global, &arguments.error);
+    return arguments;
+}
+
 } // namespace rag::cli

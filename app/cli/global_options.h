@@ -14,4 +14,13 @@ struct GlobalOptions {
 // Returns the rest, command first. Sets *error on a flag without its value.
 QStringList takeGlobalOptions(const QStringList &arguments, GlobalOptions &options, QString *error);
 
+// A program's command line (without its name), read once for both ragdesk binaries.
+struct ProgramArguments {
+    QStringList all;      // as given
+    GlobalOptions global; // --data-dir and --db
+    QStringList rest;     // the command and its arguments, if any
+    QString error;        // a global option without its value
+};
+ProgramArguments readProgramArguments(int argc, char **argv);
+
 } // namespace rag::cli
