@@ -7,7 +7,8 @@
 #include "loadtest/simulator_process.h"
 #include "loadtest/sweep_chart.h"
 #include "providers/calllog/rerank_call_log.h"
-#include "store/provider_repository.h"
+#include "providers/provider_registry.h"
+#include "store/provider_records.h"
 #include "workspace/workspace.h"
 
 #include <QCoreApplication>
@@ -20,18 +21,16 @@ namespace rag::loadtest {
 
 namespace {
 
-// Providers pointing at the simulator, replaced on every run (the port changes).
-Result<void> simulatorProviders(Workspace &workspace, const QString &base, int connections)
+// Providers pointing at the simulator, for this run's engine only (the port changes every run):
+// the user's configured providers are neither read nor written.
+Result<void> addSimulatorProviders(providers::ProviderRegistry &registry, const QString &base, int connections)
 {
-    store::ProviderRepository providers(workspace.database().connection());
     const QList<store::ProviderRecord> records = {
         {QStringLiteral("loadtest-rerank"), QStringLiteral("jina"), base + QStringLiteral("/jina/v1"), QStringLiteral("sim-rerank"), connections, 30'000},
         {QStringLiteral("loadtest-chat"), QStringLiteral("openai-compatible"), base + QStringLiteral("/openai/v1"), QStringLiteral("sim-chat"), connections, 60'000},
     };
     for (const store::ProviderRecord &record : records) {
-        if (providers.find(record.name))
-            (void)providers.remove(record.name);
-        if (auto added = providers.add(record); !added)
+        if (auto added = registry.addSessionProvider(record); !added)
             return added;
     }
     return {};
@@ -128,22 +127,22 @@ QCoro::Task<Result<LoadTestOutcome>> LoadTestJob::run(CancelTokenPtr stop)
     ask.deadline = std::chrono::milliseconds(qint64(scenario.target.deadlineS * 1000));
     ask.adHoc.name = QStringLiteral("loadtest");
     ask.adHoc.knowledgeBases = {scenario.target.kb};
-    SimulatorProcess simulator;
+    SimulatorProcess simulator; // outlives the engine, whose last calls may still be at it
+    chat::ChatEngineConfig config;
+    config.blockingThreads = scenario.target.pool;
+    chat::ChatEngine engine(m_workspace, config);
     if (!scenario.providers.real && !remote) {
         const QString program = m_options.program.isEmpty() ? QCoreApplication::applicationFilePath() : m_options.program;
         auto base = simulator.start(program, scenario.providers);
         if (!base)
             co_return fail(base.error());
-        if (auto configured = simulatorProviders(m_workspace, *base, scenario.providers.simulatorConnections); !configured)
+        if (auto configured = addSimulatorProviders(engine.providers(), *base, scenario.providers.simulatorConnections); !configured)
             co_return fail(configured.error());
         ask.adHoc.reranker = QStringLiteral("loadtest-rerank");
         ask.adHoc.llm = QStringLiteral("loadtest-chat");
         emit status(QStringLiteral("simulator (%1) at %2").arg(simulator.profileName(), *base));
     }
 
-    chat::ChatEngineConfig config;
-    config.blockingThreads = scenario.target.pool;
-    chat::ChatEngine engine(m_workspace, config);
     LoadTestOutcome outcome;
     outcome.scenario = scenario;
     // A sweep's whole-run view: every step's measured requests, one step's seconds after another.

@@ -88,17 +88,34 @@ Result<ProviderRegistry::Entry *> ProviderRegistry::adopt(const QString &name, c
         return found->get(); // adopted by an earlier waiter: never replaced
     if (!loaded)
         return fail(loaded.error());
+    return insertEntry(name, *loaded);
+}
+
+ProviderRegistry::Entry *ProviderRegistry::insertEntry(const QString &name, const Loaded &loaded)
+{
     auto entry = std::make_shared<Entry>();
-    entry->settings = loaded->settings;
+    entry->settings = loaded.settings;
     HttpClientConfig config;
-    config.name = loaded->settings.name;
-    config.maxConnections = loaded->settings.maxConnections;
-    config.http2 = loaded->settings.http2;
+    config.name = loaded.settings.name;
+    config.maxConnections = loaded.settings.maxConnections;
+    config.http2 = loaded.settings.http2;
     entry->client = std::make_unique<ProviderHttpClient>(config);
-    if (loaded->apiKey)
-        entry->client->setApiKey(*loaded->apiKey);
+    if (loaded.apiKey)
+        entry->client->setApiKey(*loaded.apiKey);
     m_entries.insert(name, entry);
     return entry.get();
+}
+
+Result<void> ProviderRegistry::addSessionProvider(const store::ProviderRecord &record)
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    if (m_entries.contains(record.name) || m_loading.contains(record.name))
+        return fail(QStringLiteral("provider '%1' is already in use by this engine").arg(record.name));
+    auto settings = settingsFromRecord(record);
+    if (!settings)
+        return fail(settings.error());
+    insertEntry(record.name, Loaded{*settings, std::nullopt});
+    return {};
 }
 
 QCoro::Task<Result<ProviderRegistry::Entry *>> ProviderRegistry::entry(QString name)

@@ -27,6 +27,7 @@ class QThreadPool;
 
 namespace rag::store {
 class Database;
+struct ProviderRecord;
 }
 
 namespace rag::providers {
@@ -59,6 +60,11 @@ public:
     Result<Reranker *> rerankerBlocking(const QString &name);
     Result<ChatModel *> chatModelBlocking(const QString &name);
 
+    // A provider for this registry's life only, never written to the database: the load test's
+    // providers pointing at its simulator, so a run neither rewrites nor leaves behind the user's
+    // providers. Refused when the name is already in use here.
+    Result<void> addSessionProvider(const store::ProviderRecord &record);
+
     // How many times a provider was read from the database and key store (tests).
     int loads() const { return m_loads; }
 
@@ -76,6 +82,7 @@ private:
     Result<Entry *> entryBlocking(const QString &name);
     QFuture<Result<Loaded>> startLoad(const QString &name);
     Result<Entry *> adopt(const QString &name, const Result<Loaded> &loaded);
+    Entry *insertEntry(const QString &name, const Loaded &loaded);
     Result<Reranker *> rerankerOf(const QString &name, Result<Entry *> entry);
     Result<ChatModel *> chatModelOf(const QString &name, Result<Entry *> entry);
     Result<Embedder *> embedderOf(const QString &name, Result<Entry *> entry);
