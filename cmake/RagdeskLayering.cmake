@@ -13,13 +13,14 @@ function(ragdesk_check_layering)
   set(allowed_workspace core store index ingest)
   set(allowed_providers core store text index metrics net)
   set(allowed_chat core store text index metrics providers workspace)
+  set(allowed_api core store providers workspace)
   set(allowed_loadtest core store metrics net providers workspace chat)
-  # ui/ reads the store's repositories on worker threads of its own until the engine has facades
-  # for them (the structure issue, item 5); app/ wires everything.
-  set(allowed_ui core store text index ingest metrics workspace chat loadtest)
-  set(allowed_app core store providers workspace chat loadtest)
+  # The surfaces reach the database only through api/ (value snapshots) and the engine's hosts;
+  # app/ wires everything else.
+  set(allowed_ui core text index ingest metrics workspace api chat loadtest)
+  set(allowed_app core providers workspace api chat loadtest)
 
-  set(engine_modules core text metrics store net index ingest workspace providers chat loadtest)
+  set(engine_modules core text metrics store net index ingest workspace providers api chat loadtest)
   set(modules ${engine_modules} ui app)
   foreach(module IN LISTS modules)
     if(module IN_LIST engine_modules)

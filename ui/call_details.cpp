@@ -110,7 +110,7 @@ QString row(const QList<std::pair<QString, QString>> &cells)
     return html + QStringLiteral("</tr>");
 }
 
-QString fieldsHtml(const store::RerankCallRecord &c)
+QString fieldsHtml(const api::RerankCallRecord &c)
 {
     QStringList scores;
     for (double s : c.topScores)
@@ -170,7 +170,7 @@ CallDetails::CallDetails(QWidget *parent) : QWidget(parent)
     clear();
 }
 
-void CallDetails::showCall(const store::RerankCallRecord &call)
+void CallDetails::showCall(const api::RerankCallRecord &call)
 {
     m_fields->setText(fieldsHtml(call));
     for (QPlainTextEdit *view : {m_request, m_response}) {
@@ -179,7 +179,7 @@ void CallDetails::showCall(const store::RerankCallRecord &call)
     }
 }
 
-void CallDetails::showBodies(const store::RerankCallRecord &call, const QString &error)
+void CallDetails::showBodies(const api::RerankCallRecord &call, const QString &error)
 {
     if (!error.isEmpty()) {
         m_request->clear();

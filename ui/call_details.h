@@ -2,7 +2,7 @@
 // request and response bodies (already redacted by the engine), JSON re-indented for reading.
 #pragma once
 
-#include "store/provider_records.h"
+#include "api/records.h"
 
 #include <QWidget>
 
@@ -17,9 +17,9 @@ public:
     explicit CallDetails(QWidget *parent = nullptr);
 
     // The fields at once (from the table's snapshot); the bodies say they are loading.
-    void showCall(const store::RerankCallRecord &call);
+    void showCall(const api::RerankCallRecord &call);
     // The bodies of the call on show, once fetched; `error` when they could not be.
-    void showBodies(const store::RerankCallRecord &call, const QString &error);
+    void showBodies(const api::RerankCallRecord &call, const QString &error);
     void clear();
 
 private:

@@ -1,6 +1,5 @@
 #include "call_export.h"
 
-#include "store/rerank_call_json.h"
 
 #include <QFileInfo>
 #include <QJsonArray>
@@ -24,12 +23,12 @@ QString csvCell(const QJsonValue &value)
     return text;
 }
 
-QByteArray toCsv(const QList<store::RerankCallRecord> &calls)
+QByteArray toCsv(const QList<api::RerankCallRecord> &calls)
 {
-    const QStringList fields = store::rerankCallJsonFields(false);
+    const QStringList fields = api::rerankCallJsonFields(false);
     QString csv = fields.join(u',') + QStringLiteral("\r\n");
-    for (const store::RerankCallRecord &call : calls) {
-        const QJsonObject json = store::rerankCallToJson(call, false);
+    for (const api::RerankCallRecord &call : calls) {
+        const QJsonObject json = api::rerankCallToJson(call, false);
         QStringList cells;
         for (const QString &field : fields)
             cells.append(csvCell(json.value(field)));
@@ -38,17 +37,17 @@ QByteArray toCsv(const QList<store::RerankCallRecord> &calls)
     return csv.toUtf8();
 }
 
-QByteArray toJson(const QList<store::RerankCallRecord> &calls)
+QByteArray toJson(const QList<api::RerankCallRecord> &calls)
 {
     QJsonArray array;
-    for (const store::RerankCallRecord &call : calls)
-        array.append(store::rerankCallToJson(call, false));
+    for (const api::RerankCallRecord &call : calls)
+        array.append(api::rerankCallToJson(call, false));
     return QJsonDocument(array).toJson(QJsonDocument::Indented);
 }
 
 } // namespace
 
-QString exportCalls(const QList<store::RerankCallRecord> &calls, const QString &path)
+QString exportCalls(const QList<api::RerankCallRecord> &calls, const QString &path)
 {
     const bool csv = QFileInfo(path).suffix().compare(QLatin1String("csv"), Qt::CaseInsensitive) == 0;
     // QSaveFile: a failed export never leaves a half-written file where a good one was.

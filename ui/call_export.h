@@ -2,11 +2,11 @@
 // otherwise, with the field names of `ragdesk calls --json`.
 #pragma once
 
-#include "store/provider_records.h"
+#include "api/records.h"
 
 namespace rag::ui {
 
 // Returns an error message a user can act on, or an empty string when the file was written.
-QString exportCalls(const QList<store::RerankCallRecord> &calls, const QString &path);
+QString exportCalls(const QList<api::RerankCallRecord> &calls, const QString &path);
 
 } // namespace rag::ui

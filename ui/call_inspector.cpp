@@ -4,9 +4,6 @@
 #include "call_export.h"
 #include "call_table_model.h"
 #include "metrics/nearest_rank.h"
-#include "store/database.h"
-#include "store/rerank_call_repository.h"
-#include "workspace/workspace.h"
 
 #include <QComboBox>
 #include <QFileDialog>
@@ -37,14 +34,14 @@ constexpr int kDebounceMs = 150;
 constexpr int kDefaultLimit = 500;
 constexpr int kMaxNameWidth = 140; // px; a longer provider, model or thread name elides (see its tooltip)
 
-QString summarize(const QList<store::RerankCallRecord> &calls)
+QString summarize(const QList<api::RerankCallRecord> &calls)
 {
     if (calls.isEmpty())
         return QObject::tr("0 calls shown");
     std::vector<double> latencies;
     latencies.reserve(size_t(calls.size()));
     qsizetype errors = 0;
-    for (const store::RerankCallRecord &call : calls) {
+    for (const api::RerankCallRecord &call : calls) {
         latencies.push_back(call.latencyMs);
         errors += call.ok ? 0 : 1;
     }
@@ -66,7 +63,7 @@ QLabel *caption(const QString &text, QWidget *buddy)
 } // namespace
 
 CallInspector::CallInspector(Workspace &workspace, QWidget *parent)
-    : QWidget(parent), m_database(workspace.sharedDatabase())
+    : QWidget(parent), m_calls(workspace)
 {
     m_thread.setMaxThreadCount(1);
     m_thread.setExpiryTimeout(-1);
@@ -193,9 +190,9 @@ QWidget *CallInspector::buildFilters()
     return bar;
 }
 
-store::RerankCallFilter CallInspector::currentFilter() const
+api::RerankCallFilter CallInspector::currentFilter() const
 {
-    store::RerankCallFilter filter;
+    api::RerankCallFilter filter;
     const QString provider = m_provider->currentText().trimmed();
     if (provider != m_provider->itemText(0))
         filter.provider = provider;
@@ -218,8 +215,7 @@ void CallInspector::showEvent(QShowEvent *event)
 void CallInspector::refresh()
 {
     m_debounce.stop(); // this query already has the latest filters
-    m_query.run([database = m_database, filter = currentFilter()] {
-        store::RerankCallRepository log(database->connection());
+    m_query.run([log = m_calls, filter = currentFilter()] {
         QueryOutcome outcome;
         auto calls = log.query(filter);
         if (!calls) {
@@ -281,14 +277,14 @@ void CallInspector::showSelected()
         m_details->clear();
         return;
     }
-    const store::RerankCallRecord call = m_model->call(m_proxy->mapToSource(current).row());
+    const api::RerankCallRecord call = m_model->call(m_proxy->mapToSource(current).row());
     if (call.id == m_selectedId)
         return; // the same call, re-found after a refresh or a sort: a recorded call never changes
     m_selectedId = call.id;
     m_details->showCall(call);
     m_bodies.run(
-        [database = m_database, id = call.id] {
-            auto found = store::RerankCallRepository(database->connection()).find(id);
+        [log = m_calls, id = call.id] {
+            auto found = log.find(id);
             return found ? BodiesOutcome{*found, {}} : BodiesOutcome{{}, found.error()};
         },
         [this, id = call.id](const BodiesOutcome &outcome) {
@@ -297,12 +293,12 @@ void CallInspector::showSelected()
         });
 }
 
-void CallInspector::rememberProviders(const QList<store::RerankCallRecord> &calls)
+void CallInspector::rememberProviders(const QList<api::RerankCallRecord> &calls)
 {
     // Adding items must neither re-query nor change what the user typed.
     const QSignalBlocker blocker(m_provider);
     const QString typed = m_provider->currentText();
-    for (const store::RerankCallRecord &call : calls) {
+    for (const api::RerankCallRecord &call : calls) {
         if (call.provider.isEmpty() || m_provider->findText(call.provider, Qt::MatchExactly | Qt::MatchCaseSensitive) >= 0)
             continue;
         int at = 1; // after "all", in name order
@@ -315,7 +311,7 @@ void CallInspector::rememberProviders(const QList<store::RerankCallRecord> &call
 
 QString CallInspector::exportTo(const QString &path) const
 {
-    QList<store::RerankCallRecord> shown;
+    QList<api::RerankCallRecord> shown;
     shown.reserve(m_proxy->rowCount());
     for (int row = 0; row < m_proxy->rowCount(); ++row)
         shown.append(m_model->call(m_proxy->mapToSource(m_proxy->index(row, 0)).row()));

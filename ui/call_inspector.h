@@ -5,7 +5,7 @@
 
 #include "latest_read.h"
 
-#include "store/provider_records.h"
+#include "api/rerank_calls.h"
 
 #include <QFuture>
 #include <QThreadPool>
@@ -24,10 +24,7 @@ class QTableView;
 
 namespace rag {
 class Workspace;
-namespace store {
-class Database;
 }
-} // namespace rag
 
 namespace rag::ui {
 
@@ -55,22 +52,22 @@ protected:
 
 private:
     struct QueryOutcome {
-        QList<store::RerankCallRecord> calls;
+        QList<api::RerankCallRecord> calls;
         qint64 recorded = 0; // calls in the log, whatever the filters
         QString error;
     };
     struct BodiesOutcome {
-        store::RerankCallRecord call;
+        api::RerankCallRecord call;
         QString error;
     };
     QWidget *buildFilters();
-    store::RerankCallFilter currentFilter() const;
+    api::RerankCallFilter currentFilter() const;
     void showOutcome(const QueryOutcome &outcome);
     void showSelected();
-    void rememberProviders(const QList<store::RerankCallRecord> &calls);
+    void rememberProviders(const QList<api::RerankCallRecord> &calls);
     void chooseExportFile();
 
-    std::shared_ptr<store::Database> m_database;
+    api::RerankCalls m_calls; // copied into each read: the reads never touch this widget
     QComboBox *m_provider = nullptr;
     QComboBox *m_status = nullptr;
     QSpinBox *m_minLatency = nullptr;

@@ -14,7 +14,7 @@ QColor errorColor()
     return QColor(0xb7, 0x1c, 0x1c);
 }
 
-void CallTableModel::setCalls(QList<store::RerankCallRecord> calls)
+void CallTableModel::setCalls(QList<api::RerankCallRecord> calls)
 {
     beginResetModel();
     m_calls = std::move(calls);
@@ -77,7 +77,7 @@ QVariant CallTableModel::data(const QModelIndex &index, int role) const
 {
     if (!index.isValid() || index.row() >= m_calls.size())
         return {};
-    const store::RerankCallRecord &call = m_calls.at(index.row());
+    const api::RerankCallRecord &call = m_calls.at(index.row());
     switch (role) {
     case Qt::DisplayRole:
         return display(call, index.column());
@@ -103,7 +103,7 @@ QVariant CallTableModel::data(const QModelIndex &index, int role) const
     }
 }
 
-QVariant CallTableModel::display(const store::RerankCallRecord &call, int column) const
+QVariant CallTableModel::display(const api::RerankCallRecord &call, int column) const
 {
     switch (column) {
     case Time: return localTime(call.at);
@@ -123,7 +123,7 @@ QVariant CallTableModel::display(const store::RerankCallRecord &call, int column
     }
 }
 
-QVariant CallTableModel::sortKey(const store::RerankCallRecord &call, int column) const
+QVariant CallTableModel::sortKey(const api::RerankCallRecord &call, int column) const
 {
     switch (column) {
     case Time: return call.at.toMSecsSinceEpoch();

@@ -2,7 +2,7 @@
 // per row, with display text, alignment, error colouring and a raw sort key per column.
 #pragma once
 
-#include "store/provider_records.h"
+#include "api/records.h"
 
 #include <QAbstractTableModel>
 #include <QColor>
@@ -18,9 +18,9 @@ public:
 
     using QAbstractTableModel::QAbstractTableModel;
 
-    void setCalls(QList<store::RerankCallRecord> calls);
-    const QList<store::RerankCallRecord> &calls() const { return m_calls; }
-    const store::RerankCallRecord &call(int row) const { return m_calls.at(row); }
+    void setCalls(QList<api::RerankCallRecord> calls);
+    const QList<api::RerankCallRecord> &calls() const { return m_calls; }
+    const api::RerankCallRecord &call(int row) const { return m_calls.at(row); }
     int rowOf(qint64 id) const; // -1 when the call is not shown
 
     int rowCount(const QModelIndex &parent = {}) const override;
@@ -29,10 +29,10 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 private:
-    QVariant display(const store::RerankCallRecord &call, int column) const;
-    QVariant sortKey(const store::RerankCallRecord &call, int column) const;
+    QVariant display(const api::RerankCallRecord &call, int column) const;
+    QVariant sortKey(const api::RerankCallRecord &call, int column) const;
 
-    QList<store::RerankCallRecord> m_calls;
+    QList<api::RerankCallRecord> m_calls;
 };
 
 // How the inspector writes a call's time: local, to the millisecond.

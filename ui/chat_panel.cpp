@@ -27,7 +27,7 @@ constexpr int kInputLines = 3;
 } // namespace
 
 ChatPanel::ChatPanel(Workspace &workspace, EngineSource engine, QWidget *parent)
-    : QWidget(parent), m_engine(std::move(engine)), m_reader(new ChatReader(workspace.sharedDatabase(), this))
+    : QWidget(parent), m_engine(std::move(engine)), m_reader(new ChatReader(workspace, this))
 {
     connect(m_reader, &ChatReader::targetsLoaded, this, &ChatPanel::showTargets);
     connect(m_reader, &ChatReader::conversationsLoaded, this, &ChatPanel::showConversations);
@@ -164,7 +164,7 @@ void ChatPanel::showTargets(const ChatTargets &targets)
     const QString previousLabel = before ? before->label : QString();
     const qint64 previousId = before ? before->assistantId : 0;
     m_targets.clear();
-    for (const store::Assistant &assistant : targets.assistants)
+    for (const api::Assistant &assistant : targets.assistants)
         m_targets.append({assistant.spec.name, assistant.spec.name, assistant.id, assistant.spec.prologue, {}});
     for (const QString &kb : targets.knowledgeBases)
         m_targets.append({tr("KB: %1").arg(kb), {}, 0, {}, kb});
@@ -255,7 +255,7 @@ void ChatPanel::showConversations(const ConversationList &list)
         return; // listed for an assistant no longer selected
     const QSignalBlocker blocker(m_conversations); // listing is not picking
     m_conversations->clear();
-    for (const store::Conversation &conversation : list.conversations) {
+    for (const api::Conversation &conversation : list.conversations) {
         const QString title = conversation.title.isEmpty() ? tr("(untitled)") : conversation.title;
         auto *item = new QListWidgetItem(
             tr("%1\n%2").arg(title, QLocale().toString(conversation.createdAt.toLocalTime(), QStringLiteral("d MMM yyyy, HH:mm"))));
@@ -296,7 +296,7 @@ void ChatPanel::showConversation(const LoadedConversation &loaded)
     Q_EMIT conversationShown(loaded.id);
 }
 
-void ChatPanel::showPassage(const store::ChatReference &reference)
+void ChatPanel::showPassage(const api::ChatReference &reference)
 {
     m_passagePane->showReference(reference);
     if (m_passagePane->isHidden()) {

@@ -81,7 +81,7 @@ private:
     void showConversations(const ConversationList &list);
     void conversationPicked();
     void showConversation(const LoadedConversation &loaded);
-    void showPassage(const store::ChatReference &reference);
+    void showPassage(const api::ChatReference &reference);
     void onDelta(const QString &text);
     void onFinished(const chat::AskOutcome &outcome);
     void setAnswering(bool answering);

@@ -1,17 +1,13 @@
 #include "chat_reader.h"
 
-#include "store/assistant_repository.h"
-#include "store/conversation_repository.h"
-#include "store/database.h"
-#include "store/knowledge_base_repository.h"
 
 #include <QFutureWatcher>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace rag::ui {
 
-ChatReader::ChatReader(std::shared_ptr<store::Database> database, QObject *parent)
-    : QObject(parent), m_database(std::move(database))
+ChatReader::ChatReader(const Workspace &workspace, QObject *parent)
+    : QObject(parent), m_assistants(workspace), m_knowledgeBases(workspace), m_conversations(workspace)
 {
     m_thread.setMaxThreadCount(1);
     m_thread.setExpiryTimeout(-1);
@@ -19,7 +15,7 @@ ChatReader::ChatReader(std::shared_ptr<store::Database> database, QObject *paren
 
 ChatReader::~ChatReader()
 {
-    // The reads hold the database, not this object; waiting keeps the thread (and its
+    // The reads hold copies of the facades, not this object; waiting keeps the thread (and its
     // connection) from outliving the panel that owns it.
     m_thread.waitForDone();
 }
@@ -27,10 +23,10 @@ ChatReader::~ChatReader()
 void ChatReader::loadTargets()
 {
     m_targets.run(
-        [database = m_database] {
+        [assistantBook = m_assistants, kbBook = m_knowledgeBases] {
             ChatTargets targets;
-            auto assistants = store::AssistantRepository(database->connection()).list();
-            auto kbs = store::KnowledgeBaseRepository(database->connection()).list();
+            auto assistants = assistantBook.list();
+            auto kbs = kbBook.list();
             if (!assistants)
                 targets.error = assistants.error();
             else
@@ -38,7 +34,7 @@ void ChatReader::loadTargets()
             if (!kbs)
                 targets.error = kbs.error();
             else
-                for (const store::KnowledgeBase &kb : std::as_const(*kbs))
+                for (const api::KnowledgeBase &kb : std::as_const(*kbs))
                     targets.knowledgeBases.append(kb.spec.name);
             return targets;
         },
@@ -48,10 +44,10 @@ void ChatReader::loadTargets()
 void ChatReader::loadConversations(qint64 assistantId)
 {
     m_list.run(
-        [database = m_database, assistantId] {
+        [book = m_conversations, assistantId] {
             ConversationList list;
             list.assistantId = assistantId;
-            auto conversations = store::ConversationRepository(database->connection()).list(assistantId);
+            auto conversations = book.list(assistantId);
             if (conversations)
                 list.conversations = std::move(*conversations);
             else
@@ -64,10 +60,10 @@ void ChatReader::loadConversations(qint64 assistantId)
 void ChatReader::loadConversation(qint64 conversationId)
 {
     m_conversation.run(
-        [database = m_database, conversationId] {
+        [book = m_conversations, conversationId] {
             LoadedConversation loaded;
             loaded.id = conversationId;
-            auto conversation = store::ConversationRepository(database->connection()).load(conversationId);
+            auto conversation = book.load(conversationId);
             if (conversation)
                 loaded.conversation = std::move(*conversation);
             else

@@ -6,7 +6,9 @@
 
 #include "latest_read.h"
 
-#include "store/chat_records.h"
+#include "api/assistants.h"
+#include "api/conversations.h"
+#include "api/knowledge_bases.h"
 
 #include <QList>
 #include <QObject>
@@ -15,34 +17,34 @@
 
 #include <memory>
 
-namespace rag::store {
-class Database;
+namespace rag {
+class Workspace;
 }
 
 namespace rag::ui {
 
 struct ChatTargets {
-    QList<store::Assistant> assistants; // by name
+    QList<api::Assistant> assistants; // by name
     QStringList knowledgeBases;         // by name
     QString error;
 };
 
 struct ConversationList {
     qint64 assistantId = 0;
-    QList<store::Conversation> conversations; // newest first, without messages
+    QList<api::Conversation> conversations; // newest first, without messages
     QString error;
 };
 
 struct LoadedConversation {
     qint64 id = 0;
-    store::Conversation conversation; // with its messages
+    api::Conversation conversation; // with its messages
     QString error;
 };
 
 class ChatReader : public QObject {
     Q_OBJECT
 public:
-    explicit ChatReader(std::shared_ptr<store::Database> database, QObject *parent = nullptr);
+    explicit ChatReader(const Workspace &workspace, QObject *parent = nullptr);
     ~ChatReader() override;
 
     void loadTargets();
@@ -57,7 +59,10 @@ Q_SIGNALS:
     void conversationLoaded(const rag::ui::LoadedConversation &loaded);
 
 private:
-    std::shared_ptr<store::Database> m_database;
+    // Copied into each read, so a read never touches this object.
+    api::Assistants m_assistants;
+    api::KnowledgeBases m_knowledgeBases;
+    api::Conversations m_conversations;
     // One long-lived thread, so every read reuses one database connection.
     QThreadPool m_thread;
     LatestRead<ChatTargets> m_targets{this, &m_thread};

@@ -33,16 +33,16 @@ QString citeLink(int message, int index)
     return QStringLiteral("cite:%1/%2").arg(message).arg(index);
 }
 
-const store::ChatReference *findReference(const QList<store::ChatReference> &references, int index)
+const api::ChatReference *findReference(const QList<api::ChatReference> &references, int index)
 {
     const auto it = std::find_if(references.begin(), references.end(),
-                                 [index](const store::ChatReference &r) { return r.index == index; });
+                                 [index](const api::ChatReference &r) { return r.index == index; });
     return it == references.end() ? nullptr : &*it;
 }
 
 // The answer with each [ID:i] naming a passage turned into a link to it. Escaping first is safe:
 // it leaves the markers as they are.
-QString answerBodyHtml(int message, const QString &answer, const QList<store::ChatReference> &references)
+QString answerBodyHtml(int message, const QString &answer, const QList<api::ChatReference> &references)
 {
     static const QRegularExpression marker(QStringLiteral("\\[ID:(\\d+)\\]"));
     const QString text = escaped(answer);
@@ -61,12 +61,12 @@ QString answerBodyHtml(int message, const QString &answer, const QList<store::Ch
     return html;
 }
 
-QString sourcesHtml(int message, QList<store::ChatReference> references)
+QString sourcesHtml(int message, QList<api::ChatReference> references)
 {
     std::sort(references.begin(), references.end(),
-              [](const store::ChatReference &a, const store::ChatReference &b) { return a.index < b.index; });
+              [](const api::ChatReference &a, const api::ChatReference &b) { return a.index < b.index; });
     QStringList items;
-    for (const store::ChatReference &r : std::as_const(references)) {
+    for (const api::ChatReference &r : std::as_const(references)) {
         QString item = QStringLiteral("<a href=\"%1\">[%2]&nbsp;%3</a>")
                            .arg(citeLink(message, r.index))
                            .arg(r.index)
@@ -135,9 +135,9 @@ void ChatTranscript::addError(const QString &text)
     render();
 }
 
-void ChatTranscript::addMessages(const QList<store::StoredMessage> &messages)
+void ChatTranscript::addMessages(const QList<api::StoredMessage> &messages)
 {
-    for (const store::StoredMessage &message : messages) {
+    for (const api::StoredMessage &message : messages) {
         if (message.role == u"user") {
             add({Entry::Kind::Question, message.content});
             continue;
@@ -218,7 +218,7 @@ int ChatTranscript::answerCount() const
     return int(std::count_if(m_entries.begin(), m_entries.end(), [](const Entry &e) { return e.kind == Entry::Kind::Answer; }));
 }
 
-std::optional<store::ChatReference> ChatTranscript::reference(const QUrl &link) const
+std::optional<api::ChatReference> ChatTranscript::reference(const QUrl &link) const
 {
     if (link.scheme() != u"cite")
         return std::nullopt;
@@ -229,7 +229,7 @@ std::optional<store::ChatReference> ChatTranscript::reference(const QUrl &link) 
     const int index = parts.size() == 2 ? parts[1].toInt(&indexOk) : -1;
     if (!messageOk || !indexOk || message < 0 || message >= m_entries.size())
         return std::nullopt;
-    const store::ChatReference *found = findReference(m_entries[message].references, index);
+    const api::ChatReference *found = findReference(m_entries[message].references, index);
     return found ? std::optional(*found) : std::nullopt;
 }
 

@@ -5,7 +5,7 @@
 #pragma once
 
 #include "chat/ask_types.h"
-#include "store/chat_records.h"
+#include "api/records.h"
 
 #include <QTextBrowser>
 
@@ -22,7 +22,7 @@ public:
     void setAssistantName(const QString &name); // the label over answers
     void addNote(const QString &text);          // a small grey line, e.g. "not saved"
     void addPrologue(const QString &text);      // the assistant's opening line
-    void addMessages(const QList<store::StoredMessage> &messages);
+    void addMessages(const QList<api::StoredMessage> &messages);
     void addError(const QString &text); // in red, outside any answer (a conversation that did not load)
 
     // One exchange, streamed: the question, then an answer that grows, then its end.
@@ -33,19 +33,19 @@ public:
     void failAnswer(const QString &error, bool stoppedByUser);
 
     // The passage a citation link (cite:MESSAGE/INDEX) names, if it names one.
-    std::optional<store::ChatReference> reference(const QUrl &link) const;
+    std::optional<api::ChatReference> reference(const QUrl &link) const;
     void openLink(const QUrl &link); // what clicking a link does
     int answerCount() const;
 
 Q_SIGNALS:
-    void citationActivated(const rag::store::ChatReference &reference);
+    void citationActivated(const rag::api::ChatReference &reference);
 
 private:
     struct Entry {
         enum class Kind { Note, Prologue, Question, Answer, Error };
         Kind kind = Kind::Note;
         QString text;
-        QList<store::ChatReference> references;
+        QList<api::ChatReference> references;
         bool streaming = false;
         bool stopped = false;
         bool extractive = false;

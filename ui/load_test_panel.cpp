@@ -55,7 +55,7 @@ QString loadWord(loadtest::LoadModel model, double load)
 } // namespace
 
 LoadTestPanel::LoadTestPanel(Workspace &workspace, HostSource host, QWidget *parent)
-    : QWidget(parent), m_hostSource(std::move(host)), m_reader(new ChatReader(workspace.sharedDatabase(), this))
+    : QWidget(parent), m_hostSource(std::move(host)), m_reader(new ChatReader(workspace, this))
 {
     qRegisterMetaType<loadtest::LoadProgress>();
     qRegisterMetaType<loadtest::LoadTestResult>();

@@ -1,5 +1,6 @@
 #include "main_window.h"
 
+#include "api/knowledge_bases.h"
 #include "call_inspector.h"
 #include "chat/engine_host.h"
 #include "chat_panel.h"
@@ -128,7 +129,7 @@ void MainWindow::buildToolBar()
 
 bool MainWindow::createKnowledgeBase(const QString &name)
 {
-    store::KnowledgeBaseSpec spec;
+    api::KnowledgeBaseSpec spec;
     spec.name = name;
     auto kb = m_workspace.createKnowledgeBase(spec);
     if (!kb) {
@@ -250,12 +251,12 @@ loadtest::LoadTestHost &MainWindow::loadTestHost()
 void MainWindow::reloadKnowledgeBases()
 {
     m_kbList->clear();
-    auto kbs = m_workspace.knowledgeBases();
+    auto kbs = api::KnowledgeBases(m_workspace).list();
     if (!kbs) {
         m_status->setText(kbs.error());
         return;
     }
-    for (const store::KnowledgeBase &kb : std::as_const(*kbs)) {
+    for (const api::KnowledgeBase &kb : std::as_const(*kbs)) {
         auto *item = new QListWidgetItem(tr("%1\n%2 documents, %3 chunks").arg(kb.spec.name).arg(kb.documents).arg(kb.chunks));
         item->setData(Qt::UserRole, kb.spec.name);
         m_kbList->addItem(item);

@@ -35,7 +35,7 @@ PassagePane::PassagePane(QWidget *parent) : QFrame(parent)
     layout->addWidget(m_passage, 1);
 }
 
-void PassagePane::showReference(const store::ChatReference &reference)
+void PassagePane::showReference(const api::ChatReference &reference)
 {
     m_title->setText(reference.page > 0 ? tr("[%1] %2, page %3").arg(reference.index).arg(reference.document).arg(reference.page)
                                         : tr("[%1] %2").arg(reference.index).arg(reference.document));

@@ -2,7 +2,7 @@
 // the answer was given. Closed by its × button; shown again by the next citation.
 #pragma once
 
-#include "store/chat_records.h"
+#include "api/records.h"
 
 #include <QFrame>
 
@@ -16,7 +16,7 @@ class PassagePane : public QFrame {
 public:
     explicit PassagePane(QWidget *parent = nullptr);
 
-    void showReference(const store::ChatReference &reference); // fills the pane; the caller shows it
+    void showReference(const api::ChatReference &reference); // fills the pane; the caller shows it
 
 private:
     QLabel *m_title = nullptr;

@@ -1,10 +1,10 @@
 #include "cli/cli.h"
 
+#include "api/configured_providers.h"
 #include "chat/chat_engine.h"
 #include "cli/console.h"
 #include "cli/interrupt_watcher.h"
 #include "providers/calllog/rerank_call_log.h"
-#include "store/provider_repository.h"
 #include "workspace/workspace.h"
 
 #include <QCommandLineParser>
@@ -23,10 +23,10 @@ QCoro::Task<void> askInto(chat::ChatEngine *engine, chat::AskOptions options, ch
     out->emplace(co_await engine->ask(options, sink));
 }
 
-QJsonArray referencesJson(const QList<store::ChatReference> &references)
+QJsonArray referencesJson(const QList<api::ChatReference> &references)
 {
     QJsonArray array;
-    for (const store::ChatReference &r : references)
+    for (const api::ChatReference &r : references)
         array.append(QJsonObject{{QStringLiteral("index"), r.index},
                                  {QStringLiteral("chunk_id"), r.chunkId},
                                  {QStringLiteral("document"), r.document},
@@ -89,7 +89,7 @@ int askCommand(Workspace &workspace, const QStringList &args)
         if (auto kb = workspace.knowledgeBase(words.first()); !kb)
             return failure(kb.error());
         // A typo must not quietly turn into "no reranker" or a failed answer after the search.
-        store::ProviderRepository providers(workspace.database().connection());
+        const api::ConfiguredProviders providers(workspace);
         for (const QString &name : {options.adHoc.llm, options.adHoc.reranker}) {
             const bool builtin = name == QLatin1String("builtin") || (name == QLatin1String("none") && name == options.adHoc.reranker);
             if (!builtin && !providers.find(name))
@@ -141,7 +141,7 @@ int askCommand(Workspace &workspace, const QStringList &args)
     out(QStringLiteral("\n"));
     if (!result.references.isEmpty()) {
         outLine(QString());
-        for (const store::ChatReference &r : result.references)
+        for (const api::ChatReference &r : result.references)
             outLine(QStringLiteral("[ID:%1] %2%3").arg(r.index).arg(r.document,
                                                                    r.page > 0 ? QStringLiteral(", page %1").arg(r.page) : QString()));
     }

@@ -1,11 +1,7 @@
 #include "cli/cli.h"
 
+#include "api/assistants.h"
 #include "cli/console.h"
-#include "providers/provider_kind.h"
-#include "store/assistant_repository.h"
-#include "store/database.h"
-#include "store/provider_repository.h"
-#include "workspace/workspace.h"
 
 #include <QCommandLineParser>
 #include <QJsonArray>
@@ -43,23 +39,6 @@ bool readNumber(const QCommandLineParser &parser, const QString &name, T *target
     return ok;
 }
 
-// The repository checks that a named provider exists; here we also check that its kind can do
-// the job, which needs the provider layer the store does not link.
-Result<void> checkCapability(Workspace &workspace, const QString &flag, const QString &name,
-                             providers::Capability capability)
-{
-    if (name == QLatin1String("builtin") || name == QLatin1String("none"))
-        return {};
-    auto record = store::ProviderRepository(workspace.database().connection()).find(name);
-    if (!record)
-        return {}; // the repository refuses it with the full message
-    const auto kind = providers::kindFromName(record->kind);
-    if (kind && !providers::kindServes(*kind, capability))
-        return fail(QStringLiteral("%1: provider '%2' is a %3 provider, which does not serve %4")
-                        .arg(flag, name, record->kind, providers::capabilityName(capability)));
-    return {};
-}
-
 int create(Workspace &workspace, const QStringList &args)
 {
     QCommandLineParser parser;
@@ -75,7 +54,7 @@ int create(Workspace &workspace, const QStringList &args)
     if (!parser.isSet(QStringLiteral("kb")))
         return usageError(QStringLiteral("--kb is required: the knowledge bases the assistant answers from\n") + kCreateUsage);
 
-    store::AssistantSpec spec;
+    api::AssistantSpec spec;
     spec.name = parser.positionalArguments().first();
     // --kb a,b and --kb a --kb b mean the same.
     for (const QString &value : parser.values(QStringLiteral("kb")))
@@ -97,18 +76,10 @@ int create(Workspace &workspace, const QStringList &args)
         || !readNumber(parser, QStringLiteral("max-tokens"), &spec.maxTokens, &error))
         return usageError(error);
 
-    if (auto valid = store::validateAssistantSpec(spec); !valid)
-        return failure(valid.error());
-    if (auto ok = checkCapability(workspace, QStringLiteral("--llm"), spec.llm.trimmed(), providers::Capability::Chat); !ok)
-        return failure(ok.error());
-    if (auto ok = checkCapability(workspace, QStringLiteral("--reranker"), spec.reranker.trimmed(),
-                                  providers::Capability::Rerank);
-        !ok)
-        return failure(ok.error());
-    auto assistant = store::AssistantRepository(workspace.database().connection()).create(spec);
+    auto assistant = api::Assistants(workspace).create(spec);
     if (!assistant)
         return failure(assistant.error());
-    const store::AssistantSpec &s = assistant->spec;
+    const api::AssistantSpec &s = assistant->spec;
     outLine(QStringLiteral("created assistant '%1' (knowledge bases %2; llm %3, reranker %4, top-n %5, top-k %6)")
                 .arg(s.name, s.knowledgeBases.join(QStringLiteral(", ")), s.llm, s.reranker)
                 .arg(s.topN)
@@ -116,7 +87,7 @@ int create(Workspace &workspace, const QStringList &args)
     return kExitOk;
 }
 
-QJsonObject toJson(const store::AssistantSpec &s)
+QJsonObject toJson(const api::AssistantSpec &s)
 {
     return QJsonObject{{QStringLiteral("name"), s.name},
                        {QStringLiteral("knowledge_bases"), QJsonArray::fromStringList(s.knowledgeBases)},
@@ -140,12 +111,12 @@ int list(Workspace &workspace, const QStringList &args)
     parser.addOption({QStringLiteral("json"), QStringLiteral("JSON output")});
     if (!parser.parse(QStringList{QStringLiteral("assistant list")} + args) || !parser.positionalArguments().isEmpty())
         return usageError(QStringLiteral("usage: ragdesk assistant list [--json]"));
-    auto assistants = store::AssistantRepository(workspace.database().connection()).list();
+    auto assistants = api::Assistants(workspace).list();
     if (!assistants)
         return failure(assistants.error());
     if (parser.isSet(QStringLiteral("json"))) {
         QJsonArray array;
-        for (const store::Assistant &a : std::as_const(*assistants))
+        for (const api::Assistant &a : std::as_const(*assistants))
             array.append(toJson(a.spec));
         outJson(QJsonDocument(array));
         return kExitOk;
@@ -156,7 +127,7 @@ int list(Workspace &workspace, const QStringList &args)
     }
     outLine(QStringLiteral("%1 %2 %3 %4 %5").arg(QStringLiteral("NAME"), -20).arg(QStringLiteral("LLM"), -16)
                 .arg(QStringLiteral("RERANKER"), -16).arg(QStringLiteral("TOP N"), 5).arg(QStringLiteral("KNOWLEDGE BASES")));
-    for (const store::Assistant &a : std::as_const(*assistants))
+    for (const api::Assistant &a : std::as_const(*assistants))
         outLine(QStringLiteral("%1 %2 %3 %4 %5").arg(a.spec.name, -20).arg(a.spec.llm, -16).arg(a.spec.reranker, -16)
                     .arg(a.spec.topN, 5).arg(a.spec.knowledgeBases.join(QStringLiteral(", "))));
     return kExitOk;
@@ -166,7 +137,7 @@ int remove(Workspace &workspace, const QStringList &args)
 {
     if (args.size() != 1)
         return usageError(QStringLiteral("usage: ragdesk assistant remove NAME"));
-    if (auto removed = store::AssistantRepository(workspace.database().connection()).remove(args.first()); !removed)
+    if (auto removed = api::Assistants(workspace).remove(args.first()); !removed)
         return failure(removed.error());
     outLine(QStringLiteral("removed assistant '%1' and its conversations").arg(args.first()));
     return kExitOk;

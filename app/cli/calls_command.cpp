@@ -1,9 +1,7 @@
 #include "cli/cli.h"
 
+#include "api/rerank_calls.h"
 #include "cli/console.h"
-#include "store/database.h"
-#include "store/rerank_call_json.h"
-#include "store/rerank_call_repository.h"
 #include "workspace/workspace.h"
 
 #include <QCommandLineParser>
@@ -27,7 +25,7 @@ int callsCommand(Workspace &workspace, const QStringList &args)
     if (!parser.parse(QStringList{QStringLiteral("calls")} + args) || !parser.positionalArguments().isEmpty())
         return usageError(parser.errorText().isEmpty() ? usage : parser.errorText() + QLatin1Char('\n') + usage);
 
-    store::RerankCallFilter filter;
+    api::RerankCallFilter filter;
     filter.provider = parser.value(QStringLiteral("provider"));
     filter.status = parser.value(QStringLiteral("status"));
     if (!filter.status.isEmpty() && filter.status != QLatin1String("ok") && filter.status != QLatin1String("error"))
@@ -49,13 +47,13 @@ int callsCommand(Workspace &workspace, const QStringList &args)
         return usageError(QStringLiteral("--limit takes a whole number above 0"));
     filter.withBodies = parser.isSet(QStringLiteral("bodies"));
 
-    auto calls = store::RerankCallRepository(workspace.database().connection()).query(filter);
+    auto calls = api::RerankCalls(workspace).query(filter);
     if (!calls)
         return failure(calls.error());
     if (parser.isSet(QStringLiteral("json"))) {
         QJsonArray array;
-        for (const store::RerankCallRecord &c : std::as_const(*calls))
-            array.append(store::rerankCallToJson(c, filter.withBodies));
+        for (const api::RerankCallRecord &c : std::as_const(*calls))
+            array.append(api::rerankCallToJson(c, filter.withBodies));
         outJson(QJsonDocument(array));
         return kExitOk;
     }
@@ -68,7 +66,7 @@ int callsCommand(Workspace &workspace, const QStringList &args)
                 .arg(QStringLiteral("TIME"), -24).arg(QStringLiteral("PROVIDER"), -16).arg(QStringLiteral("MODE"), -8)
                 .arg(QStringLiteral("DOCS"), 5).arg(QStringLiteral("TRIES"), 5).arg(QStringLiteral("HTTP"), 4)
                 .arg(QStringLiteral("MS"), 8).arg(QStringLiteral("RESULT")));
-    for (const store::RerankCallRecord &c : std::as_const(*calls)) {
+    for (const api::RerankCallRecord &c : std::as_const(*calls)) {
         const QString result = c.ok ? QStringLiteral("ok, best %1").arg(c.topScores.value(0), 0, 'f', 3) : c.error.left(80);
         outLine(QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8")
                     .arg(c.at.toString(Qt::ISODateWithMs), -24).arg(c.provider.left(16), -16).arg(c.mode, -8)

@@ -1,5 +1,6 @@
 #include "cli/cli.h"
 
+#include "api/knowledge_bases.h"
 #include "cli/console.h"
 #include "workspace/workspace.h"
 
@@ -21,7 +22,7 @@ int create(Workspace &workspace, const QStringList &args)
         return usageError(parser.errorText());
     if (parser.positionalArguments().size() != 1)
         return usageError(QStringLiteral("usage: ragdesk kb create NAME [--embedder NAME] [--chunk-tokens N] [--overlap PERCENT]"));
-    store::KnowledgeBaseSpec spec;
+    api::KnowledgeBaseSpec spec;
     spec.name = parser.positionalArguments().first();
     spec.embedder = parser.value(QStringLiteral("embedder"));
     bool tokensOk = false;
@@ -46,12 +47,12 @@ int list(Workspace &workspace, const QStringList &args)
     parser.addOption({QStringLiteral("json"), QStringLiteral("JSON output")});
     if (!parser.parse(QStringList{QStringLiteral("kb list")} + args) || !parser.positionalArguments().isEmpty())
         return usageError(QStringLiteral("usage: ragdesk kb list [--json]"));
-    auto kbs = workspace.knowledgeBases();
+    auto kbs = api::KnowledgeBases(workspace).list();
     if (!kbs)
         return failure(kbs.error());
     if (parser.isSet(QStringLiteral("json"))) {
         QJsonArray array;
-        for (const store::KnowledgeBase &kb : std::as_const(*kbs))
+        for (const api::KnowledgeBase &kb : std::as_const(*kbs))
             array.append(QJsonObject{{QStringLiteral("name"), kb.spec.name},
                                      {QStringLiteral("documents"), kb.documents},
                                      {QStringLiteral("failed_documents"), kb.failedDocuments},
@@ -68,7 +69,7 @@ int list(Workspace &workspace, const QStringList &args)
     }
     outLine(QStringLiteral("%1 %2 %3 %4").arg(QStringLiteral("NAME"), -24).arg(QStringLiteral("DOCUMENTS"), 10)
                 .arg(QStringLiteral("CHUNKS"), 10).arg(QStringLiteral("EMBEDDER")));
-    for (const store::KnowledgeBase &kb : std::as_const(*kbs))
+    for (const api::KnowledgeBase &kb : std::as_const(*kbs))
         outLine(QStringLiteral("%1 %2 %3 %4").arg(kb.spec.name, -24).arg(kb.documents, 10).arg(kb.chunks, 10).arg(kb.spec.embedder));
     return kExitOk;
 }
@@ -89,19 +90,19 @@ int docs(Workspace &workspace, const QStringList &args)
     parser.addOption({QStringLiteral("json"), QStringLiteral("JSON output")});
     if (!parser.parse(QStringList{QStringLiteral("kb docs")} + args) || parser.positionalArguments().size() != 1)
         return usageError(QStringLiteral("usage: ragdesk kb docs NAME [--json]"));
-    auto documents = workspace.documents(parser.positionalArguments().first());
+    auto documents = api::KnowledgeBases(workspace).documents(parser.positionalArguments().first());
     if (!documents)
         return failure(documents.error());
     if (parser.isSet(QStringLiteral("json"))) {
         QJsonArray array;
-        for (const store::StoredDocument &doc : std::as_const(*documents))
+        for (const api::StoredDocument &doc : std::as_const(*documents))
             array.append(QJsonObject{{QStringLiteral("name"), doc.name},     {QStringLiteral("path"), doc.path},
                                      {QStringLiteral("status"), doc.status}, {QStringLiteral("error"), doc.error},
                                      {QStringLiteral("chunks"), doc.chunkCount}, {QStringLiteral("size"), doc.size}});
         outJson(QJsonDocument(array));
         return kExitOk;
     }
-    for (const store::StoredDocument &doc : std::as_const(*documents)) {
+    for (const api::StoredDocument &doc : std::as_const(*documents)) {
         QString line = QStringLiteral("%1 %2 chunks  %3").arg(doc.status, -7).arg(doc.chunkCount, 6).arg(doc.path);
         if (!doc.error.isEmpty())
             line += QStringLiteral("  (%1)").arg(doc.error);

@@ -1,13 +1,8 @@
 #include "cli/cli.h"
 
+#include "api/configured_providers.h"
 #include "cli/console.h"
-#include "providers/key_store.h"
-#include "providers/provider_catalog.h"
 #include "providers/provider_kind.h"
-#include "providers/provider_tester.h"
-#include "store/database.h"
-#include "store/provider_repository.h"
-#include "workspace/workspace.h"
 
 #include <QCommandLineParser>
 #include <QJsonArray>
@@ -16,20 +11,6 @@
 namespace rag::cli {
 
 namespace {
-
-using providers::KeyStore;
-
-QJsonArray servedBy(const QString &kindName)
-{
-    QJsonArray served;
-    if (const auto kind = providers::kindFromName(kindName)) {
-        for (auto capability : {providers::Capability::Rerank, providers::Capability::Embeddings, providers::Capability::Chat}) {
-            if (providers::kindServes(*kind, capability))
-                served.append(providers::capabilityName(capability));
-        }
-    }
-    return served;
-}
 
 int add(Workspace &workspace, const QStringList &args)
 {
@@ -50,7 +31,7 @@ int add(Workspace &workspace, const QStringList &args)
     if (!parser.isSet(QStringLiteral("kind")))
         return usageError(QStringLiteral("--kind is required; one of: %1").arg(providers::allKindNames().join(QStringLiteral(", "))));
 
-    store::ProviderRecord record;
+    api::ProviderRecord record;
     record.name = parser.positionalArguments().first();
     record.kind = parser.value(QStringLiteral("kind"));
     record.baseUrl = parser.value(QStringLiteral("base-url"));
@@ -62,10 +43,6 @@ int add(Workspace &workspace, const QStringList &args)
     if (!connectionsOk || !timeoutOk)
         return usageError(QStringLiteral("--max-connections and --timeout-ms take whole numbers"));
     record.http2 = parser.isSet(QStringLiteral("http2"));
-    auto valid = providers::validateProvider(record);
-    if (!valid)
-        return failure(valid.error());
-    record = *valid;
 
     QString key;
     if (parser.isSet(QStringLiteral("api-key-env"))) {
@@ -74,24 +51,13 @@ int add(Workspace &workspace, const QStringList &args)
         if (key.isEmpty())
             return failure(QStringLiteral("the environment variable %1 is not set or empty").arg(variable));
     }
-    store::ProviderRepository repository(workspace.database().connection());
-    if (repository.find(record.name))
-        return failure(QStringLiteral("a provider named '%1' already exists; remove it first").arg(record.name));
-    KeyStore keys(workspace.dataDir());
-    if (!key.isEmpty()) {
-        QString warning;
-        auto where = keys.store(record.name, key, &warning);
-        if (!where)
-            return failure(where.error());
-        if (!warning.isEmpty())
-            errLine(QStringLiteral("warning: %1").arg(warning));
-        record.keyStore = KeyStore::backendName(*where);
-    }
-    if (auto added = repository.add(record); !added) {
-        if (record.keyStore != QLatin1String("none"))
-            keys.remove(record.name, *KeyStore::backendFromName(record.keyStore));
+    QString warning;
+    auto added = api::ConfiguredProviders(workspace).add(record, key, &warning);
+    if (!warning.isEmpty())
+        errLine(QStringLiteral("warning: %1").arg(warning));
+    if (!added)
         return failure(added.error());
-    }
+    record = *added;
     outLine(QStringLiteral("added provider '%1' (%2, %3%4)")
                 .arg(record.name, record.kind, record.baseUrl,
                      record.model.isEmpty() ? QString() : QStringLiteral(", model %1").arg(record.model)));
@@ -104,12 +70,12 @@ int list(Workspace &workspace, const QStringList &args)
     parser.addOption({QStringLiteral("json"), QStringLiteral("JSON output")});
     if (!parser.parse(QStringList{QStringLiteral("providers list")} + args) || !parser.positionalArguments().isEmpty())
         return usageError(QStringLiteral("usage: ragdesk providers list [--json]"));
-    auto records = store::ProviderRepository(workspace.database().connection()).list();
+    auto records = api::ConfiguredProviders(workspace).list();
     if (!records)
         return failure(records.error());
     if (parser.isSet(QStringLiteral("json"))) {
         QJsonArray array;
-        for (const store::ProviderRecord &p : std::as_const(*records))
+        for (const api::ProviderRecord &p : std::as_const(*records))
             array.append(QJsonObject{{QStringLiteral("name"), p.name},
                                      {QStringLiteral("kind"), p.kind},
                                      {QStringLiteral("base_url"), p.baseUrl},
@@ -118,7 +84,7 @@ int list(Workspace &workspace, const QStringList &args)
                                      {QStringLiteral("timeout_ms"), p.timeoutMs},
                                      {QStringLiteral("http2"), p.http2},
                                      {QStringLiteral("key"), p.keyStore},
-                                     {QStringLiteral("serves"), servedBy(p.kind)}});
+                                     {QStringLiteral("serves"), QJsonArray::fromStringList(api::ConfiguredProviders::capabilitiesOf(p.kind))}});
         outJson(QJsonDocument(array));
         return kExitOk;
     }
@@ -128,7 +94,7 @@ int list(Workspace &workspace, const QStringList &args)
     }
     outLine(QStringLiteral("%1 %2 %3 %4 %5").arg(QStringLiteral("NAME"), -20).arg(QStringLiteral("KIND"), -18)
                 .arg(QStringLiteral("MODEL"), -28).arg(QStringLiteral("KEY"), -9).arg(QStringLiteral("BASE URL")));
-    for (const store::ProviderRecord &p : std::as_const(*records))
+    for (const api::ProviderRecord &p : std::as_const(*records))
         outLine(QStringLiteral("%1 %2 %3 %4 %5").arg(p.name, -20).arg(p.kind, -18).arg(p.model, -28).arg(p.keyStore, -9).arg(p.baseUrl));
     return kExitOk;
 }
@@ -137,14 +103,8 @@ int remove(Workspace &workspace, const QStringList &args)
 {
     if (args.size() != 1)
         return usageError(QStringLiteral("usage: ragdesk providers remove NAME"));
-    store::ProviderRepository repository(workspace.database().connection());
-    auto record = repository.find(args.first());
-    if (!record)
-        return failure(record.error());
-    if (auto removed = repository.remove(args.first()); !removed)
+    if (auto removed = api::ConfiguredProviders(workspace).remove(args.first()); !removed)
         return failure(removed.error());
-    if (auto backend = KeyStore::backendFromName(record->keyStore))
-        KeyStore(workspace.dataDir()).remove(record->name, *backend);
     outLine(QStringLiteral("removed provider '%1'").arg(args.first()));
     return kExitOk;
 }
@@ -157,9 +117,8 @@ int test(Workspace &workspace, const QStringList &args)
     parser.addOption({QStringLiteral("json"), QStringLiteral("JSON output")});
     if (!parser.parse(QStringList{QStringLiteral("providers test")} + args) || parser.positionalArguments().size() != 1)
         return usageError(QStringLiteral("usage: ragdesk providers test NAME [--capability rerank|embeddings|chat] [--json]"));
-    const auto report = providers::testProvider(workspace.sharedDatabase(), workspace.dataDir(),
-                                                parser.positionalArguments().first(),
-                                                parser.value(QStringLiteral("capability")));
+    const auto report = api::ConfiguredProviders(workspace).test(parser.positionalArguments().first(),
+                                                                 parser.value(QStringLiteral("capability")));
     if (parser.isSet(QStringLiteral("json"))) {
         QJsonObject json{{QStringLiteral("provider"), report.provider},
                          {QStringLiteral("capability"), report.capability},

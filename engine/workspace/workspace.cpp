@@ -46,11 +46,6 @@ Result<store::KnowledgeBase> Workspace::createKnowledgeBase(const store::Knowled
     return store::KnowledgeBaseRepository(m_database->connection()).create(spec);
 }
 
-Result<QList<store::KnowledgeBase>> Workspace::knowledgeBases()
-{
-    return store::KnowledgeBaseRepository(m_database->connection()).list();
-}
-
 Result<store::KnowledgeBase> Workspace::knowledgeBase(const QString &name)
 {
     return store::KnowledgeBaseRepository(m_database->connection()).find(name);
@@ -66,14 +61,6 @@ Result<void> Workspace::removeKnowledgeBase(const QString &name)
     m_vectors.forget(kb->id);
     m_terms.forget(kb->id);
     return {};
-}
-
-Result<QList<store::StoredDocument>> Workspace::documents(const QString &kbName)
-{
-    auto kb = knowledgeBase(kbName);
-    if (!kb)
-        return fail(kb.error());
-    return store::DocumentRepository(m_database->connection()).list(kb->id);
 }
 
 Result<std::unique_ptr<ingest::IngestJob>> Workspace::ingestJob(const QString &kbName, const QStringList &paths)

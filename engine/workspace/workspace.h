@@ -28,10 +28,8 @@ public:
     static Result<std::unique_ptr<Workspace>> open(const WorkspaceConfig &config);
 
     Result<store::KnowledgeBase> createKnowledgeBase(const store::KnowledgeBaseSpec &spec);
-    Result<QList<store::KnowledgeBase>> knowledgeBases();
     Result<store::KnowledgeBase> knowledgeBase(const QString &name);
     Result<void> removeKnowledgeBase(const QString &name);
-    Result<QList<store::StoredDocument>> documents(const QString &kbName);
 
     Result<std::unique_ptr<ingest::IngestJob>> ingestJob(const QString &kbName, const QStringList &paths);
     Result<index::SearchResult> search(const QString &kbName, const QString &query, const index::SearchOptions &options);

@@ -1,3 +1,4 @@
+#include "api/knowledge_bases.h"
 #include "store/sql.h"
 #include "support/fixtures.h"
 #include "support/temp_workspace.h"
@@ -133,7 +134,7 @@ private Q_SLOTS:
         QCOMPARE(scalar(*t.workspace, QStringLiteral("SELECT COUNT(*) FROM fts_kb_1")), chunks);
         QCOMPARE(hitsFor(*t.workspace, QStringLiteral("kb"), QStringLiteral("pelican fish")), 0);
         QVERIFY(hitsFor(*t.workspace, QStringLiteral("kb"), QStringLiteral("original heron story")) >= 1);
-        auto docs = t.workspace->documents(QStringLiteral("kb"));
+        auto docs = api::KnowledgeBases(*t.workspace).documents(QStringLiteral("kb"));
         QCOMPARE(docs->size(), 1);
         QCOMPARE(docs->first().status, QStringLiteral("ready"));
         QVERIFY(docs->first().error.contains(QStringLiteral("injected failure")));

@@ -1,0 +1,28 @@
+// The value types the engine's facades hand out (docs/architecture.md, "Layers"): plain copies,
+// safe to pass between threads, named here so the surfaces never include the store.
+#pragma once
+
+#include "store/chat_records.h"
+#include "store/provider_records.h"
+#include "store/records.h"
+#include "store/rerank_call_json.h"
+
+namespace rag::api {
+
+using store::KnowledgeBase;
+using store::KnowledgeBaseSpec;
+using store::StoredDocument;
+
+using store::Assistant;
+using store::AssistantSpec;
+using store::ChatReference;
+using store::Conversation;
+using store::StoredMessage;
+
+using store::ProviderRecord;
+using store::RerankCallFilter;
+using store::RerankCallRecord;
+using store::rerankCallJsonFields;
+using store::rerankCallToJson;
+
+} // namespace rag::api

@@ -1,0 +1,142 @@
+// The engine's facades for the surfaces: value snapshots read from any thread, writes that check
+// what the store alone cannot (a provider's capability, a key that must not outlive its provider).
+#include "api/assistants.h"
+#include "api/configured_providers.h"
+#include "api/conversations.h"
+#include "api/knowledge_bases.h"
+#include "api/rerank_calls.h"
+#include "providers/key_store.h"
+#include "support/fixtures.h"
+#include "support/temp_workspace.h"
+
+#include <QTest>
+#include <QtConcurrent/QtConcurrentRun>
+
+using namespace rag;
+
+namespace {
+
+api::ProviderRecord provider(const QString &name, const QString &kind)
+{
+    api::ProviderRecord record;
+    record.name = name;
+    record.kind = kind;
+    record.baseUrl = QStringLiteral("http://127.0.0.1:9/v1");
+    record.model = QStringLiteral("m");
+    return record;
+}
+
+template <typename T>
+QByteArray errorOf(const Result<T> &result) // QVERIFY2 builds its message whether or not the check holds
+{
+    return result ? QByteArray() : result.error().toUtf8();
+}
+
+} // namespace
+
+class TestApi : public QObject {
+    Q_OBJECT
+    std::unique_ptr<test::TempWorkspace> m_ws;
+
+private Q_SLOTS:
+    void init()
+    {
+        qputenv("RAGDESK_KEYCHAIN", "off"); // keys go to the fallback file: no session bus here
+        m_ws = std::make_unique<test::TempWorkspace>();
+    }
+
+    void cleanup() { m_ws.reset(); }
+
+    void readsAreSnapshotsFromAnyThread()
+    {
+        QVERIFY(test::writeFile(m_ws->path(QStringLiteral("docs/otters.md")), "# Otters\nSea otters hold hands.\n"));
+        m_ws->ingest(QStringLiteral("nature"), {m_ws->path(QStringLiteral("docs"))});
+        const api::KnowledgeBases kbs(*m_ws->workspace);
+        // A copy of the facade on a pool thread, as the desktop's readers use it.
+        auto onPool = QtConcurrent::run([kbs] { return kbs.documents(QStringLiteral("nature")); });
+        const auto here = kbs.documents(QStringLiteral("nature"));
+        const auto there = onPool.result();
+        QVERIFY2(here && there, errorOf(here) + errorOf(there));
+        QCOMPARE(there->size(), 1);
+        QCOMPARE(there->first().name, QStringLiteral("otters.md"));
+        QCOMPARE(there->first().chunkCount, here->first().chunkCount);
+
+        const auto listed = kbs.list();
+        QVERIFY2(listed, errorOf(listed));
+        QCOMPARE(listed->size(), 1);
+        QCOMPARE(listed->first().documents, 1);
+        const auto missing = kbs.documents(QStringLiteral("ghost"));
+        QVERIFY(!missing);
+        QVERIFY2(missing.error().contains(QStringLiteral("ghost")), errorOf(missing));
+    }
+
+    void providerKeysLiveAndDieWithTheirProvider()
+    {
+        const api::ConfiguredProviders providers(*m_ws->workspace);
+        QString warning;
+        const auto added = providers.add(provider(QStringLiteral("cohere"), QStringLiteral("cohere")), QStringLiteral("sk-api-1"), &warning);
+        QVERIFY2(added, errorOf(added));
+        QCOMPARE(added->keyStore, QStringLiteral("file"));
+        QVERIFY(!warning.isEmpty()); // the fallback file is said out loud
+        QVERIFY(!warning.contains(QStringLiteral("sk-api-1")));
+        const providers::KeyStore keys(m_ws->workspace->dataDir());
+        QCOMPARE(*keys.read(QStringLiteral("cohere"), providers::KeyStore::Backend::File), QStringLiteral("sk-api-1"));
+
+        // A second provider of the name is refused before its key is kept: the first key stays.
+        const auto again = providers.add(provider(QStringLiteral("cohere"), QStringLiteral("cohere")), QStringLiteral("sk-api-2"), &warning);
+        QVERIFY(!again);
+        QVERIFY2(again.error().contains(QStringLiteral("already exists")), errorOf(again));
+        QCOMPARE(*keys.read(QStringLiteral("cohere"), providers::KeyStore::Backend::File), QStringLiteral("sk-api-1"));
+
+        const auto bad = providers.add(provider(QStringLiteral("odd"), QStringLiteral("no-such-kind")), QStringLiteral("sk-odd"), &warning);
+        QVERIFY(!bad);
+        QVERIFY(!keys.read(QStringLiteral("odd"), providers::KeyStore::Backend::File));
+
+        QVERIFY(providers.remove(QStringLiteral("cohere")));
+        QVERIFY(!keys.read(QStringLiteral("cohere"), providers::KeyStore::Backend::File));
+        QVERIFY(!providers.find(QStringLiteral("cohere")));
+        QVERIFY(!providers.remove(QStringLiteral("cohere")));
+        QCOMPARE(api::ConfiguredProviders::capabilitiesOf(QStringLiteral("cohere")), QStringList{QStringLiteral("rerank")});
+        QCOMPARE(api::ConfiguredProviders::capabilitiesOf(QStringLiteral("ollama")),
+                 (QStringList{QStringLiteral("embeddings"), QStringLiteral("chat")}));
+        QVERIFY(api::ConfiguredProviders::capabilitiesOf(QStringLiteral("no-such-kind")).isEmpty());
+    }
+
+    void assistantsNameProvidersThatServeTheirRole()
+    {
+        QVERIFY(m_ws->workspace->createKnowledgeBase({QStringLiteral("docs")}));
+        const api::ConfiguredProviders providers(*m_ws->workspace);
+        QVERIFY(providers.add(provider(QStringLiteral("ranker"), QStringLiteral("jina")), QString(), nullptr));
+        const api::Assistants assistants(*m_ws->workspace);
+        api::AssistantSpec spec;
+        spec.name = QStringLiteral("helper");
+        spec.knowledgeBases = {QStringLiteral("docs")};
+        spec.llm = QStringLiteral("ranker"); // a reranker asked to chat
+        const auto refused = assistants.create(spec);
+        QVERIFY(!refused);
+        QVERIFY2(refused.error().contains(QStringLiteral("does not serve chat")), errorOf(refused));
+        QVERIFY(!assistants.find(QStringLiteral("helper")));
+
+        spec.llm = QStringLiteral("builtin");
+        spec.reranker = QStringLiteral("ranker");
+        const auto created = assistants.create(spec);
+        QVERIFY2(created, errorOf(created));
+        QCOMPARE(assistants.find(QStringLiteral("helper"))->spec, spec);
+        QCOMPARE(assistants.list()->size(), 1);
+        QVERIFY(api::Conversations(*m_ws->workspace).list(created->id)->isEmpty());
+        QVERIFY(!api::Conversations(*m_ws->workspace).load(12345));
+        QVERIFY(assistants.remove(QStringLiteral("helper")));
+        QVERIFY(assistants.list()->isEmpty());
+    }
+
+    void anEmptyCallLogCountsNothing()
+    {
+        const api::RerankCalls calls(*m_ws->workspace);
+        QCOMPARE(*calls.count(), 0);
+        QVERIFY(calls.query({})->isEmpty());
+        QVERIFY(!calls.find(1));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestApi)
+#include "tst_api.moc"
