@@ -1,45 +1,56 @@
-# The arrows the design has between modules (docs/architecture.md, "Layers"). Configuring fails
-# when a source includes a header of a module its own module may not use, so an arrow the design
-# does not have never reaches main. A module may always use itself; Qt and system headers are not
-# modules.
+# The arrows between modules (docs/architecture.md, "Layers") are the links of their targets: a
+# module may include the headers of the modules its own target links directly, and no others.
+# Called once every target exists; configuring fails on a source that includes a header of a
+# module its module does not link, naming the file and the arrow, so an arrow the design does
+# not have never reaches main. A module may always use itself; Qt, system headers and folders
+# that are not modules (app/cli/) are not checked.
 function(ragdesk_check_layering)
-  set(allowed_core "")
-  set(allowed_text "")
-  set(allowed_metrics "")
-  set(allowed_store core)
-  set(allowed_net core)
-  set(allowed_index core store text)
-  set(allowed_ingest core store text index)
-  set(allowed_workspace core store index ingest)
-  set(allowed_providers core store text index metrics net)
-  set(allowed_chat core store text index metrics providers workspace)
-  set(allowed_api core store providers workspace)
-  set(allowed_loadtest core store metrics net providers workspace chat)
-  # The surfaces reach the database only through api/ (value snapshots) and the engine's hosts;
-  # app/ wires everything else.
-  set(allowed_ui core text index ingest metrics workspace api chat loadtest)
-  set(allowed_app core providers workspace api chat loadtest)
-
-  set(engine_modules core text metrics store net index ingest workspace providers api chat loadtest)
+  set(engine_modules core text metrics store net index ingest workspace providers sim api chat loadtest)
   set(modules ${engine_modules} ui app)
+  set(dir_sim "${PROJECT_SOURCE_DIR}/engine/providers/sim")
+  set(dir_ui "${PROJECT_SOURCE_DIR}/ui")
+  set(dir_app "${PROJECT_SOURCE_DIR}/app")
+  set(targets_app ragdesk ragdesk-desktop ragdesk_cli_common)
+
   foreach(module IN LISTS modules)
-    if(module IN_LIST engine_modules)
-      set(dir "${PROJECT_SOURCE_DIR}/engine/${module}")
-    else()
-      set(dir "${PROJECT_SOURCE_DIR}/${module}")
+    if(NOT DEFINED dir_${module})
+      set(dir_${module} "${PROJECT_SOURCE_DIR}/engine/${module}")
     endif()
-    file(GLOB_RECURSE sources CONFIGURE_DEPENDS "${dir}/*.h" "${dir}/*.cpp")
+    if(NOT DEFINED targets_${module})
+      set(targets_${module} ragdesk_${module})
+    endif()
+    set(allowed "")
+    foreach(target IN LISTS targets_${module})
+      get_target_property(links ${target} LINK_LIBRARIES)
+      foreach(link IN LISTS links)
+        if(link MATCHES "^ragdesk_([a-z]+)$" AND CMAKE_MATCH_1 IN_LIST modules)
+          list(APPEND allowed ${CMAKE_MATCH_1})
+        endif()
+      endforeach()
+    endforeach()
+    set(allowed_${module} ${allowed})
+  endforeach()
+
+  foreach(module IN LISTS modules)
+    file(GLOB_RECURSE sources CONFIGURE_DEPENDS "${dir_${module}}/*.h" "${dir_${module}}/*.cpp")
+    if(module STREQUAL "providers")
+      list(FILTER sources EXCLUDE REGEX "^${dir_sim}/") # the simulator is a module of its own
+    endif()
     foreach(source IN LISTS sources)
       file(STRINGS "${source}" includes REGEX "^#include \"[a-z_]+/")
       foreach(line IN LISTS includes)
-        string(REGEX REPLACE "^#include \"([a-z_]+)/.*" "\\1" used "${line}")
+        if(line MATCHES "^#include \"providers/sim/")
+          set(used sim)
+        else()
+          string(REGEX REPLACE "^#include \"([a-z_]+)/.*" "\\1" used "${line}")
+        endif()
         if(used STREQUAL module OR NOT used IN_LIST modules)
           continue()
         endif()
         if(NOT used IN_LIST allowed_${module})
           file(RELATIVE_PATH shown "${PROJECT_SOURCE_DIR}" "${source}")
-          message(FATAL_ERROR "${shown}: the ${module} module may not use ${used}/ "
-                              "(docs/architecture.md, \"Layers\")")
+          message(FATAL_ERROR "${shown}: the ${module} module may not use ${used}/: its target does not "
+                              "link ragdesk_${used} (docs/architecture.md, \"Layers\")")
         endif()
       endforeach()
     endforeach()
