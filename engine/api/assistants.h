@@ -3,16 +3,6 @@
 #pragma once
 
 #include "api/records.h"
-#include "core/result.h"
-
-#include <memory>
-
-namespace rag {
-class Workspace;
-}
-namespace rag::store {
-class Database;
-}
 
 namespace rag::api {
 

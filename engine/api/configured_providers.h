@@ -4,19 +4,9 @@
 #pragma once
 
 #include "api/records.h"
-#include "core/result.h"
 #include "providers/provider_tester.h"
 
 #include <QStringList>
-
-#include <memory>
-
-namespace rag {
-class Workspace;
-}
-namespace rag::store {
-class Database;
-}
 
 namespace rag::api {
 

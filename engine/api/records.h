@@ -1,11 +1,22 @@
 // The value types the engine's facades hand out (docs/architecture.md, "Layers"): plain copies,
-// safe to pass between threads, named here so the surfaces never include the store.
+// safe to pass between threads, named here so the surfaces never include the store. Every facade
+// header starts from this one.
 #pragma once
 
+#include "core/result.h"
 #include "store/chat_records.h"
 #include "store/provider_records.h"
 #include "store/records.h"
 #include "store/rerank_call_json.h"
+
+#include <memory>
+
+namespace rag {
+class Workspace;
+}
+namespace rag::store {
+class Database;
+}
 
 namespace rag::api {
 
