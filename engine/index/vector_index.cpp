@@ -324,6 +324,7 @@ void VectorIndex::add(qint64 id, const float *vector)
     {
         std::shared_lock lock(m_mutex);
         if (m_slotsTaken.fetch_add(1) < m_graph->max_elements_) {
+            const std::lock_guard adding(m_addMutex);
             m_graph->addPoint(vector, hnswlib::labeltype(id));
             return;
         }
@@ -332,6 +333,7 @@ void VectorIndex::add(qint64 id, const float *vector)
     std::unique_lock lock(m_mutex);
     growLocked(m_slotsTaken + 1);
     ++m_slotsTaken;
+    const std::lock_guard adding(m_addMutex);
     m_graph->addPoint(vector, hnswlib::labeltype(id));
 }
 
@@ -402,6 +404,8 @@ int VectorIndex::searchBreadth() const
 qint64 VectorIndex::size() const
 {
     std::shared_lock lock(m_mutex);
+    // Concurrent adds (under the shared lock) count elements under hnswlib's own guard.
+    std::unique_lock count(m_graph->cur_element_count_guard_);
     return qint64(m_graph->cur_element_count) - m_deleted;
 }
 

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <shared_mutex>
 
 namespace hnswlib {
@@ -77,6 +78,9 @@ private:
     GraphPtr m_graph;
     // Shared for adds and searches (hnswlib locks those itself); exclusive for resize, delete, save.
     mutable std::shared_mutex m_mutex;
+    // One add at a time: hnswlib 0.6 draws each new element's level from one unguarded random
+    // generator. Searches still run beside an add.
+    std::mutex m_addMutex;
     std::atomic<size_t> m_slotsTaken{0};
     std::atomic<qint64> m_deleted{0};
 };

@@ -72,6 +72,29 @@ private Q_SLOTS:
         QVERIFY2(recall >= 0.9, qPrintable(QStringLiteral("recall@10 %1").arg(recall)));
     }
 
+    // The count is read while pool threads add (an ingestion next to a reader); it only grows
+    // and ends at what was added. Under TSan (scripts/tsan.sh) an unguarded read fails here.
+    void countsWhileOthersAdd()
+    {
+        const int dimension = 16;
+        QRandomGenerator random(11);
+        std::vector<std::vector<float>> data;
+        for (int i = 0; i < 2000; ++i)
+            data.push_back(randomUnitVector(random, dimension));
+        VectorIndex index({dimension, 16, 100, 64}, 4096);
+        QList<int> positions(int(data.size()));
+        std::iota(positions.begin(), positions.end(), 0);
+        QFuture<void> adding = QtConcurrent::map(positions, [&](int i) { index.add(i + 1, data[size_t(i)].data()); });
+        qint64 last = 0;
+        while (!adding.isFinished()) {
+            const qint64 now = index.size();
+            QVERIFY(now >= last);
+            last = now;
+        }
+        adding.waitForFinished();
+        QCOMPARE(index.size(), qint64(data.size()));
+    }
+
     void removedVectorsAreNotReturned()
     {
         VectorIndex index({8, 16, 100, 64});
