@@ -61,4 +61,19 @@ Result<void> Transaction::commit()
     return {};
 }
 
+ReadSnapshot::ReadSnapshot(QSqlDatabase db) : m_db(std::move(db))
+{
+    QSqlQuery begin(m_db);
+    m_started = begin.exec(QStringLiteral("SAVEPOINT read_snapshot"));
+    if (!m_started) // the reads still run, each in a transaction of its own
+        qCWarning(lcStore) << "could not take a read snapshot:" << begin.lastError().text();
+}
+
+ReadSnapshot::~ReadSnapshot()
+{
+    QString error;
+    if (m_started && !finishTransaction(m_db, QStringLiteral("RELEASE read_snapshot"), &error))
+        qCWarning(lcStore) << "could not release a read snapshot:" << error;
+}
+
 } // namespace rag::store

@@ -30,4 +30,20 @@ private:
     QString m_startError;
 };
 
+// Every read from construction to destruction sees one snapshot of the database, and the
+// connection takes and releases its read lock once: per statement, in WAL mode, each is a look at
+// the WAL index, and a remapping of the file when another connection has grown it (a search runs
+// some seventy statements). A savepoint, so it nests inside a caller's transaction. Reads only.
+class ReadSnapshot {
+public:
+    explicit ReadSnapshot(QSqlDatabase db);
+    ~ReadSnapshot();
+    ReadSnapshot(const ReadSnapshot &) = delete;
+    ReadSnapshot &operator=(const ReadSnapshot &) = delete;
+
+private:
+    QSqlDatabase m_db;
+    bool m_started = false;
+};
+
 } // namespace rag::store

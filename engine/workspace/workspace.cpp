@@ -3,6 +3,7 @@
 #include "store/chunk_repository.h"
 #include "store/document_repository.h"
 #include "store/knowledge_base_repository.h"
+#include "store/sql.h"
 
 #include <QDir>
 #include <QStandardPaths>
@@ -74,10 +75,11 @@ Result<std::unique_ptr<ingest::IngestJob>> Workspace::ingestJob(const QString &k
 Result<index::SearchResult> Workspace::search(const QString &kbName, const QString &query,
                                               const index::SearchOptions &options)
 {
-    auto kb = store::KnowledgeBaseRepository(m_database->connection()).lookup(kbName);
+    const QSqlDatabase db = m_database->connection();
+    const store::ReadSnapshot snapshot(db);
+    auto kb = store::KnowledgeBaseRepository(db).lookup(kbName);
     if (!kb)
         return fail(kb.error());
-    const QSqlDatabase db = m_database->connection();
     auto stamp = store::ChunkRepository(db).chunkStamp(kb->id);
     if (!stamp)
         return fail(stamp.error());

@@ -129,6 +129,49 @@ private Q_SLOTS:
         QVERIFY(theirsWorks);
     }
 
+    // A search's reads share one snapshot: what another connection commits meanwhile shows from
+    // the next one on, and a snapshot nests inside a transaction of the caller's.
+    void aReadSnapshotSeesOneStateAndTheNextSeesCommits()
+    {
+        QTemporaryDir dir;
+        auto db = Database::open({DatabaseUrl::Kind::Sqlite, dir.filePath(QStringLiteral("a.sqlite"))});
+        QVERIFY(db);
+        const QSqlDatabase mine = (*db)->connection();
+        auto count = [&] {
+            auto query = exec(mine, QStringLiteral("SELECT COUNT(*) FROM knowledge_bases"));
+            return query && query->next() ? query->value(0).toInt() : -1;
+        };
+        auto createFromAnotherThread = [&](const QString &name) {
+            bool created = false;
+            std::thread other([&] { created = bool(KnowledgeBaseRepository((*db)->connection()).create({name})); });
+            other.join();
+            return created;
+        };
+        {
+            const ReadSnapshot snapshot(mine);
+            QCOMPARE(count(), 0);
+            QVERIFY(createFromAnotherThread(QStringLiteral("first")));
+            QCOMPARE(count(), 0); // still the state the snapshot began with
+        }
+        QCOMPARE(count(), 1);
+        QVERIFY(exec(mine, QStringLiteral("CREATE TABLE scratch (x INTEGER)")));
+        {
+            Transaction transaction(mine);
+            QVERIFY(transaction.started());
+            QVERIFY(exec(mine, QStringLiteral("INSERT INTO scratch VALUES (1)")));
+            {
+                const ReadSnapshot nested(mine);
+                auto rows = exec(mine, QStringLiteral("SELECT COUNT(*) FROM scratch"));
+                QVERIFY(rows && rows->next());
+                QCOMPARE(rows->value(0).toInt(), 1); // the caller's own write, inside its transaction
+            }
+            QVERIFY(transaction.commit());
+        }
+        auto rows = exec(mine, QStringLiteral("SELECT COUNT(*) FROM scratch"));
+        QVERIFY(rows && rows->next());
+        QCOMPARE(rows->value(0).toInt(), 1);
+    }
+
     // Pool threads expire after 30 s idle and come back new: each must close its connection as it
     // goes, or a long-running engine piles them up with their page caches.
     void finishedThreadsCloseTheirConnections()
