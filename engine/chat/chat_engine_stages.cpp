@@ -116,9 +116,9 @@ QCoro::Task<Result<AskResult>> ChatEngine::runStages(std::shared_ptr<Request> re
         const Result<providers::RerankResult> scored = co_await reranking;
         if (r.stopped())
             co_return stopped(r, QStringLiteral("rerank"));
-        hits = r.ranked(hits, scored);
+        hits = r.ranked(std::move(hits), scored);
     } else if (rerank) {
-        hits = rankByHybrid(hits, spec);
+        hits = rankByHybrid(std::move(hits), spec);
     }
     r.trace.mark(Stage::Rerank);
 

@@ -32,15 +32,11 @@ bool bySimilarity(const index::SearchHit &a, const index::SearchHit &b)
 QList<index::SearchHit> thresholdAndTop(QList<index::SearchHit> hits, const store::AssistantSpec &spec)
 {
     std::stable_sort(hits.begin(), hits.end(), bySimilarity);
-    QList<index::SearchHit> kept;
-    for (const index::SearchHit &hit : std::as_const(hits)) {
-        if (hit.similarity < spec.similarityThreshold)
-            break;
-        kept.append(hit);
-        if (kept.size() >= spec.topN)
-            break;
-    }
-    return kept;
+    qsizetype kept = 0;
+    while (kept < hits.size() && kept < spec.topN && hits.at(kept).similarity >= spec.similarityThreshold)
+        ++kept;
+    hits.resize(kept); // in place: no hit, with its passage's strings, is copied
+    return hits;
 }
 
 } // namespace
@@ -110,8 +106,16 @@ QStringList rerankTexts(const QList<index::SearchHit> &candidates)
 {
     QStringList texts;
     texts.reserve(candidates.size());
-    for (const index::SearchHit &hit : candidates)
-        texts.append(hit.chunk.document.isEmpty() ? hit.chunk.content : hit.chunk.document + QLatin1Char('\n') + hit.chunk.content);
+    for (const index::SearchHit &hit : candidates) {
+        if (hit.chunk.document.isEmpty()) {
+            texts.append(hit.chunk.content);
+            continue;
+        }
+        QString text; // one allocation, not one per operator+
+        text.reserve(hit.chunk.document.size() + 1 + hit.chunk.content.size());
+        text.append(hit.chunk.document).append(QLatin1Char('\n')).append(hit.chunk.content);
+        texts.append(std::move(text));
+    }
     return texts;
 }
 

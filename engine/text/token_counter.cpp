@@ -83,6 +83,10 @@ int countTokens(QStringView text)
 
 qsizetype tokenPrefixLength(QStringView text, int limit)
 {
+    // Every token starts at a unit of its own, so a text of no more units than the limit fits
+    // whole: a rerank passage is hundreds of tokens against a limit of thousands.
+    if (text.size() <= limit)
+        return text.size();
     return walkTokens(text, std::max(0, limit)).first;
 }
 

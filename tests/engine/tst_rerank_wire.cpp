@@ -7,6 +7,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRandomGenerator>
 #include <QTest>
 
 using namespace rag::providers;
@@ -148,6 +149,30 @@ private Q_SLOTS:
             QJsonObject expected = object;
             expected.insert(QStringLiteral("documents"), QJsonArray::fromStringList(strings));
             QCOMPARE(parsed, QJsonDocument::fromJson(QJsonDocument(expected).toJson()).object());
+        }
+    }
+
+    void stringsAreWrittenByteForByteAsQtWritesThem()
+    {
+        // Long runs of plain ASCII go through eight units at a time: strings of every length and
+        // mix, with what needs escaping or encoding at every offset of a block, must still come
+        // out exactly as QJsonDocument writes them.
+        const QList<char16_t> units = {u'a', u'Z', u'7', u' ', u'/', u'~', 0x7f, u'"', u'\\', u'\n', u'\t', 0x01, 0x1f,
+                                       0xe9, 0x6d77, 0xD83D, 0xDE00, 0xDC00, 0xffff};
+        QRandomGenerator random(11);
+        for (int round = 0; round < 5000; ++round) {
+            QString text;
+            const int length = int(random.bounded(70));
+            const bool mostlyPlain = round % 2 == 0;
+            for (int i = 0; i < length; ++i) {
+                const bool plain = mostlyPlain && random.bounded(16) != 0;
+                text.append(QChar(plain ? char16_t(u'a' + random.bounded(26)) : units.at(random.bounded(int(units.size())))));
+            }
+            QByteArray ours("[");
+            wire::appendJsonString(ours, text);
+            ours.append(']');
+            const QByteArray qts = QJsonDocument(QJsonArray{text}).toJson(QJsonDocument::Compact);
+            QVERIFY2(ours == qts, qPrintable(QStringLiteral("round %1: %2 vs %3").arg(round).arg(QString::fromUtf8(ours.toPercentEncoding()), QString::fromUtf8(qts.toPercentEncoding()))));
         }
     }
 

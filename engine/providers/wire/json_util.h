@@ -2,6 +2,7 @@
 // Replies come from servers we do not control: every accessor checks type and range.
 #pragma once
 
+#include "core/json_reader.h"
 #include "core/result.h"
 
 #include <QByteArray>
@@ -32,6 +33,10 @@ inline QString bodySnippet(const QByteArray &body, qsizetype max = 200)
 // `what` names the reply ("jina rerank reply") so the message says whose answer was bad.
 inline Result<QJsonDocument> parseJsonBody(const QByteArray &body, const QString &what)
 {
+    // Our reader first (Qt 6.4's builds every string a character at a time); Qt's for what it
+    // declines, and for the error message.
+    if (std::optional<QJsonObject> object = readJsonObject(body))
+        return QJsonDocument(*object);
     QJsonParseError error;
     QJsonDocument doc = QJsonDocument::fromJson(body, &error);
     if (error.error != QJsonParseError::NoError) {
