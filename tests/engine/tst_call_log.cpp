@@ -104,6 +104,8 @@ void TestCallLog::redactsFieldsAsOneGlobalMatchWould()
     const QStringList pieces{QStringLiteral("\""), QStringLiteral("\\\""), QStringLiteral(":"), QStringLiteral(" : "),
                              QStringLiteral("api_key"), QStringLiteral("X-Api-Key"), QStringLiteral("password"),
                              QStringLiteral("PASSWD"), QStringLiteral("my_secret_1"), QStringLiteral("access-token"),
+                             QStringLiteral("AccessToken"), QStringLiteral("Authorization"), QStringLiteral("x_bearer"),
+                             QStringLiteral("apikey2"), QStringLiteral("Api-Key"), QStringLiteral("relevance_score"),
                              QStringLiteral("Bearer "), QStringLiteral("Bearer abc.def"), QStringLiteral("query"),
                              QStringLiteral("passage text"), QStringLiteral(","), QStringLiteral("{"), QStringLiteral("}"),
                              QStringLiteral("\\"), QStringLiteral("é"), QStringLiteral("\n"),

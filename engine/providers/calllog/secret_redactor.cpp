@@ -12,6 +12,24 @@ bool isNameCharacter(QChar c)
     return (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || u == '_' || u == '-';
 }
 
+// Whether a name holds one of the words the pattern below looks for, case-insensitively: most
+// names of a provider's reply ("index", "relevance_score", 64 times a call) do not, and are then
+// passed over without running the expression.
+bool mayNameSecret(QStringView name)
+{
+    static constexpr QLatin1StringView kWords[] = {
+        QLatin1StringView("apikey"),       QLatin1StringView("api_key"),      QLatin1StringView("api-key"),
+        QLatin1StringView("secret"),       QLatin1StringView("password"),     QLatin1StringView("passwd"),
+        QLatin1StringView("authorization"), QLatin1StringView("accesstoken"), QLatin1StringView("access_token"),
+        QLatin1StringView("access-token"), QLatin1StringView("bearer"),
+    };
+    for (QLatin1StringView word : kWords) {
+        if (name.contains(word, Qt::CaseInsensitive))
+            return true;
+    }
+    return false;
+}
+
 // "api_key": "...", "Authorization": "Bearer ...", "password": "..." and the like. The pattern
 // can only match at a quote that opens a name of [A-Za-z0-9_-] closed by another quote, so it is
 // tried there alone: the same replacement as a global match, without running the expression at
@@ -28,7 +46,8 @@ QString redactSecretFields(const QString &text)
         qsizetype end = quote + 1;
         while (end < n && isNameCharacter(text.at(end)))
             ++end;
-        if (end == quote + 1 || end >= n || text.at(end) != u'"')
+        if (end == quote + 1 || end >= n || text.at(end) != u'"'
+            || !mayNameSecret(QStringView(text).mid(quote + 1, end - quote - 1)))
             continue;
         const QRegularExpressionMatch match =
             field.match(text, quote, QRegularExpression::NormalMatch, QRegularExpression::AnchorAtOffsetMatchOption);
