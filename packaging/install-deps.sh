@@ -13,6 +13,8 @@ packages=(
   # coroutines, vector index, parsers, HTTP parsing, keychain
   qcoro-qt6-dev libhnswlib-dev libpoppler-qt6-dev libzip-dev libhttp-parser-dev
   qtkeychain-qt6-dev libsqlite3-dev
+  # tcmalloc, the programs' allocator (docs/architecture.md, "Memory")
+  libgoogle-perftools-dev
   # PostgreSQL server and client for the shared-backend tests
   postgresql postgresql-client
   # headless GUI tests and screenshots; chromium renders report.html in tst_loadtest_html
