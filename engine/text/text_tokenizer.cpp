@@ -77,18 +77,38 @@ void visitCjkRun(const Visit &visit, QStringView text, qsizetype from, qsizetype
 }
 } // namespace
 
-void forEachToken(QStringView text, const std::function<void(QStringView)> &visit)
+quint64 asciiTermBit(QChar first)
+{
+    const char16_t c = first.unicode();
+    if (c >= 'a' && c <= 'z')
+        return quint64(1) << (c - 'a');
+    if (c >= 'A' && c <= 'Z')
+        return quint64(1) << (c - 'A');
+    if (c >= '0' && c <= '9')
+        return quint64(1) << (26 + c - '0');
+    return 0;
+}
+
+namespace {
+// Every term of `text` to `visit`, except ASCII words whose first letter's bit is not in
+// `firstLetters`: those are counted and passed over before being lowered and stemmed.
+qsizetype walkTerms(QStringView text, quint64 firstLetters, const Visit &visit)
 {
     QString buffer;
     buffer.reserve(kMaxTermLength);
     enum class Run { None, Word, Cjk } run = Run::None;
     qsizetype start = 0;
+    qsizetype skipped = 0;
     bool ascii = true;
     auto close = [&](qsizetype at) {
-        if (run == Run::Word)
-            visitWord(visit, buffer, text, start, at, ascii);
-        else if (run == Run::Cjk)
+        if (run == Run::Word) {
+            if (ascii && !(firstLetters & asciiTermBit(text.at(start))))
+                ++skipped;
+            else
+                visitWord(visit, buffer, text, start, at, ascii);
+        } else if (run == Run::Cjk) {
             visitCjkRun(visit, text, start, at);
+        }
         run = Run::None;
     };
     qsizetype i = 0;
@@ -112,6 +132,18 @@ void forEachToken(QStringView text, const std::function<void(QStringView)> &visi
             ascii = false;
     }
     close(text.size());
+    return skipped;
+}
+} // namespace
+
+void forEachToken(QStringView text, const std::function<void(QStringView)> &visit)
+{
+    walkTerms(text, ~quint64(0), visit);
+}
+
+qsizetype forEachTokenStartingWith(QStringView text, quint64 firstLetters, const std::function<void(QStringView)> &visit)
+{
+    return walkTerms(text, firstLetters, visit);
 }
 
 QStringList tokenize(QStringView text)

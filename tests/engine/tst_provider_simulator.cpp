@@ -2,6 +2,33 @@
 // rankings follow term overlap, streams parse, and bad requests get provider-style errors.
 #include "simulator_test_client.h"
 
+#include "text/text_tokenizer.h"
+
+#include <QSet>
+
+namespace {
+// The simulator's relevance by its definition (docs/simulator.md): 0.9 x the share of the query's
+// distinct terms the document holds, plus 0.1 x the share of the document's terms that are
+// query terms.
+double referenceRelevance(const QString &query, const QString &document)
+{
+    const QStringList queryTerms = rag::text::tokenize(query);
+    const QSet<QString> wanted(queryTerms.cbegin(), queryTerms.cend());
+    const QStringList terms = rag::text::tokenize(document);
+    QSet<QString> found;
+    int hits = 0;
+    for (const QString &term : terms) {
+        if (wanted.contains(term)) {
+            ++hits;
+            found.insert(term);
+        }
+    }
+    if (wanted.isEmpty())
+        return 0;
+    return 0.9 * double(found.size()) / double(wanted.size()) + 0.1 * (terms.isEmpty() ? 0.0 : double(hits) / double(terms.size()));
+}
+} // namespace
+
 class TestProviderSimulator : public QObject {
     Q_OBJECT
 private Q_SLOTS:
@@ -50,6 +77,32 @@ private Q_SLOTS:
         QVERIFY(answer.object()[u"usage"][u"total_tokens"].toInt() > 0);
         QCOMPARE(sim.lastRequestBody(path), request);
         QCOMPARE(sim.lastRequestHeader(path, "authorization"), QByteArray("Bearer test-key"));
+    }
+
+    void rerankScoresAreTermOverlapByDefinition()
+    {
+        // Words that start with none of the query's letters are skipped unstemmed: the scores
+        // must still be the definition's, capitals, plurals and non-ASCII words included.
+        const QString query = QStringLiteral("Running otters' favourite Foods ñandú 海獭");
+        const QStringList docs = {QStringLiteral("Otters run; running otters eat food and FOODS daily."),
+                                  QStringLiteral("Nothing here matches at all, zero overlap."),
+                                  QStringLiteral("ÑANDÚ and 海獭 live far apart; the favourite run of otters"),
+                                  QStringLiteral("ran runner runs running RUNNING"), QString()};
+        ProviderSimulator sim;
+        QVERIFY(sim.listen().ok());
+        Client client(sim);
+        QJsonArray documents;
+        for (const QString &doc : docs)
+            documents.append(doc);
+        const Answer answer = client.post("/jina/v1/rerank", json({{"model", "m"}, {"query", query}, {"documents", documents}}));
+        QCOMPARE(answer.status, 200);
+        const QJsonArray results = answer.object()[u"results"].toArray();
+        QCOMPARE(results.size(), docs.size());
+        for (const QJsonValue &result : results) {
+            const int index = result[u"index"].toInt();
+            QVERIFY(qAbs(result[u"relevance_score"].toDouble() - referenceRelevance(query, docs.at(index))) < 1e-9);
+        }
+        QVERIFY(referenceRelevance(query, docs.at(0)) > referenceRelevance(query, docs.at(1)));
     }
 
     void cohereVoyageDashscopeRerank()

@@ -60,6 +60,37 @@ private Q_SLOTS:
         QVERIFY(rag::text::tokenize(u"😀 ✨ ***").isEmpty());
     }
 
+    void aFirstLetterFilterDropsOnlyTermsThatCannotMatch()
+    {
+        // Words of every shape the stemmer touches (plurals, -ed, -ing, -y, short words, digits,
+        // capitals), non-ASCII words and CJK: with a set of first letters, exactly the terms
+        // starting with one of them are visited, in order; the others are counted, one each.
+        const QString asciiWords = QStringLiteral(
+            "Ponies flies cries ies sses caresses hopping hoped agreed feed sing Sky y ay ed ING "
+            "Running 42nd 7up hold-hands otters' ZZZ a I");
+        const QString otherWords = QStringLiteral("naïve Éclair ﬂuent 海獭睡觉 ünd");
+        const QStringList asciiTerms = rag::text::tokenize(asciiWords);
+        const QStringList otherTerms = rag::text::tokenize(otherWords);
+        for (const char *letters : {"", "p", "fcis", "hoa", "ry4", "abcdefghijklmnopqrstuvwxyz0123456789"}) {
+            quint64 mask = 0;
+            for (const char *c = letters; *c; ++c)
+                mask |= rag::text::asciiTermBit(QChar(QLatin1Char(*c)));
+            QStringList visited;
+            const qsizetype skipped = rag::text::forEachTokenStartingWith(
+                asciiWords + QLatin1Char(' ') + otherWords, mask, [&](QStringView term) { visited.append(term.toString()); });
+            QStringList expected;
+            for (const QString &term : asciiTerms) {
+                if (mask & rag::text::asciiTermBit(term.at(0)))
+                    expected.append(term);
+            }
+            QCOMPARE(skipped, asciiTerms.size() - expected.size());
+            expected += otherTerms; // words that are not plain ASCII are always visited
+            QCOMPARE(visited, expected);
+        }
+        QCOMPARE(rag::text::asciiTermBit(QChar(u'Q')), rag::text::asciiTermBit(QChar(u'q')));
+        QCOMPARE(rag::text::asciiTermBit(QChar(u'é')), quint64(0));
+    }
+
     void veryLongWordsAreCut()
     {
         const QString word(500, QLatin1Char('a'));

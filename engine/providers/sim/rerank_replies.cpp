@@ -104,11 +104,11 @@ QString readCall(WireFormat format, const QJsonObject &request, RerankCall &call
 
 QList<Scored> rank(const RerankCall &call, bool logits)
 {
+    const QList<double> relevance = relevances(call.query, call.documents);
     QList<Scored> scored;
-    for (qsizetype i = 0; i < call.documents.size(); ++i) {
-        const QString &doc = call.documents.at(i);
-        scored.append({int(i), logits ? relevanceLogit(call.query, doc) : relevance(call.query, doc)});
-    }
+    scored.reserve(relevance.size());
+    for (qsizetype i = 0; i < relevance.size(); ++i)
+        scored.append({int(i), logits ? logitOf(relevance.at(i)) : relevance.at(i)});
     // Stable: equal scores keep the documents' order, as a deterministic model would.
     std::stable_sort(scored.begin(), scored.end(), [](const Scored &a, const Scored &b) { return a.score > b.score; });
     if (call.top && *call.top < scored.size())

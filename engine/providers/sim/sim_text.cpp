@@ -49,40 +49,75 @@ QStringList topicWords(const QString &question)
 
 } // namespace
 
+namespace {
+
+// The query's distinct terms, sorted, and the first letters they start with: each document word
+// is looked up in them without being copied, and words that start with none of those letters are
+// not even stemmed (a rerank call scores dozens of passages of hundreds of words).
+struct QueryTerms {
+    QStringList wanted;
+    quint64 firstLetters = 0;
+
+    explicit QueryTerms(const QString &query) : wanted(text::tokenize(query))
+    {
+        std::sort(wanted.begin(), wanted.end());
+        wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+        for (const QString &term : std::as_const(wanted))
+            firstLetters |= text::asciiTermBit(term.at(0));
+    }
+
+    double relevance(const QString &document) const
+    {
+        if (wanted.isEmpty())
+            return 0;
+        std::vector<bool> found(size_t(wanted.size()), false);
+        qsizetype foundCount = 0;
+        int hits = 0;
+        qsizetype terms = 0;
+        terms += text::forEachTokenStartingWith(document, firstLetters, [&](QStringView term) {
+            ++terms;
+            const auto it = std::lower_bound(wanted.cbegin(), wanted.cend(), term,
+                                             [](const QString &a, QStringView b) { return QStringView(a) < b; });
+            if (it == wanted.cend() || QStringView(*it) != term)
+                return;
+            ++hits;
+            const size_t slot = size_t(it - wanted.cbegin());
+            if (!found[slot]) {
+                found[slot] = true;
+                ++foundCount;
+            }
+        });
+        const double coverage = double(foundCount) / double(wanted.size());
+        const double density = terms == 0 ? 0.0 : double(hits) / double(terms);
+        return 0.9 * coverage + 0.1 * density;
+    }
+};
+
+} // namespace
+
 double relevance(const QString &query, const QString &document)
 {
-    // The query's distinct terms, sorted; each document term is looked up in them without being
-    // copied: a rerank call scores dozens of passages of hundreds of words.
-    QStringList wanted = text::tokenize(query);
-    if (wanted.isEmpty())
-        return 0;
-    std::sort(wanted.begin(), wanted.end());
-    wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
-    std::vector<bool> found(size_t(wanted.size()), false);
-    qsizetype foundCount = 0;
-    int hits = 0;
-    int terms = 0;
-    text::forEachToken(document, [&](QStringView term) {
-        ++terms;
-        const auto it = std::lower_bound(wanted.cbegin(), wanted.cend(), term,
-                                         [](const QString &a, QStringView b) { return QStringView(a) < b; });
-        if (it == wanted.cend() || QStringView(*it) != term)
-            return;
-        ++hits;
-        const size_t slot = size_t(it - wanted.cbegin());
-        if (!found[slot]) {
-            found[slot] = true;
-            ++foundCount;
-        }
-    });
-    const double coverage = double(foundCount) / double(wanted.size());
-    const double density = terms == 0 ? 0.0 : double(hits) / double(terms);
-    return 0.9 * coverage + 0.1 * density;
+    return QueryTerms(query).relevance(document);
+}
+
+QList<double> relevances(const QString &query, const QStringList &documents)
+{
+    const QueryTerms terms(query);
+    QList<double> out;
+    out.reserve(documents.size());
+    for (const QString &document : documents)
+        out.append(terms.relevance(document));
+    return out;
 }
 
 double relevanceLogit(const QString &query, const QString &document)
 {
-    return 20.0 * relevance(query, document) - 10.0;
+    return logitOf(relevance(query, document));
+}
+
+double logitOf(double relevance)
+{
+    return 20.0 * relevance - 10.0;
 }
 
 QList<double> embed(const QString &text, int dimensions)
