@@ -100,6 +100,12 @@ qint64 UserSchedule::thinkNs()
     return qint64(std::llround(draw(m_rng)));
 }
 
+qint64 UserSchedule::refusalBackoffNs()
+{
+    std::uniform_real_distribution<double> draw(0.5 * kNsPerS, 1.5 * kNsPerS);
+    return qint64(std::llround(draw(m_rng)));
+}
+
 std::optional<qint64> UserSchedule::next(qint64 previousEndNs)
 {
     ++m_done;

@@ -39,6 +39,11 @@ public:
     // user is done. Call once per finished request.
     std::optional<qint64> next(qint64 previousEndNs);
     qint64 thinkNs(); // one think-time draw
+    // How long the user waits after a refusal before asking again: the one second of
+    // "Retry-After: 1", spread uniformly over 0.5-1.5 s as clients jitter their retries. Users
+    // refused together would otherwise all come back in the same instant, a wave the engine
+    // refuses again.
+    qint64 refusalBackoffNs();
 
 private:
     LoadSpec m_load;

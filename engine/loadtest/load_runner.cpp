@@ -46,11 +46,6 @@ bool isRefusal(const QString &errorKind)
            errorKind == QLatin1String("http_429");
 }
 
-// How long a closed-model user waits after a refusal before asking again, as a client honouring
-// "Retry-After: 1" would; without it a refused user would ask again at once, in a loop that
-// costs CPU and answers nothing.
-constexpr milliseconds kRefusalBackoff{1000};
-
 // Waits until `atNs` on the trace clock; false when stopped first.
 QCoro::Task<bool> waitUntil(qint64 atNs, CancelTokenPtr stop)
 {
@@ -191,7 +186,10 @@ QCoro::Task<void> LoadRunner::virtualUser(int index)
         if (!onTime)
             break;
         const bool refused = co_await request(intended, nextSessionQuestion(session, turn), &state);
-        if (refused && !co_await providers::CancellableDelay::wait(kRefusalBackoff, m_stop))
+        // A refused user waits before asking again, as a client honouring Retry-After would: at
+        // once, it would loop on refusals that cost CPU and answer nothing.
+        if (refused && !co_await providers::CancellableDelay::wait(
+                           milliseconds(schedule.refusalBackoffNs() / 1'000'000), m_stop))
             break;
         if (++turn >= m_questions.sessions.at(session % m_questions.sessions.size()).size()) {
             session += m_scenario.load.users; // users walk the sessions without sharing one

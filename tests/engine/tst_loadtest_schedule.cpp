@@ -87,6 +87,30 @@ private Q_SLOTS:
         QVERIFY2(std::abs(double(below) / n - 0.632) < 0.02, qPrintable(QString::number(below)));
     }
 
+    void refusedUsersComeBackSpreadOverASecond()
+    {
+        // Retry-After's second, jittered: within 0.5-1.5 s, about 1 s on average, spread evenly
+        // (a fixed second would bring every user refused together back together), the same
+        // draws for the same user and seed.
+        const LoadSpec l = closedLoad(2, 0, 0, ThinkKind::Fixed, 60);
+        UserSchedule user(l, 0, 5), same(l, 0, 5), other(l, 1, 5);
+        const int n = 10'000;
+        double sum = 0;
+        int firstHalf = 0;
+        int differ = 0;
+        for (int i = 0; i < n; ++i) {
+            const qint64 t = user.refusalBackoffNs();
+            QVERIFY(t >= 500'000'000 && t <= 1'500'000'000);
+            QCOMPARE(same.refusalBackoffNs(), t);
+            differ += other.refusalBackoffNs() != t;
+            sum += double(t);
+            firstHalf += t < 1'000'000'000;
+        }
+        QVERIFY2(std::abs(sum / n / 1e6 - 1000) < 12, qPrintable(QString::number(sum / n / 1e6))); // ~4 sigma
+        QVERIFY2(std::abs(double(firstHalf) / n - 0.5) < 0.02, qPrintable(QString::number(firstHalf)));
+        QVERIFY(differ > n - 10);
+    }
+
     void thinkDrawsAreDeterministicPerUser()
     {
         const LoadSpec l = closedLoad(3, 0, 1000, ThinkKind::Exponential, 60);
