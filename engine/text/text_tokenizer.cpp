@@ -21,10 +21,15 @@ bool isCjk(char32_t c)
         || (c >= 0x1100 && c <= 0x11FF);    // hangul jamo
 }
 
+static bool isAsciiWordCharacter(char16_t c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
 static bool isWordCharacter(char32_t c)
 {
     if (c < 0x80)
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        return isAsciiWordCharacter(char16_t(c));
     switch (QChar::category(c)) {
     case QChar::Mark_NonSpacing:
     case QChar::Mark_SpacingCombining:
@@ -111,27 +116,47 @@ qsizetype walkTerms(QStringView text, quint64 firstLetters, const Visit &visit)
         }
         run = Run::None;
     };
+    const char16_t *units = text.utf16();
+    const qsizetype size = text.size();
     qsizetype i = 0;
-    while (i < text.size()) {
+    while (i < size) {
         const qsizetype at = i;
-        char32_t c = text.at(i).unicode();
+        if (units[i] < 0x80) {
+            // ASCII at once, the common case: a separator closes the run, letters and digits
+            // extend a word (started here or by earlier letters, ASCII or not) to their end.
+            if (!isAsciiWordCharacter(units[i])) {
+                if (run != Run::None)
+                    close(at);
+                ++i;
+                continue;
+            }
+            if (run != Run::Word) {
+                close(at);
+                run = Run::Word;
+                start = at;
+                ascii = true;
+            }
+            ++i;
+            while (i < size && units[i] < 0x80 && isAsciiWordCharacter(units[i]))
+                ++i;
+            continue;
+        }
+        char32_t c = units[i];
         ++i;
-        if (QChar::isHighSurrogate(c) && i < text.size() && text.at(i).isLowSurrogate()) {
-            c = QChar::surrogateToUcs4(char16_t(c), text.at(i).unicode());
+        if (QChar::isHighSurrogate(c) && i < size && QChar::isLowSurrogate(units[i])) {
+            c = QChar::surrogateToUcs4(char16_t(c), units[i]);
             ++i;
         }
-        const Run kind = c < 0x80 ? (isWordCharacter(c) ? Run::Word : Run::None)
-                                  : isCjk(c) ? Run::Cjk : isWordCharacter(c) ? Run::Word : Run::None;
+        const Run kind = isCjk(c) ? Run::Cjk : isWordCharacter(c) ? Run::Word : Run::None;
         if (kind != run) {
             close(at);
             run = kind;
             start = at;
             ascii = true;
         }
-        if (c >= 0x80)
-            ascii = false;
+        ascii = false;
     }
-    close(text.size());
+    close(size);
     return skipped;
 }
 } // namespace
