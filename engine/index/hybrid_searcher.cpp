@@ -220,12 +220,11 @@ Result<SearchResult> HybridSearcher::search(const QString &query, const SearchOp
     auto views = chunks.chunks(hitIds);
     if (!views)
         return fail(views.error());
-    QHash<qint64, store::ChunkView> viewById;
-    for (const store::ChunkView &view : std::as_const(*views))
-        viewById.insert(view.id, view);
+    // The views come in the order asked, without the ids no longer stored: walked side by side.
+    qsizetype next = 0;
     for (const Scored &s : scored) {
-        if (auto view = viewById.constFind(s.id); view != viewById.constEnd())
-            result.hits.append({*view, s.order, s.term, s.vector});
+        if (next < views->size() && views->at(next).id == s.id)
+            result.hits.append({std::move((*views)[next++]), s.order, s.term, s.vector});
     }
     result.timings.fetchMs = lap();
     return result;

@@ -33,6 +33,7 @@ public:
         qint64 maxChunkId = 0;
     };
     Result<ChunkStamp> chunkStamp(qint64 kbId);
+    // The chunks of these ids, in the order given; ids no longer stored are left out.
     Result<QList<ChunkView>> chunks(const QList<qint64> &chunkIds);
 
     // Calls visit(chunkId, vector) for every chunk of the knowledge base.

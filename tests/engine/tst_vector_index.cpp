@@ -28,6 +28,14 @@ std::vector<float> randomUnitVector(QRandomGenerator &random, int dimension)
     return v;
 }
 
+std::vector<std::vector<float>> randomUnitVectors(QRandomGenerator &random, int count, int dimension)
+{
+    std::vector<std::vector<float>> vectors;
+    for (int i = 0; i < count; ++i)
+        vectors.push_back(randomUnitVector(random, dimension));
+    return vectors;
+}
+
 QList<qint64> exactTop(const std::vector<std::vector<float>> &data, const float *query, int k)
 {
     std::vector<std::pair<float, qint64>> scored;
@@ -48,9 +56,7 @@ private Q_SLOTS:
     {
         const int dimension = 64;
         QRandomGenerator random(7);
-        std::vector<std::vector<float>> data;
-        for (int i = 0; i < 3000; ++i)
-            data.push_back(randomUnitVector(random, dimension));
+        const std::vector<std::vector<float>> data = randomUnitVectors(random, 3000, dimension);
         VectorIndex index({dimension, 16, 100, 64}, 16); // starts small: adds must grow it
         QList<int> positions(int(data.size()));
         std::iota(positions.begin(), positions.end(), 0);
@@ -78,9 +84,7 @@ private Q_SLOTS:
     {
         const int dimension = 16;
         QRandomGenerator random(11);
-        std::vector<std::vector<float>> data;
-        for (int i = 0; i < 2000; ++i)
-            data.push_back(randomUnitVector(random, dimension));
+        const std::vector<std::vector<float>> data = randomUnitVectors(random, 2000, dimension);
         VectorIndex index({dimension, 16, 100, 64}, 4096);
         QList<int> positions(int(data.size()));
         std::iota(positions.begin(), positions.end(), 0);

@@ -95,11 +95,6 @@ struct QueryTerms {
 
 } // namespace
 
-double relevance(const QString &query, const QString &document)
-{
-    return QueryTerms(query).relevance(document);
-}
-
 QList<double> relevances(const QString &query, const QStringList &documents)
 {
     const QueryTerms terms(query);
@@ -108,11 +103,6 @@ QList<double> relevances(const QString &query, const QStringList &documents)
     for (const QString &document : documents)
         out.append(terms.relevance(document));
     return out;
-}
-
-double relevanceLogit(const QString &query, const QString &document)
-{
-    return logitOf(relevance(query, document));
 }
 
 double logitOf(double relevance)

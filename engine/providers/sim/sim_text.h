@@ -11,14 +11,11 @@ namespace rag::sim {
 
 inline constexpr int kEmbeddingDimensions = 64;
 
-// Relevance of `document` to `query` in [0, 1]: mostly the share of query terms the document
+// Relevance of each document to `query`, in [0, 1]: mostly the share of query terms the document
 // contains, plus a little for how dense they are in it (a tie-breaker between equal coverage).
-double relevance(const QString &query, const QString &document);
-// relevance() of each document, the query read once.
 QList<double> relevances(const QString &query, const QStringList &documents);
 
-// A logit in [-10, 10] for the same relevance, as cross-encoders without a sigmoid return.
-double relevanceLogit(const QString &query, const QString &document);
+// A relevance as a logit in [-10, 10], as cross-encoders without a sigmoid return.
 double logitOf(double relevance);
 
 // An L2-normalised vector of `dimensions` from hashed terms: equal texts give equal vectors,
