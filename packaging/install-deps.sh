@@ -10,8 +10,8 @@ packages=(
   # files for Gui look for OpenGL
   qt6-base-dev libqt6sql6-sqlite libqt6sql6-psql libqt6opengl6-dev libgl-dev
   qt6-qpa-plugins
-  # coroutines, vector index, parsers, HTTP parsing, keychain
-  qcoro-qt6-dev libhnswlib-dev libpoppler-qt6-dev libzip-dev libhttp-parser-dev
+  # coroutines, vector index, parsers, HTTP/1.1 and HTTP/2 framing, keychain
+  qcoro-qt6-dev libhnswlib-dev libpoppler-qt6-dev libzip-dev libhttp-parser-dev libnghttp2-dev
   qtkeychain-qt6-dev libsqlite3-dev
   # tcmalloc, the programs' allocator (docs/architecture.md, "Memory")
   libgoogle-perftools-dev

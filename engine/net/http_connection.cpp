@@ -24,17 +24,29 @@ bool isFramingHeader(const QByteArray &name)
     return lower == "content-length" || lower == "transfer-encoding" || lower == "connection";
 }
 
-bool isSafeHeaderText(const QByteArray &text)
-{
-    return !text.contains('\r') && !text.contains('\n');
-}
-
 bool statusHasNoBody(int status)
 {
     return status < 200 || status == 204 || status == 304;
 }
 
 } // namespace
+
+bool isSafeHeaderText(const QByteArray &text)
+{
+    return !text.contains('\r') && !text.contains('\n') && !text.contains('\0');
+}
+
+void abortWithReset(QTcpSocket *socket)
+{
+    // Linger 0 turns close() into a reset, so the client sees the connection dropped (not a
+    // clean end of a response) whatever it had already received.
+    const qintptr fd = socket->socketDescriptor();
+    if (fd >= 0) {
+        const linger hard{1, 0};
+        ::setsockopt(int(fd), SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
+    }
+    socket->abort();
+}
 
 // http-parser calls plain C functions with the parser; `data` points back at the connection.
 struct HttpConnection::Callbacks {
@@ -181,12 +193,16 @@ HttpConnection::HttpConnection(QTcpSocket *socket, std::shared_ptr<const HttpHan
             handleDisconnected();
     });
     m_idleTimer.start();
+    // Bytes that came with the connection are read from the event loop, once the server has
+    // connected to our signals (the first ones may be HTTP/2's preface).
     if (m_socket->bytesAvailable() > 0)
-        onReadyRead();
+        QMetaObject::invokeMethod(this, &HttpConnection::onReadyRead, Qt::QueuedConnection);
 }
 
 HttpConnection::~HttpConnection()
 {
+    if (!m_socket)
+        return; // handed over to HTTP/2
     // The socket is a child and would abort itself; its signals must not reach a half-destroyed us.
     m_socket->disconnect(this);
     m_socket->abort();
@@ -227,7 +243,7 @@ void HttpConnection::processInput()
         m_input += fresh;
         m_idleTimer.start(); // a slow request is not idle, a silent one is
     }
-    if (m_input.isEmpty())
+    if (m_input.isEmpty() || awaitsOrSawHttp2Preface())
         return;
     const size_t parsed = http_parser_execute(&m_parser, &Callbacks::settings(), m_input.constData(), size_t(m_input.size()));
     m_input.remove(0, qsizetype(parsed));
@@ -241,6 +257,34 @@ void HttpConnection::processInput()
         qCDebug(lcNet) << "bad request from" << m_socket->peerAddress() << http_errno_name(error);
         failRequest(m_failStatus ? m_failStatus : error == HPE_HEADER_OVERFLOW ? 431 : 400);
     }
+}
+
+bool HttpConnection::awaitsOrSawHttp2Preface()
+{
+    if (!m_firstBytes)
+        return false;
+    static constexpr QByteArrayView preface("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+    const qsizetype compared = std::min(m_input.size(), preface.size());
+    if (QByteArrayView(m_input).first(compared) != preface.first(compared)) {
+        m_firstBytes = false;
+        return false;
+    }
+    if (compared == preface.size()) {
+        m_state = State::Closed;
+        m_idleTimer.stop();
+        emit http2Preface(this);
+    }
+    return true; // a preface, whole or still arriving
+}
+
+QTcpSocket *HttpConnection::takeSocket(QByteArray *received)
+{
+    *received = std::exchange(m_input, {});
+    m_socket->disconnect(this);
+    m_socket->setParent(nullptr);
+    QTcpSocket *socket = std::exchange(m_socket, nullptr);
+    deleteLater();
+    return socket;
 }
 
 void HttpConnection::dispatch()
@@ -387,14 +431,7 @@ void HttpConnection::abortConnection()
 {
     if (m_state == State::Closed)
         return;
-    // Linger 0 turns close() into a reset, so the client sees the connection dropped (not a
-    // clean end of a response) whatever it had already received.
-    const qintptr fd = m_socket->socketDescriptor();
-    if (fd >= 0) {
-        const linger hard{1, 0};
-        ::setsockopt(int(fd), SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
-    }
-    m_socket->abort();
+    abortWithReset(m_socket);
     handleDisconnected();
 }
 

@@ -18,6 +18,11 @@ Q_DECLARE_LOGGING_CATEGORY(lcNet)
 
 namespace rag::net {
 
+// No CR, LF or NUL: text that cannot break out of a header line.
+bool isSafeHeaderText(const QByteArray &text);
+// Closes with a TCP reset: the peer sees the connection dropped, not a clean end.
+void abortWithReset(QTcpSocket *socket);
+
 class HttpConnection final : public HttpResponder {
     Q_OBJECT
 public:
@@ -34,9 +39,15 @@ public:
     void abortConnection() override;
     bool isOpen() const override;
 
+    // After http2Preface(): gives up the socket and the bytes read from it. The connection is
+    // then inert and deleted later, without closed(): no request of it was seen.
+    QTcpSocket *takeSocket(QByteArray *received);
+
 signals:
     // The connection is gone for good (after closed()); the server forgets it. Deleted later.
     void finished(rag::net::HttpConnection *connection);
+    // The client opened with the HTTP/2 preface (h2c with prior knowledge).
+    void http2Preface(rag::net::HttpConnection *connection);
 
 private:
     enum class State {
@@ -60,6 +71,7 @@ private:
     void onBytesWritten();
     void handleDisconnected();
     bool addHeaderBytes(size_t length); // false (and a 431 pending) when over the limit
+    bool awaitsOrSawHttp2Preface();     // only on the first bytes of a connection
 
     QTcpSocket *m_socket;
     std::shared_ptr<const HttpHandler> m_handler;
@@ -77,6 +89,7 @@ private:
     bool m_chunkedResponse = false; // false while streaming: close-delimited (HTTP/1.0 clients)
     int m_failStatus = 0;           // set by a parser callback that rejected the request
     bool m_processQueued = false;
+    bool m_firstBytes = true; // nothing parsed yet: HTTP/2's preface may still come
     QTimer m_idleTimer;   // keep-alive connection with no request
     QTimer m_lingerTimer; // after our half-close, how long to wait for the peer's close
 };

@@ -1,5 +1,6 @@
 #include "net/http_server.h"
 
+#include "net/http2_connection.h"
 #include "net/http_connection.h"
 
 #include <QSet>
@@ -29,6 +30,9 @@ public:
     std::shared_ptr<const HttpHandler> handler;
     HttpServerLimits limits;
     QSet<HttpConnection *> connections;
+    QSet<Http2Connection *> http2Connections;
+
+    int openConnections() const { return int(connections.size() + http2Connections.size()); }
 };
 
 HttpServer::HttpServer(HttpHandler handler, HttpServerLimits limits, QObject *parent)
@@ -36,7 +40,7 @@ HttpServer::HttpServer(HttpHandler handler, HttpServerLimits limits, QObject *pa
 {
     connect(&d->tcp, &QTcpServer::newConnection, this, [this] {
         while (QTcpSocket *socket = d->tcp.nextPendingConnection()) {
-            if (d->connections.size() >= d->limits.maxConnections) {
+            if (d->openConnections() >= d->limits.maxConnections) {
                 qCWarning(lcNet) << "connection limit" << d->limits.maxConnections << "reached; refusing"
                                  << socket->peerAddress();
                 socket->abort();
@@ -47,8 +51,19 @@ HttpServer::HttpServer(HttpHandler handler, HttpServerLimits limits, QObject *pa
             d->connections.insert(connection);
             connect(connection, &HttpConnection::finished, this,
                     [this](HttpConnection *gone) { d->connections.remove(gone); });
+            connect(connection, &HttpConnection::http2Preface, this, &HttpServer::switchToHttp2);
         }
     });
+}
+
+void HttpServer::switchToHttp2(HttpConnection *connection)
+{
+    d->connections.remove(connection);
+    QByteArray received;
+    QTcpSocket *socket = connection->takeSocket(&received);
+    auto *http2 = new Http2Connection(socket, std::move(received), d->handler, d->limits, this);
+    d->http2Connections.insert(http2);
+    connect(http2, &Http2Connection::finished, this, [this](Http2Connection *gone) { d->http2Connections.remove(gone); });
 }
 
 HttpServer::~HttpServer()
@@ -91,11 +106,14 @@ void HttpServer::close()
     for (HttpConnection *connection : open)
         connection->abortConnection();
     d->connections.clear();
+    const QSet<Http2Connection *> open2 = std::exchange(d->http2Connections, {});
+    for (Http2Connection *connection : open2)
+        connection->shutDown();
 }
 
 int HttpServer::openConnections() const
 {
-    return int(d->connections.size());
+    return d->openConnections();
 }
 
 QByteArray reasonPhrase(int status)

@@ -1,6 +1,7 @@
-// A small HTTP/1.1 server on QTcpServer with Debian's http-parser: keep-alive, chunked request
-// bodies, fixed-length or chunked (streamed) responses, limits on header and body size, idle
-// timeouts. Lives on the thread that creates it; handlers run there and may answer later
+// A small HTTP server on QTcpServer: HTTP/1.1 with Debian's http-parser (keep-alive, chunked
+// request bodies, fixed-length or chunked (streamed) responses), and HTTP/2 in clear text with
+// prior knowledge (h2c) with nghttp2, chosen by the client's first bytes; limits on header and body
+// size, idle timeouts. Lives on the thread that creates it; handlers run there and may answer later
 // (timers, coroutines), which is how the simulator models latency and `serve` streams answers.
 #pragma once
 
@@ -18,6 +19,8 @@
 #include <utility>
 
 namespace rag::net {
+
+class HttpConnection;
 
 using HttpHeaders = QList<std::pair<QByteArray, QByteArray>>;
 
@@ -48,6 +51,7 @@ public:
     virtual void writeChunk(const QByteArray &bytes) = 0;
     virtual void endStream() = 0;
     // Drops the connection at once without a complete response (a reset, or a stream cut short).
+    // On HTTP/2 only this exchange's stream is reset; the connection's others go on.
     virtual void abortConnection() = 0;
 
     virtual bool isOpen() const = 0;
@@ -77,9 +81,11 @@ public:
     QHostAddress address() const;
     void close(); // stops listening and drops every connection
 
-    int openConnections() const;
+    int openConnections() const; // HTTP/1.1 and HTTP/2
 
 private:
+    void switchToHttp2(HttpConnection *connection);
+
     class Private;
     std::unique_ptr<Private> d;
 };
