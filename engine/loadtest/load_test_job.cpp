@@ -23,11 +23,12 @@ namespace {
 
 // Providers pointing at the simulator, for this run's engine only (the port changes every run):
 // the user's configured providers are neither read nor written.
-Result<void> addSimulatorProviders(providers::ProviderRegistry &registry, const QString &base, int connections)
+Result<void> addSimulatorProviders(providers::ProviderRegistry &registry, const QString &base, const ProviderSpec &spec)
 {
+    const int connections = spec.simulatorConnections;
     const QList<store::ProviderRecord> records = {
-        {QStringLiteral("loadtest-rerank"), QStringLiteral("jina"), base + QStringLiteral("/jina/v1"), QStringLiteral("sim-rerank"), connections, 30'000},
-        {QStringLiteral("loadtest-chat"), QStringLiteral("openai-compatible"), base + QStringLiteral("/openai/v1"), QStringLiteral("sim-chat"), connections, 60'000},
+        {QStringLiteral("loadtest-rerank"), QStringLiteral("jina"), base + QStringLiteral("/jina/v1"), QStringLiteral("sim-rerank"), connections, 30'000, spec.simulatorHttp2},
+        {QStringLiteral("loadtest-chat"), QStringLiteral("openai-compatible"), base + QStringLiteral("/openai/v1"), QStringLiteral("sim-chat"), connections, 60'000, spec.simulatorHttp2},
     };
     for (const store::ProviderRecord &record : records) {
         if (auto added = registry.addSessionProvider(record); !added)
@@ -136,7 +137,7 @@ QCoro::Task<Result<LoadTestOutcome>> LoadTestJob::run(CancelTokenPtr stop)
         auto base = simulator.start(program, scenario.providers);
         if (!base)
             co_return fail(base.error());
-        if (auto configured = addSimulatorProviders(engine.providers(), *base, scenario.providers.simulatorConnections); !configured)
+        if (auto configured = addSimulatorProviders(engine.providers(), *base, scenario.providers); !configured)
             co_return fail(configured.error());
         ask.adHoc.reranker = QStringLiteral("loadtest-rerank");
         ask.adHoc.llm = QStringLiteral("loadtest-chat");

@@ -88,6 +88,15 @@ public:
         return v.toString().trimmed();
     }
 
+    bool boolean(const QString &k, bool fallback) const
+    {
+        if (!has(k))
+            return fallback;
+        if (!value(k).isBool())
+            fail(QStringLiteral("%1 must be true or false").arg(key(k)));
+        return value(k).toBool(fallback);
+    }
+
     QString choice(const QString &k, const QStringList &choices, const QString &fallback) const
     {
         const QString s = string(k, fallback);
@@ -189,8 +198,9 @@ void readProviders(const Reader &root, const QString &baseDir, ProviderSpec &p)
         return;
     }
     const Reader s = r.object(QStringLiteral("simulator"));
-    s.onlyKeys({QStringLiteral("profile"), QStringLiteral("file"), QStringLiteral("connections")});
+    s.onlyKeys({QStringLiteral("profile"), QStringLiteral("file"), QStringLiteral("connections"), QStringLiteral("http2")});
     p.simulatorConnections = int(s.number(QStringLiteral("connections"), p.simulatorConnections, 1, true));
+    p.simulatorHttp2 = s.boolean(QStringLiteral("http2"), p.simulatorHttp2);
     if (s.has(QStringLiteral("profile")) && s.has(QStringLiteral("file")))
         return s.fail(QStringLiteral("providers.simulator takes profile or file, not both"));
     if (s.has(QStringLiteral("file"))) {

@@ -50,6 +50,9 @@ struct ProviderSpec {
     // connection each and Qt runs six per network manager thread, so this bounds the process's
     // threads (128: about 22 per provider); what is beyond it queues, visibly, per provider.
     int simulatorConnections = 128;
+    // "http2": talk to the simulator over HTTP/2 (h2c): one connection and one network-manager
+    // thread carry up to 100 calls, so the connection limit no longer costs a thread per six.
+    bool simulatorHttp2 = false;
 };
 
 struct RateStage {

@@ -260,6 +260,13 @@ private Q_SLOTS:
         QCOMPARE(s->providers.simulatorConnections, 32);
         o.insert(QStringLiteral("providers"), QJsonObject{{QStringLiteral("simulator"), QJsonObject{{QStringLiteral("connections"), 0}}}});
         QCOMPARE(parse(o).error(), QStringLiteral("providers.simulator.connections must be a whole number >= 1"));
+        QVERIFY(!s->providers.simulatorHttp2); // HTTP/1.1 unless asked
+        o.insert(QStringLiteral("providers"), QJsonObject{{QStringLiteral("simulator"), QJsonObject{{QStringLiteral("http2"), true}}}});
+        s = parse(o);
+        QVERIFY(s.ok());
+        QVERIFY(s->providers.simulatorHttp2);
+        o.insert(QStringLiteral("providers"), QJsonObject{{QStringLiteral("simulator"), QJsonObject{{QStringLiteral("http2"), 1}}}});
+        QCOMPARE(parse(o).error(), QStringLiteral("providers.simulator.http2 must be true or false"));
     }
 
     void parsesSweeps()
