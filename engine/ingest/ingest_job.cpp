@@ -3,6 +3,7 @@
 #include "core/logging.h"
 #include "ingest/document_parser.h"
 #include "ingest/document_preparer.h"
+#include "ingest/write_batch.h"
 #include "store/document_repository.h"
 
 #include <QDirIterator>
@@ -15,26 +16,6 @@
 namespace rag::ingest {
 
 using Status = IngestFileOutcome::Status;
-
-namespace {
-// After the document's transaction committed: drop the replaced version's vectors now, and add
-// the new ones on the CPU pool while the next document is written.
-QFuture<void> addToIndex(const std::shared_ptr<index::VectorIndex> &index, const store::WrittenDocument &written,
-                         const store::PreparedDocument &document)
-{
-    for (qint64 removed : written.removedChunkIds)
-        index->remove(removed);
-    index->reserve(size_t(index->size() + index->deletedCount() + written.chunkIds.size()));
-    QList<QByteArray> vectors;
-    vectors.reserve(document.chunks.size());
-    for (const store::PreparedChunk &chunk : document.chunks)
-        vectors.append(chunk.vector);
-    return QtConcurrent::run([index, ids = written.chunkIds, vectors = std::move(vectors)] {
-        for (qsizetype i = 0; i < ids.size(); ++i)
-            index->add(ids.at(i), reinterpret_cast<const float *>(vectors.at(i).constData()));
-    });
-}
-} // namespace
 
 int IngestReport::count(Status status) const
 {
@@ -152,6 +133,19 @@ IngestReport IngestJob::run()
             qCWarning(lcIngest) << recorded.error();
     };
     QList<QFuture<void>> indexing;
+    WriteBatch batch(db, *index);
+    auto commitBatch = [&] {
+        QList<qsizetype> lost;
+        if (auto committed = batch.commit(indexing, &lost); !committed) {
+            for (qsizetype i : std::as_const(lost)) {
+                IngestFileOutcome &file = report.files[i];
+                report.chunksWritten -= file.chunks;
+                file.status = Status::Failed;
+                file.error = committed.error();
+                file.chunks = 0;
+            }
+        }
+    };
     auto storeWork = [&](FileWork &work, IngestFileOutcome &outcome) {
         const QFileInfo info(work.path);
         if (work.unchanged) {
@@ -166,6 +160,11 @@ IngestReport IngestJob::run()
         work.document.name = info.fileName();
         work.document.path = work.path;
         work.document.size = work.bytes;
+        if (auto opened = batch.open(); !opened) {
+            work.error = opened.error();
+            recordFailure(work, outcome);
+            return;
+        }
         auto written = documents.write(work.document);
         if (!written) {
             work.error = written.error();
@@ -174,7 +173,7 @@ IngestReport IngestJob::run()
         }
         outcome.status = stored.contains(work.path) ? Status::Replaced : Status::Added;
         outcome.chunks = int(written->chunkIds.size());
-        indexing.append(addToIndex(*index, *written, work.document));
+        batch.add(*written, work.document, report.files.size());
     };
 
     IngestProgress progress;
@@ -198,6 +197,8 @@ IngestReport IngestJob::run()
         }
         report.files.append(outcome);
         report.chunksWritten += outcome.chunks;
+        if (batch.isDue())
+            commitBatch();
         ++progress.filesDone;
         progress.last = outcome;
         progress.chunksWritten = report.chunksWritten;
@@ -206,6 +207,7 @@ IngestReport IngestJob::run()
             m_onProgress(progress);
     }
     report.cancelled = m_cancelled;
+    commitBatch(); // what was written is kept, cancelled or not
     for (QFuture<FileWork> &future : inFlight)
         future.waitForFinished(); // workers see the cancel flag and return at once
     for (QFuture<void> &future : indexing)

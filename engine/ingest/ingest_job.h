@@ -1,6 +1,7 @@
 // Ingests files and folders into one knowledge base. Files are read, parsed, chunked and
-// embedded on the CPU pool a few at a time; each document is then written in its own transaction
-// and added to the vector index. Unchanged files (same content hash) are skipped, changed ones
+// embedded on the CPU pool a few at a time; each document is then written in a savepoint of a
+// batch transaction committed every quarter second (WriteBatch), and added to the vector index
+// after that commit. Unchanged files (same content hash) are skipped, changed ones
 // replaced; a file that fails is reported and the batch goes on. Cancel stops between files.
 #pragma once
 

@@ -1,8 +1,11 @@
 #include "store/sql.h"
 
 #include "core/logging.h"
+#include "store/sqlite_statement.h"
 
 #include <QSqlError>
+
+#include <sqlite3.h>
 
 namespace rag::store {
 
@@ -23,10 +26,14 @@ Result<QSqlQuery> exec(const QSqlDatabase &db, const QString &sql, const QVarian
 // BEGIN whose first statement reads would have to upgrade its lock later, and in WAL mode SQLite
 // refuses that at once ("database is locked") when another connection wrote in between: exactly
 // what happens when the call log's writer and a conversation save meet.
+// Inside a caller's transaction (ingestion writes many documents per commit) it is a savepoint:
+// committing releases it, and abandoning it undoes only its own writes.
 Transaction::Transaction(QSqlDatabase db) : m_db(std::move(db))
 {
+    sqlite3 *handle = sqliteHandle(m_db);
+    m_nested = handle && sqlite3_get_autocommit(handle) == 0;
     QSqlQuery begin(m_db);
-    m_started = begin.exec(QStringLiteral("BEGIN IMMEDIATE"));
+    m_started = begin.exec(m_nested ? QStringLiteral("SAVEPOINT nested_write") : QStringLiteral("BEGIN IMMEDIATE"));
     if (!m_started)
         m_startError = begin.lastError().text();
 }
@@ -40,11 +47,20 @@ static bool finishTransaction(const QSqlDatabase &db, const QString &statement, 
     return false;
 }
 
-Transaction::~Transaction()
+void Transaction::rollback()
 {
     QString error;
-    if (m_started && !m_done && !finishTransaction(m_db, QStringLiteral("ROLLBACK"), &error))
+    const bool undone = m_nested ? finishTransaction(m_db, QStringLiteral("ROLLBACK TO nested_write"), &error)
+                                       && finishTransaction(m_db, QStringLiteral("RELEASE nested_write"), &error)
+                                 : finishTransaction(m_db, QStringLiteral("ROLLBACK"), &error);
+    if (!undone)
         qCWarning(lcStore) << "rollback failed:" << error;
+}
+
+Transaction::~Transaction()
+{
+    if (m_started && !m_done)
+        rollback();
 }
 
 Result<void> Transaction::commit()
@@ -53,9 +69,8 @@ Result<void> Transaction::commit()
         return fail(QStringLiteral("database error: could not begin a transaction: %1").arg(m_startError));
     m_done = true;
     QString error;
-    if (!finishTransaction(m_db, QStringLiteral("COMMIT"), &error)) {
-        QString ignored;
-        finishTransaction(m_db, QStringLiteral("ROLLBACK"), &ignored);
+    if (!finishTransaction(m_db, m_nested ? QStringLiteral("RELEASE nested_write") : QStringLiteral("COMMIT"), &error)) {
+        rollback();
         return fail(QStringLiteral("database error: commit failed: %1").arg(error));
     }
     return {};

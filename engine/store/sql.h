@@ -1,5 +1,5 @@
 // Small helpers around QSqlQuery: run a statement with bound values and get a Result back,
-// and a transaction guard that rolls back unless committed.
+// and a transaction guard that rolls back unless committed (a savepoint when nested).
 #pragma once
 
 #include "core/result.h"
@@ -24,9 +24,12 @@ public:
     Result<void> commit();
 
 private:
+    void rollback();
+
     QSqlDatabase m_db;
     bool m_started = false;
     bool m_done = false;
+    bool m_nested = false; // a savepoint inside the caller's transaction
     QString m_startError;
 };
 

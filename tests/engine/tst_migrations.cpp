@@ -172,6 +172,44 @@ private Q_SLOTS:
         QCOMPARE(rows->value(0).toInt(), 1);
     }
 
+    // Ingestion writes each document in a transaction nested in a batch's: a document that fails
+    // must undo only its own rows, and nothing is visible to others before the batch commits.
+    void nestedTransactionsAreSavepointsOfTheOuterOne()
+    {
+        QTemporaryDir dir;
+        auto db = Database::open({DatabaseUrl::Kind::Sqlite, dir.filePath(QStringLiteral("n.sqlite"))});
+        QVERIFY(db);
+        const QSqlDatabase mine = (*db)->connection();
+        QVERIFY(exec(mine, QStringLiteral("CREATE TABLE scratch (x INTEGER)")));
+        auto rowsSeenByAnotherThread = [&] {
+            int seen = -1;
+            std::thread other([&] {
+                auto query = exec((*db)->connection(), QStringLiteral("SELECT group_concat(x) FROM scratch"));
+                seen = query && query->next() ? query->value(0).toString().toInt() : -1;
+            });
+            other.join();
+            return seen;
+        };
+        {
+            Transaction batch(mine);
+            QVERIFY(batch.started());
+            {
+                Transaction kept(mine);
+                QVERIFY(kept.started());
+                QVERIFY(exec(mine, QStringLiteral("INSERT INTO scratch VALUES (1)")));
+                QVERIFY(kept.commit());
+            }
+            {
+                Transaction abandoned(mine); // rolled back when it goes out of scope
+                QVERIFY(abandoned.started());
+                QVERIFY(exec(mine, QStringLiteral("INSERT INTO scratch VALUES (2)")));
+            }
+            QCOMPARE(rowsSeenByAnotherThread(), 0); // NULL: nothing committed yet
+            QVERIFY(batch.commit());
+        }
+        QCOMPARE(rowsSeenByAnotherThread(), 1); // the kept document only
+    }
+
     // Pool threads expire after 30 s idle and come back new: each must close its connection as it
     // goes, or a long-running engine piles them up with their page caches.
     void finishedThreadsCloseTheirConnections()
