@@ -2,6 +2,7 @@
 
 #include "core/logging.h"
 #include "index/builtin_embedder.h"
+#include "index/inner_product.h"
 
 #include <QFile>
 #include <QSaveFile>
@@ -21,6 +22,18 @@ namespace {
 constexpr size_t kRandomSeed = 100;
 
 using Graph = hnswlib::HierarchicalNSW<float>;
+
+// hnswlib's space over the inner-product kernel chosen at start-up (index/inner_product.h).
+class InnerProductSpace final : public hnswlib::SpaceInterface<float> {
+public:
+    explicit InnerProductSpace(size_t dimension) : m_dimension(dimension) {}
+    size_t get_data_size() override { return m_dimension * sizeof(float); }
+    hnswlib::DISTFUNC<float> get_dist_func() override { return bestInnerProductKernel().distance; }
+    void *get_dist_func_param() override { return &m_dimension; }
+
+private:
+    size_t m_dimension;
+};
 
 // saveIndex() writes these fields one after the other, each as its raw bytes, no padding.
 struct Header {
@@ -230,7 +243,7 @@ Result<VectorIndex::GraphPtr> readHnswGraph(const QString &path, hnswlib::SpaceI
 } // namespace
 
 VectorIndex::VectorIndex(VectorIndexOptions options, size_t capacity)
-    : m_options(options), m_space(std::make_unique<hnswlib::InnerProductSpace>(size_t(options.dimension)))
+    : m_options(options), m_space(std::make_unique<InnerProductSpace>(size_t(options.dimension)))
 {
     m_graph.reset(new hnswlib::HierarchicalNSW<float>(m_space.get(), std::max<size_t>(capacity, 16),
                                                       size_t(options.connections), size_t(options.constructionEf),
@@ -238,7 +251,7 @@ VectorIndex::VectorIndex(VectorIndexOptions options, size_t capacity)
     m_graph->setEf(size_t(options.searchEf));
 }
 
-VectorIndex::VectorIndex(VectorIndexOptions options, std::unique_ptr<hnswlib::InnerProductSpace> space,
+VectorIndex::VectorIndex(VectorIndexOptions options, std::unique_ptr<hnswlib::SpaceInterface<float>> space,
                          GraphPtr graph)
     : m_options(options), m_space(std::move(space)), m_graph(std::move(graph))
 {
@@ -279,7 +292,7 @@ Result<std::unique_ptr<VectorIndex>> VectorIndex::load(const QString &path, Vect
 {
     if (!QFile::exists(path))
         return fail(QStringLiteral("no vector index at %1").arg(path));
-    auto space = std::make_unique<hnswlib::InnerProductSpace>(size_t(options.dimension));
+    auto space = std::make_unique<InnerProductSpace>(size_t(options.dimension));
     auto graph = readHnswGraph(path, space.get());
     if (!graph)
         return fail(graph.error());

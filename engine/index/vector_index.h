@@ -14,7 +14,7 @@
 
 namespace hnswlib {
 template <typename T> class HierarchicalNSW;
-class InnerProductSpace;
+template <typename T> class SpaceInterface;
 } // namespace hnswlib
 
 namespace rag::index {
@@ -69,12 +69,12 @@ public:
     using GraphPtr = std::unique_ptr<hnswlib::HierarchicalNSW<float>, GraphDeleter>;
 
 private:
-    VectorIndex(VectorIndexOptions options, std::unique_ptr<hnswlib::InnerProductSpace> space, GraphPtr graph);
+    VectorIndex(VectorIndexOptions options, std::unique_ptr<hnswlib::SpaceInterface<float>> space, GraphPtr graph);
     void growLocked(size_t atLeast);
     void copyOutOfFileLocked();
 
     VectorIndexOptions m_options;
-    std::unique_ptr<hnswlib::InnerProductSpace> m_space;
+    std::unique_ptr<hnswlib::SpaceInterface<float>> m_space;
     GraphPtr m_graph;
     // Shared for adds and searches (hnswlib locks those itself); exclusive for resize, delete, save.
     mutable std::shared_mutex m_mutex;

@@ -1,4 +1,5 @@
 #include "index/builtin_embedder.h"
+#include "index/inner_product.h"
 #include "index/vector_index.h"
 
 #include <QFile>
@@ -52,6 +53,33 @@ QList<qint64> exactTop(const std::vector<std::vector<float>> &data, const float 
 class TestVectorIndex : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    // Every kernel this processor runs agrees with the portable loop, at every dimension (the
+    // wide ones have tails to handle) and at addresses that are not vector-aligned.
+    void everyInnerProductKernelAgreesWithThePortableOne()
+    {
+        const QList<InnerProductKernel> kernels = availableInnerProductKernels();
+        QCOMPARE(QByteArray(kernels.constFirst().name), QByteArray("portable"));
+        QCOMPARE(QByteArray(bestInnerProductKernel().name), QByteArray(kernels.constLast().name));
+        QRandomGenerator random(11);
+        for (size_t dimension = 1; dimension <= 300; ++dimension) {
+            // One float more than needed, read from the second: misaligned by 4 bytes.
+            std::vector<float> a(dimension + 1), b(dimension + 1);
+            double exact = 0;
+            for (size_t i = 1; i <= dimension; ++i) {
+                a[i] = float(random.generateDouble() * 2 - 1);
+                b[i] = float(random.generateDouble() * 2 - 1);
+                exact += double(a[i]) * b[i];
+            }
+            const size_t dim = dimension;
+            for (const InnerProductKernel &kernel : kernels) {
+                const float dot = kernel.dot(a.data() + 1, b.data() + 1, dimension);
+                QVERIFY2(std::abs(dot - exact) < 1e-4, qPrintable(QStringLiteral("%1 at %2: %3, exact %4")
+                                                                      .arg(QLatin1String(kernel.name)).arg(dimension).arg(dot).arg(exact)));
+                QCOMPARE(kernel.distance(a.data() + 1, b.data() + 1, &dim), 1.0f - dot);
+            }
+        }
+    }
+
     void findsWhatExactSearchFinds()
     {
         const int dimension = 64;
