@@ -147,16 +147,16 @@ QCoro::Task<Result<AskResult>> ChatEngine::runAsync(std::shared_ptr<Request> req
     QPointer<ChatEngine> self(this);
     {
         StageScope scope(m_statistics, Stage::Admission);
-        // A request that would have to queue is refused now, cheaply, when it could not start
+        // A request that would have to queue is refused now, cheaply, when it could not finish
         // its answer before its deadline anyway: under overload, queued work that times out
         // after costing CPU is what makes throughput fall (docs/chat.md, "Overload").
         const int ahead = m_admission->queued();
         if (ahead > 0 || m_admission->inUse() >= m_admission->capacity()) {
-            const auto startMs = m_startEstimate.expectedStartMs(ahead, m_admission->capacity());
-            if (startMs && *startMs > double(r.remaining().count()))
-                co_return fail(QStringLiteral("overloaded: the answer would start in about %1 ms, after the request's "
+            const auto endMs = m_answerEstimate.expectedEndMs(ahead, m_admission->capacity());
+            if (endMs && *endMs > double(r.remaining().count()))
+                co_return fail(QStringLiteral("overloaded: the answer would end in about %1 ms, after the request's "
                                               "deadline (%2 ms left); %3 requests are waiting")
-                                   .arg(qint64(*startMs))
+                                   .arg(qint64(*endMs))
                                    .arg(r.remaining().count())
                                    .arg(ahead));
         }
@@ -168,27 +168,26 @@ QCoro::Task<Result<AskResult>> ChatEngine::runAsync(std::shared_ptr<Request> req
         if (admission != providers::Admission::Granted)
             co_return stopped(r, QStringLiteral("admission"));
     }
-    // Granted too late to start in time: the slot goes to the next in line instead. (Not a hold
+    // Granted too late to finish in time: the slot goes to the next in line instead. (Not a hold
     // the estimate should learn from: it would pull the mean hold time towards zero.)
-    if (const auto startMs = m_startEstimate.expectedStartMs(-1, m_admission->capacity());
-        startMs && *startMs > double(r.remaining().count())) {
+    if (const auto endMs = m_answerEstimate.expectedEndMs(-1, m_admission->capacity());
+        endMs && *endMs > double(r.remaining().count())) {
         m_admission->release();
-        co_return fail(QStringLiteral("overloaded: admitted with %1 ms left, and answers start about %2 ms after "
+        co_return fail(QStringLiteral("overloaded: admitted with %1 ms left, and answers take about %2 ms from "
                                       "admission")
                            .arg(r.remaining().count())
-                           .arg(qint64(*startMs)));
+                           .arg(qint64(*endMs)));
     }
     r.trace.mark(Stage::Admission);
     // Whatever happens next, the slot goes back when this coroutine ends, and how long it was
-    // held teaches the start estimate, answered or not.
+    // held teaches the answer estimate, answered or not.
     const std::shared_ptr<void> slot(nullptr, [self, raw = &r](void *) {
         if (!self)
             return;
         self->m_admission->release();
         if (const auto admitted = raw->trace.sinceStartMs(Stage::Admission)) {
             const auto started = raw->trace.sinceStartMs(Stage::FirstChunk);
-            self->m_startEstimate.noteHeld(raw->trace.elapsedMs() - *admitted,
-                                           started ? std::optional<double>(*started - *admitted) : std::nullopt);
+            self->m_answerEstimate.noteHeld(raw->trace.elapsedMs() - *admitted, started.has_value());
             if (started)
                 self->m_admission->setCapacity(self->m_limit.noteStart(*started - *admitted, self->m_admission->inUse()));
         }

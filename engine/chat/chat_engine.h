@@ -8,7 +8,7 @@
 
 #include "chat/admission_limit.h"
 #include "chat/ask_types.h"
-#include "chat/start_estimate.h"
+#include "chat/answer_estimate.h"
 #include "core/result.h"
 #include "metrics/stage_statistics.h"
 
@@ -90,7 +90,7 @@ private:
     std::unique_ptr<providers::ProviderRegistry> m_registry;
     providers::AdmissionQueue *m_admission;
     metrics::StageStatistics m_statistics;
-    StartEstimate m_startEstimate; // sheds what could not start before its deadline
+    AnswerEstimate m_answerEstimate; // sheds what could not finish before its deadline
     AdmissionLimit m_limit;        // how many past admission at once
     std::atomic<int> m_blockingQueued{0};
     int m_active = 0;

@@ -26,7 +26,7 @@ struct TargetSpec {
     // embedded: "kb" required; "assistant" optional (default: the KB's default assistant);
     // "mode" async (default) or blocking; "pool" threads of the blocking baseline (default 35);
     // "deadline_s" each request's deadline (default 120), past which the engine refuses at
-    // admission what could not start in time (docs/chat.md, "Overload").
+    // admission what could not finish in time (docs/chat.md, "Overload").
     QString kb;
     QString assistant;
     EngineMode mode = EngineMode::Async;

@@ -15,6 +15,7 @@
 #include "support/simulator_thread.h"
 #include "support/temp_workspace.h"
 
+#include <QElapsedTimer>
 #include <QTest>
 
 using namespace rag;
@@ -120,6 +121,7 @@ private slots:
     void cancelDuringEachStage();
     void deadlineEndsTheRequest();
     void overloadIsRefusedAtAdmission();
+    void anAnswerThatCouldStartButNotEndInTimeIsRefused();
     void conversationContinuesAfterRestart();
     void blockingModeGivesTheSameAnswer();
     void manyAsyncRequestsOverlapTheirProviderCalls();
@@ -341,14 +343,14 @@ void TestChatEngine::overloadIsRefusedAtAdmission()
     auto holder = askInto(&engine, ask(QStringLiteral("guide")), &holderAsked);
     QTRY_COMPARE_WITH_TIMEOUT(engine.inFlight(), 1, 5000);
 
-    // It could only start after the answer holding the slot ends: refused now, not queued to
-    // time out. (The refusal is decided before the coroutine first suspends.)
+    // It could only start after the answer holding the slot ends, and end 300 ms after that:
+    // refused now, not queued to time out. (The refusal is decided before the coroutine first suspends.)
     AskOptions hurried = ask(QStringLiteral("guide"));
     hurried.deadline = 100ms;
     Asked hurriedAsked;
     auto refused = askInto(&engine, hurried, &hurriedAsked);
     QVERIFY(!hurriedAsked.result.ok());
-    QVERIFY2(hurriedAsked.result.error().startsWith(QStringLiteral("overloaded: the answer would start in about")),
+    QVERIFY2(hurriedAsked.result.error().startsWith(QStringLiteral("overloaded: the answer would end in about")),
              qPrintable(hurriedAsked.result.error()));
     QCOMPARE(engine.admissionQueued(), 0);
     QCOMPARE(engine.inFlight(), 1);
@@ -363,6 +365,46 @@ void TestChatEngine::overloadIsRefusedAtAdmission()
     QCoro::waitFor(std::move(waiting));
     QVERIFY(holderAsked.result.ok());
     QVERIFY2(patientAsked.result.ok(), qPrintable(patientAsked.result.ok() ? QString() : patientAsked.result.error()));
+}
+
+void TestChatEngine::anAnswerThatCouldStartButNotEndInTimeIsRefused()
+{
+    // Answers start soon and then stream for most of a second: what decides is when they end.
+    m_sim->setProfileJson(
+        R"({"endpoints":{"chat":{"latency":{"model":"fixed","ms":20},"stream_tokens":16,"tokens_per_s":20}}})");
+    createAssistant(spec(QStringLiteral("guide"), QStringLiteral("sim-chat"), QStringLiteral("sim-rerank")));
+    ChatEngineConfig config;
+    config.maxConcurrent = 1;
+    ChatEngine engine(*m_ws->workspace, config);
+    double startMs = 0;
+    double holdMs = 0;
+    for (int i = 0; i < 8; ++i) { // what the estimate learns from
+        QElapsedTimer timer;
+        timer.start();
+        const Asked asked = run(engine, ask(QStringLiteral("guide")));
+        QVERIFY(asked.result.ok());
+        holdMs += double(timer.elapsed()) / 8;
+        startMs += asked.result->ttfcMs / 8;
+    }
+    QVERIFY2(holdMs > startMs + 400, qPrintable(QStringLiteral("start %1 ms, hold %2 ms").arg(startMs).arg(holdMs)));
+
+    Asked holderAsked;
+    auto holder = askInto(&engine, ask(QStringLiteral("guide")), &holderAsked);
+    QTRY_COMPARE_WITH_TIMEOUT(engine.inFlight(), 1, 5000);
+    // Behind the answer holding the slot, it would start after about hold + start and end after
+    // about two holds: with a deadline between the two it is refused now, not left to time out
+    // mid-stream after its search and rerank.
+    AskOptions hurried = ask(QStringLiteral("guide"));
+    hurried.deadline = std::chrono::milliseconds(qint64(holdMs + (startMs + holdMs) / 2));
+    Asked hurriedAsked;
+    auto refused = askInto(&engine, hurried, &hurriedAsked);
+    QVERIFY(!hurriedAsked.result.ok());
+    QVERIFY2(hurriedAsked.result.error().startsWith(QStringLiteral("overloaded: the answer would end in about")),
+             qPrintable(hurriedAsked.result.error()));
+    QCOMPARE(engine.admissionQueued(), 0);
+    QCoro::waitFor(std::move(refused));
+    QCoro::waitFor(std::move(holder));
+    QVERIFY(holderAsked.result.ok());
 }
 
 void TestChatEngine::conversationContinuesAfterRestart()

@@ -1,4 +1,4 @@
-#include "chat/start_estimate.h"
+#include "chat/answer_estimate.h"
 
 #include <algorithm>
 
@@ -14,20 +14,20 @@ void average(double &mean, int &count, double sample, double weight)
 
 } // namespace
 
-void StartEstimate::noteHeld(double holdMs, std::optional<double> startMs)
+void AnswerEstimate::noteHeld(double holdMs, bool answered)
 {
     holdMs = std::max(0.0, holdMs);
     average(m_holdMs, m_holds, holdMs, kWeight);
-    if (startMs)
-        average(m_startMs, m_starts, std::clamp(*startMs, 0.0, holdMs), kWeight);
+    if (answered)
+        average(m_answerMs, m_answers, holdMs, kWeight);
 }
 
-std::optional<double> StartEstimate::expectedStartMs(int ahead, int capacity) const
+std::optional<double> AnswerEstimate::expectedEndMs(int ahead, int capacity) const
 {
-    if (m_holds < kWarmup || capacity <= 0)
+    if (m_holds < kWarmup || m_answers == 0 || capacity <= 0)
         return std::nullopt;
     const double slotWaitMs = ahead < 0 ? 0.0 : double(ahead + 1) * m_holdMs / double(capacity);
-    return slotWaitMs + m_startMs;
+    return slotWaitMs + m_answerMs;
 }
 
 } // namespace rag::chat
