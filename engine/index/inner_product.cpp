@@ -55,6 +55,9 @@ __attribute__((target("avx2,fma"))) float avx2Dot(const float *a, const float *b
 // -Wuninitialized then reports (GCC bug 105593, fixed in GCC 13).
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wuninitialized"
+#if !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized" // the same report, in an ASan build
+#endif
 __attribute__((target("avx512f"))) float avx512Dot(const float *a, const float *b, size_t dimension)
 {
     __m512 sum0 = _mm512_setzero_ps();
