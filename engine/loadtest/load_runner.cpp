@@ -248,6 +248,9 @@ QCoro::Task<void> LoadRunner::run(CancelTokenPtr stop, double drainS)
         m_lastSample = s;
     });
     monitor.start();
+    // Stopped before the schedule's end: the measured window ends then, so rates are over the
+    // time measured (after it, the drain's cancel changes nothing).
+    const CancelSubscription stopped = m_stop->subscribe(this, [recorder] { recorder->noteStoppedAt(RequestTrace::nowNs()); });
     // The process's CPU over the measured window: from the warm-up's end to the schedule's end.
     metrics::CpuClock cpuStart = metrics::CpuClock::now(m_helperPid);
     QTimer cpuWindowStart;

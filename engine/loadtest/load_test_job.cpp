@@ -179,6 +179,8 @@ QCoro::Task<Result<LoadTestOutcome>> LoadTestJob::run(CancelTokenPtr stop)
     }
     outcome.thresholds = evaluateThresholds(thresholds, outcome.summary);
     outcome.report = reportJson(scenario, outcome.summary, outcome.thresholds, outcome.steps);
+    if (outcome.stopped) // its figures cover the time until the stop; its thresholds judge less
+        outcome.report.insert(QStringLiteral("stopped"), true);
     co_return outcome;
 }
 

@@ -60,8 +60,15 @@ qint64 RunRecorder::warmupEndNs() const
 
 qint64 RunRecorder::windowEndNs() const
 {
-    return m_config.durationS > 0 ? warmupEndNs() + qint64(std::llround(m_config.durationS * 1e9))
-                                  : std::numeric_limits<qint64>::max();
+    const qint64 configured = m_config.durationS > 0 ? warmupEndNs() + qint64(std::llround(m_config.durationS * 1e9))
+                                                     : std::numeric_limits<qint64>::max();
+    return m_stoppedNs > 0 ? std::min(configured, std::max(m_stoppedNs, warmupEndNs())) : configured;
+}
+
+void RunRecorder::noteStoppedAt(qint64 atNs)
+{
+    QMutexLocker lock(&m_mutex);
+    m_stoppedNs = atNs;
 }
 
 void RunRecorder::recordMs(const QString &stage, double ms)
@@ -233,7 +240,7 @@ RunSummary RunRecorder::summary() const
     if (m_absorbedMeasuredS > 0)
         s.measuredS = m_absorbedMeasuredS;
     else
-        s.measuredS = m_config.durationS > 0 ? m_config.durationS
+        s.measuredS = m_config.durationS > 0 ? double(windowEndNs() - warmupEnd) / 1e9
                                              : std::max<double>(0, double(m_latestMeasuredEndNs - warmupEnd) / 1e9);
     s.throughputRps = s.measuredS > 0 ? double(m_completedInWindow) / s.measuredS : 0;
     s.goodputRps = s.measuredS > 0 ? double(m_goodInWindow) / s.measuredS : 0;

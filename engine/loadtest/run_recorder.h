@@ -65,6 +65,9 @@ public:
     void noteRuntime(const metrics::RuntimeSample &sample, qint64 atNs);
     // CPU clocks at the measured window's start and end (the runner takes them).
     void noteCpuWindow(const metrics::CpuClock &start, const metrics::CpuClock &end);
+    // The run was stopped at `atNs`: the measured window ends there if it had not ended yet, so
+    // rates are over the time measured, not the time configured.
+    void noteStoppedAt(qint64 atNs);
     // Adds a finished sweep step's measured requests, stages and peaks to this recorder, its
     // seconds after this recorder's own (a sweep's whole-run view). Resources stay per step.
     void absorb(const RunRecorder &step);
@@ -88,6 +91,7 @@ private:
     qint64 m_completedInWindow = 0; // measured, ended inside the measured window
     qint64 m_goodInWindow = 0;
     qint64 m_latestMeasuredEndNs = 0;
+    qint64 m_stoppedNs = 0; // 0: ran its course
     double m_absorbedMeasuredS = 0;
     double m_windowCpuS = 0;        // process CPU seconds in the measured window(s)
     double m_windowHelperCpuS = -1; // the simulator's, when it ran as a process of its own

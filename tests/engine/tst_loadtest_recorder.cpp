@@ -171,6 +171,31 @@ private Q_SLOTS:
         QCOMPARE(s.throughputRps, 0.5); // work done in the window: 2 answers over 4 s
     }
 
+    void aStoppedRunIsMeasuredUntilItStopped()
+    {
+        RunRecorder recorder(config(1, 20)); // 20 s configured, stopped at 5 s
+        recorder.record(request(2000, 0, 100, 200)); // answered at 2.2 s
+        recorder.record(request(3000, 0, 100, 200));
+        recorder.noteStoppedAt(kStart + 5 * 1000 * kMs);
+        RequestRecord cut = request(4800, 0, -1, 400); // cancelled by the stop, ends at 5.2 s
+        cut.ok = false;
+        cut.errorKind = QStringLiteral("cancelled");
+        recorder.record(cut);
+        RunSummary s = recorder.summary();
+        QCOMPARE(s.measuredS, 4.0);     // 1 s .. 5 s, not the 20 s configured
+        QCOMPARE(s.throughputRps, 0.5); // 2 answers over 4 s
+
+        RunRecorder inWarmup(config(2, 20));
+        inWarmup.noteStoppedAt(kStart + 1000 * kMs); // before anything was measured
+        s = inWarmup.summary();
+        QCOMPARE(s.measuredS, 0.0);
+        QCOMPARE(s.throughputRps, 0.0);
+
+        RunRecorder drained(config(1, 4)); // cancelled by the drain, after the window: unchanged
+        drained.noteStoppedAt(kStart + 9000 * kMs);
+        QCOMPARE(drained.summary().measuredS, 4.0);
+    }
+
     void throughputWithoutAFixedWindow()
     {
         RunRecorder recorder(config(1, 0)); // iterations: the window ends with the last request

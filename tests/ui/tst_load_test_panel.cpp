@@ -306,6 +306,9 @@ private Q_SLOTS:
         QCOMPARE(ui->finished.first().first().toBool(), true);
         QVERIFY(ui->panel->outcome()->stopped);
         QVERIFY2(ui->verdict->text().startsWith(QStringLiteral("Stopped")), qPrintable(ui->verdict->text()));
+        // Rates are over the time measured until the stop, not the 30 s configured.
+        QVERIFY2(ui->panel->outcome()->summary.measuredS < 20, qPrintable(QString::number(ui->panel->outcome()->summary.measuredS)));
+        QVERIFY(ui->panel->outcome()->report.value(QStringLiteral("stopped")).toBool());
         QVERIFY(ui->progressBar->value() < ui->progressBar->maximum());
         QVERIFY(ui->run->isEnabled());
         QVERIFY(!ui->stop->isEnabled());
