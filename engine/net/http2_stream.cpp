@@ -1,7 +1,7 @@
 #include "net/http2_stream.h"
 
 #include "net/http2_connection.h"
-#include "net/http_connection.h"
+#include "net/connection_support.h"
 
 #include <nghttp2/nghttp2.h>
 

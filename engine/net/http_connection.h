@@ -2,10 +2,10 @@
 // http-parser one at a time and is the HttpResponder handlers answer through.
 #pragma once
 
+#include "net/connection_support.h"
 #include "net/http_server.h"
 
 #include <QByteArray>
-#include <QLoggingCategory>
 #include <QTimer>
 
 #include <http_parser.h>
@@ -14,14 +14,7 @@
 
 class QTcpSocket;
 
-Q_DECLARE_LOGGING_CATEGORY(lcNet)
-
 namespace rag::net {
-
-// No CR, LF or NUL: text that cannot break out of a header line.
-bool isSafeHeaderText(const QByteArray &text);
-// Closes with a TCP reset: the peer sees the connection dropped, not a clean end.
-void abortWithReset(QTcpSocket *socket);
 
 class HttpConnection final : public HttpResponder {
     Q_OBJECT
