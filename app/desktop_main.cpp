@@ -4,9 +4,11 @@
 #include "cli/console.h"
 #include "cli/global_options.h"
 #include "main_window.h"
+#include "startup_error.h"
 #include "workspace/workspace.h"
 
 #include <QApplication>
+#include <QIcon>
 
 namespace {
 bool displayAvailable()
@@ -31,9 +33,16 @@ int main(int argc, char **argv)
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("ragdesk"));
     QApplication::setApplicationVersion(QStringLiteral(RAGDESK_VERSION));
+    QApplication::setOrganizationName(QStringLiteral("ragdesk")); // QSettings: ~/.config/ragdesk/
+    QApplication::setDesktopFileName(QStringLiteral("ragdesk"));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/ragdesk.svg")));
     auto workspace = rag::Workspace::open({arguments.global.dataDir, arguments.global.database, {}});
-    if (!workspace)
-        return rag::cli::failure(workspace.error());
+    if (!workspace) {
+        const int status = rag::cli::failure(workspace.error()); // stderr too, for a terminal
+        rag::ui::showStartupError(workspace.error(), arguments.global.dataDir.isEmpty() ? rag::defaultDataDir()
+                                                                                       : arguments.global.dataDir);
+        return status;
+    }
     rag::ui::MainWindow window(**workspace);
     window.show();
     return QApplication::exec();

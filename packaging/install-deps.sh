@@ -10,6 +10,8 @@ packages=(
   # files for Gui look for OpenGL
   qt6-base-dev libqt6sql6-sqlite libqt6sql6-psql libqt6opengl6-dev libgl-dev
   qt6-qpa-plugins
+  # the SVG icon engine and image format (the window and desktop icon)
+  libqt6svg6
   # coroutines, vector index, parsers, HTTP/1.1 and HTTP/2 framing, keychain
   qcoro-qt6-dev libhnswlib-dev libpoppler-qt6-dev libzip-dev libhttp-parser-dev libnghttp2-dev
   qtkeychain-qt6-dev libsqlite3-dev

@@ -9,7 +9,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFutureWatcher>
-#include <QHBoxLayout>
+#include <QGridLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QMessageBox>
@@ -162,22 +162,23 @@ QWidget *CallInspector::buildFilters()
     m_export->setObjectName(QStringLiteral("exportCalls"));
     m_export->setEnabled(false);
 
+    // Two rows, so that the tab fits a window 800 pixels wide.
     auto *bar = new QWidget;
-    auto *layout = new QHBoxLayout(bar);
+    auto *layout = new QGridLayout(bar);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(caption(tr("&Provider"), m_provider));
-    layout->addWidget(m_provider);
-    layout->addWidget(caption(tr("&Status"), m_status));
-    layout->addWidget(m_status);
-    layout->addWidget(caption(tr("Min &latency"), m_minLatency));
-    layout->addWidget(m_minLatency);
-    layout->addWidget(caption(tr("S&ince"), m_since));
-    layout->addWidget(m_since);
-    layout->addWidget(caption(tr("Li&mit"), m_limit));
-    layout->addWidget(m_limit);
-    layout->addStretch(1);
-    layout->addWidget(refresh);
-    layout->addWidget(m_export);
+    layout->addWidget(caption(tr("&Provider"), m_provider), 0, 0);
+    layout->addWidget(m_provider, 0, 1);
+    layout->addWidget(caption(tr("&Status"), m_status), 0, 2);
+    layout->addWidget(m_status, 0, 3);
+    layout->addWidget(caption(tr("Min &latency"), m_minLatency), 0, 4);
+    layout->addWidget(m_minLatency, 0, 5);
+    layout->addWidget(caption(tr("S&ince"), m_since), 1, 0);
+    layout->addWidget(m_since, 1, 1);
+    layout->addWidget(caption(tr("Li&mit"), m_limit), 1, 2);
+    layout->addWidget(m_limit, 1, 3);
+    layout->setColumnStretch(6, 1);
+    layout->addWidget(refresh, 1, 7);
+    layout->addWidget(m_export, 1, 8);
 
     const auto requery = [this] { m_debounce.start(); };
     connect(m_provider, &QComboBox::currentTextChanged, this, requery);

@@ -39,6 +39,7 @@ LiveChart::LiveChart(QString title, QString unit, QColor colour, QWidget *parent
 {
     setAttribute(Qt::WA_OpaquePaintEvent);
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
+    setToolTip(m_title); // the whole title, when a narrow chart elides it
 }
 
 void LiveChart::append(double value, bool shaded)
@@ -84,7 +85,7 @@ QSize LiveChart::sizeHint() const
 QSize LiveChart::minimumSizeHint() const
 {
     const int line = fontMetrics().height();
-    return {180, 4 * line + 40};
+    return {140, 4 * line + 40};
 }
 
 void LiveChart::paintEvent(QPaintEvent *)
@@ -98,20 +99,24 @@ void LiveChart::paintEvent(QPaintEvent *)
     QColor grid = text;
     grid.setAlphaF(0.15f);
 
-    // Title on the left, the latest value on the right: the number people look for first.
+    // Title on the left, the latest value on the right: the number people look for first. In
+    // a narrow chart the value keeps its room and the title is elided, never drawn over it.
+    const QRect titleRect(kMargin, 4, width() - 2 * kMargin, fm.height());
+    int valueWidth = 0;
+    if (!m_points.isEmpty()) {
+        const double last = lastValue();
+        const QString value = std::isnan(last) ? QStringLiteral("–") : QStringLiteral("%1 %2").arg(number(last), m_unit).trimmed();
+        valueWidth = fm.horizontalAdvance(value) + fm.averageCharWidth();
+        p.setPen(m_colour);
+        p.drawText(titleRect, Qt::AlignRight | Qt::AlignVCenter, value);
+    }
     QFont bold = font();
     bold.setBold(true);
     p.setFont(bold);
     p.setPen(text);
-    const QRect titleRect(kMargin, 4, width() - 2 * kMargin, fm.height());
-    p.drawText(titleRect, Qt::AlignLeft | Qt::AlignVCenter, m_title);
+    p.drawText(titleRect.adjusted(0, 0, -valueWidth, 0), Qt::AlignLeft | Qt::AlignVCenter,
+               QFontMetrics(bold).elidedText(m_title, Qt::ElideRight, std::max(0, titleRect.width() - valueWidth)));
     p.setFont(font());
-    if (!m_points.isEmpty()) {
-        p.setPen(m_colour);
-        const double last = lastValue();
-        p.drawText(titleRect, Qt::AlignRight | Qt::AlignVCenter,
-                   std::isnan(last) ? QStringLiteral("–") : QStringLiteral("%1 %2").arg(number(last), m_unit).trimmed());
-    }
 
     double highest = 0;
     for (const Point &point : std::as_const(m_points)) {

@@ -67,7 +67,8 @@ LoadTestPanel::LoadTestPanel(Workspace &workspace, HostSource host, QWidget *par
     scroll->setWidget(m_form);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setMinimumWidth(m_form->sizeHint().width() + 24);
+    // Wide enough for the form where there is room; in a small window it scrolls instead.
+    scroll->setMinimumWidth(std::min(m_form->sizeHint().width() + 24, 260));
     auto *scenario = new QGroupBox(tr("Scenario"));
     auto *scenarioLayout = new QVBoxLayout(scenario);
     scenarioLayout->addWidget(scroll);
@@ -181,7 +182,12 @@ QWidget *LoadTestPanel::buildResult()
     buttons->addStretch(1);
     auto *box = new QGroupBox(tr("Result"));
     auto *layout = new QVBoxLayout(box);
-    layout->addWidget(m_summary);
+    // Scrolls in a short window (800x600) rather than pushing the charts off screen.
+    auto *scroll = new QScrollArea;
+    scroll->setWidget(m_summary);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    layout->addWidget(scroll);
     layout->addLayout(buttons);
     return box;
 }

@@ -6,9 +6,11 @@
 #include "chat_panel.h"
 #include "ingest_panel.h"
 #include "load_test_panel.h"
+#include "main_menu.h"
 #include "loadtest/load_test_host.h"
 #include "workspace/workspace.h"
 
+#include <QCloseEvent>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
@@ -16,11 +18,15 @@
 #include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QIcon>
 #include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QMimeData>
+#include <QScreen>
+#include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -41,8 +47,9 @@ MainWindow::MainWindow(Workspace &workspace, QWidget *parent) : QMainWindow(pare
 {
     m_searchThread.setMaxThreadCount(1);
     m_searchThread.setExpiryTimeout(-1);
-    setWindowTitle(QStringLiteral("ragdesk"));
-    resize(1100, 700);
+    setWindowIcon(QIcon(QStringLiteral(":/icons/ragdesk.svg")));
+    // The first size fits a small or scaled screen (at 150% a 1366x768 laptop has 910x512).
+    resize(QSize(1100, 700).boundedTo(screen()->availableGeometry().size() * 0.9));
 
     m_kbList = new QListWidget;
     m_kbList->setObjectName(QStringLiteral("knowledgeBases"));
@@ -92,15 +99,24 @@ MainWindow::MainWindow(Workspace &workspace, QWidget *parent) : QMainWindow(pare
     statusBar()->addPermanentWidget(m_ingest);
     connect(m_ingest, &IngestPanel::finished, this, &MainWindow::showIngestReport);
     setAcceptDrops(true);
+    m_menu = new MainMenu(*this);
     buildToolBar();
+    connect(m_loadTest, &LoadTestPanel::runFinished, this, [this] {
+        if (m_quitting)
+            close();
+    });
+    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::updateWindowTitle);
 
     connect(m_query, &QLineEdit::returnPressed, this, &MainWindow::runSearch);
     connect(m_kbList, &QListWidget::currentRowChanged, this, [this] {
+        updateWindowTitle();
         if (!m_query->text().isEmpty())
             runSearch();
     });
     connect(m_results, &QTreeWidget::currentItemChanged, this, &MainWindow::showSelectedHit);
     reloadKnowledgeBases();
+    restoreSettings();
+    updateWindowTitle();
 }
 
 void MainWindow::buildToolBar()
@@ -108,23 +124,39 @@ void MainWindow::buildToolBar()
     QToolBar *bar = addToolBar(tr("Knowledge bases"));
     bar->setObjectName(QStringLiteral("mainToolBar"));
     bar->setMovable(false);
-    bar->addAction(tr("New knowledge base..."), this, [this] {
-        bool ok = false;
-        const QString name = QInputDialog::getText(this, tr("New knowledge base"), tr("Name:"), QLineEdit::Normal, {}, &ok);
-        if (ok)
-            createKnowledgeBase(name);
-    });
-    bar->addAction(tr("Add files..."), this, [this] {
-        const QStringList files = QFileDialog::getOpenFileNames(
-            this, tr("Add files"), {}, tr("Documents (*.txt *.md *.markdown *.html *.htm *.pdf *.docx *.csv)"));
-        if (!files.isEmpty())
-            ingestPaths(files);
-    });
-    bar->addAction(tr("Add folder..."), this, [this] {
-        const QString folder = QFileDialog::getExistingDirectory(this, tr("Add folder"));
-        if (!folder.isEmpty())
-            ingestPaths({folder});
-    });
+    bar->addAction(m_menu->newKnowledgeBase());
+    bar->addAction(m_menu->addFiles());
+    bar->addAction(m_menu->addFolder());
+}
+
+void MainWindow::promptNewKnowledgeBase()
+{
+    bool ok = false;
+    const QString name = QInputDialog::getText(this, tr("New knowledge base"), tr("Name:"), QLineEdit::Normal, {}, &ok);
+    if (ok)
+        createKnowledgeBase(name);
+}
+
+void MainWindow::promptAddFiles()
+{
+    const QStringList files = QFileDialog::getOpenFileNames(
+        this, tr("Add files"), {}, tr("Documents (*.txt *.md *.markdown *.html *.htm *.pdf *.docx *.csv)"));
+    if (!files.isEmpty())
+        ingestPaths(files);
+}
+
+void MainWindow::promptAddFolder()
+{
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Add folder"));
+    if (!folder.isEmpty())
+        ingestPaths({folder});
+}
+
+void MainWindow::focusSearch()
+{
+    m_tabs->setCurrentIndex(0);
+    m_query->setFocus(Qt::ShortcutFocusReason);
+    m_query->selectAll();
 }
 
 bool MainWindow::createKnowledgeBase(const QString &name)
@@ -179,6 +211,8 @@ void MainWindow::showIngestReport(const ingest::IngestReport &report)
     m_status->setText(summary);
     m_status->setToolTip(failures.join(u'\n'));
     Q_EMIT ingestFinished(report);
+    if (m_quitting)
+        close();
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent *event)
@@ -198,6 +232,70 @@ void MainWindow::dropEvent(QDropEvent *event)
         event->acceptProposedAction();
         ingestPaths(paths);
     }
+}
+
+QStringList MainWindow::runningWork() const
+{
+    QStringList work;
+    if (m_ingest->isRunning())
+        work.append(tr("An ingestion"));
+    if (m_loadTest && m_loadTest->isRunning())
+        work.append(tr("A load test"));
+    return work;
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    const QStringList work = runningWork();
+    if (!work.isEmpty() && !m_quitting) {
+        const auto answer = QMessageBox::question(
+            this, tr("Quit ragdesk?"),
+            tr("%1 is running. Quit anyway?\n\nIt is stopped first: documents already ingested are kept, "
+               "and a load test reports what it measured until the stop.")
+                .arg(work.join(tr(" and "))),
+            QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
+        if (answer != QMessageBox::Yes) {
+            event->ignore();
+            return;
+        }
+        m_quitting = true;
+        m_ingest->cancel();
+        m_loadTest->stop();
+    }
+    if (!work.isEmpty()) {
+        // Closed again once the work has stopped (see showIngestReport and runFinished).
+        m_status->setText(tr("Stopping before quitting: %1...").arg(work.join(tr(", ")).toLower()));
+        event->ignore();
+        return;
+    }
+    saveSettings();
+    event->accept();
+}
+
+void MainWindow::updateWindowTitle()
+{
+    const QString kb = selectedKnowledgeBase();
+    const QString place = m_tabs->currentIndex() == 0 ? kb : m_tabs->tabText(m_tabs->currentIndex());
+    setWindowTitle(place.isEmpty() ? QStringLiteral("ragdesk") : tr("%1 - ragdesk").arg(place));
+}
+
+// Where the window was, which tab and which knowledge base were showing (docs/desktop.md).
+void MainWindow::restoreSettings()
+{
+    const QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    m_tabs->setCurrentIndex(settings.value(QStringLiteral("window/tab"), 0).toInt());
+    selectKnowledgeBase(settings.value(QStringLiteral("window/knowledgeBase")).toString());
+}
+
+void MainWindow::saveSettings() const
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("window/tab"), m_tabs->currentIndex());
+    settings.setValue(QStringLiteral("window/knowledgeBase"), selectedKnowledgeBase());
 }
 
 QString MainWindow::statusText() const
@@ -263,7 +361,8 @@ void MainWindow::reloadKnowledgeBases()
     }
     if (m_kbList->count() > 0)
         m_kbList->setCurrentRow(0);
-    m_status->setText(kbs->isEmpty() ? tr("No knowledge bases yet: create one with 'ragdesk kb create NAME'")
+    m_status->setText(kbs->isEmpty() ? tr("No knowledge bases yet: create one with File > New knowledge base (%1)")
+                                           .arg(QKeySequence(QKeySequence::New).toString(QKeySequence::NativeText))
                                      : tr("%n knowledge base(s)", nullptr, int(kbs->size())));
 }
 

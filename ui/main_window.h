@@ -18,6 +18,7 @@
 
 #include <memory>
 
+class QCloseEvent;
 class QDragEnterEvent;
 class QDropEvent;
 class QLabel;
@@ -41,6 +42,7 @@ namespace rag::ui {
 
 class CallInspector;
 class ChatPanel;
+class MainMenu;
 class IngestPanel;
 class LoadTestPanel;
 
@@ -54,7 +56,13 @@ public:
     void runSearch();
     bool createKnowledgeBase(const QString &name);
     void ingestPaths(const QStringList &paths); // into the selected knowledge base
+    // File's actions, each asking the user first (a name, files, a folder).
+    void promptNewKnowledgeBase();
+    void promptAddFiles();
+    void promptAddFolder();
+    void focusSearch(); // Edit > Find: the Knowledge tab, its query selected
     QString statusText() const;
+    MainMenu *mainMenu() const { return m_menu; }
     // "Knowledge", "Rerank calls", "Chat", then "Load test"
     QTabWidget *tabs() const { return m_tabs; }
     CallInspector *callInspector() const { return m_callInspector; }
@@ -71,6 +79,9 @@ Q_SIGNALS:
     void ingestFinished(const rag::ingest::IngestReport &report); // summary is on screen
 
 protected:
+    // Asks before quitting while an ingestion or a load test runs; on yes, stops them and
+    // closes once they have unwound, the window responsive meanwhile.
+    void closeEvent(QCloseEvent *event) override;
     void dragEnterEvent(QDragEnterEvent *event) override;
     void dropEvent(QDropEvent *event) override;
 
@@ -85,6 +96,10 @@ private:
     void selectKnowledgeBase(const QString &name);
     QString selectedKnowledgeBase() const;
     void buildToolBar();
+    void updateWindowTitle();
+    void restoreSettings();
+    void saveSettings() const;
+    QStringList runningWork() const; // what closing would stop, in words
 
     Workspace &m_workspace;
     QListWidget *m_kbList = nullptr;
@@ -94,6 +109,8 @@ private:
     QLabel *m_status = nullptr;
     IngestPanel *m_ingest = nullptr;
     QTabWidget *m_tabs = nullptr;
+    MainMenu *m_menu = nullptr;
+    bool m_quitting = false; // the user said quit; closing waits for running work to stop
     CallInspector *m_callInspector = nullptr;
     ChatPanel *m_chat = nullptr;
     std::unique_ptr<chat::EngineHost> m_engineHost;

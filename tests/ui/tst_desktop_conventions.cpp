@@ -1,0 +1,192 @@
+// The main window as a desktop app: menus and shortcuts, its title, what it remembers between
+// runs, asking before quitting mid-work, and the dialog shown when it cannot start.
+#include "main_menu.h"
+#include "main_window.h"
+#include "startup_error.h"
+#include "support/fixtures.h"
+#include "support/temp_workspace.h"
+
+#include <QAbstractButton>
+#include <QAction>
+#include <QApplication>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTest>
+#include <QTimer>
+
+using namespace rag;
+
+namespace {
+// Answers the next modal message box with `button` once it is shown, returning its text
+// (through `seen`). Runs inside the dialog's own event loop, so no timing is involved.
+void answerNextMessageBox(QMessageBox::StandardButton button, QString *seen)
+{
+    QTimer::singleShot(0, qApp, [button, seen] {
+        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+        if (!box) { // not up yet: try again on the next turn of the dialog's loop
+            answerNextMessageBox(button, seen);
+            return;
+        }
+        *seen = box->text() + u'\n' + box->informativeText();
+        box->button(button)->click();
+    });
+}
+} // namespace
+
+class TestDesktopConventions : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true); // QSettings go to a test location
+        QApplication::setOrganizationName(QStringLiteral("ragdesk-tests"));
+        QApplication::setApplicationName(QStringLiteral("tst_desktop_conventions"));
+        QApplication::setApplicationVersion(QStringLiteral("9.8.7"));
+    }
+
+    void init() { QSettings().clear(); }
+
+    void menusShortcutsAndTitle()
+    {
+        test::TempWorkspace t;
+        QVERIFY(test::writeFile(t.path(QStringLiteral("docs/terns.md")), "# Terns\nArctic terns fly pole to pole.\n"));
+        t.ingest(QStringLiteral("seabirds"), {t.path(QStringLiteral("docs"))});
+        ui::MainWindow window(*t.workspace);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+
+        QStringList menus;
+        for (QAction *menu : window.menuBar()->actions())
+            menus.append(menu->text().remove(u'&'));
+        QCOMPARE(menus, (QStringList{QStringLiteral("File"), QStringLiteral("Edit"), QStringLiteral("View"), QStringLiteral("Help")}));
+        QCOMPARE(window.windowTitle(), QStringLiteral("seabirds - ragdesk"));
+        QVERIFY(!window.windowIcon().isNull());
+
+        // View's shortcuts switch tabs, and the title follows.
+        QTest::keyClick(&window, Qt::Key_3, Qt::ControlModifier);
+        QCOMPARE(window.tabs()->currentIndex(), 2);
+        QCOMPARE(window.windowTitle(), QStringLiteral("Chat - ragdesk"));
+        // Find goes back to the Knowledge tab with the query selected, ready to type over.
+        auto *query = window.findChild<QLineEdit *>(QStringLiteral("searchQuery"));
+        query->setText(QStringLiteral("terns"));
+        QTest::keyClick(&window, Qt::Key_F, Qt::ControlModifier);
+        QCOMPARE(window.tabs()->currentIndex(), 0);
+        QTRY_VERIFY(query->hasFocus());
+        QCOMPARE(query->selectedText(), QStringLiteral("terns"));
+
+        // Help lists the shortcuts from the actions themselves, so it cannot go stale.
+        const QStringList shortcuts = window.mainMenu()->shortcutList();
+        QVERIFY2(shortcuts.contains(QStringLiteral("File > New knowledge base: Ctrl+N")), qPrintable(shortcuts.join(u'\n')));
+        QVERIFY(shortcuts.contains(QStringLiteral("File > Quit: Ctrl+Q")));
+        QVERIFY(shortcuts.contains(QStringLiteral("View > Rerank calls: Ctrl+2")));
+        QString help;
+        answerNextMessageBox(QMessageBox::Close, &help);
+        QTest::keyClick(&window, Qt::Key_F1);
+        QVERIFY2(help.contains(QStringLiteral("Ctrl+N")) && help.contains(QStringLiteral("New knowledge base")), qPrintable(help));
+
+        QString about;
+        answerNextMessageBox(QMessageBox::Ok, &about);
+        window.mainMenu()->showAbout();
+        QVERIFY2(about.contains(QStringLiteral("ragdesk 9.8.7")), qPrintable(about));
+
+        // Quit closes the window when nothing is running.
+        window.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        QTest::keyClick(&window, Qt::Key_Q, Qt::ControlModifier);
+        QVERIFY(!window.isVisible());
+    }
+
+    void emptyStateNamesTheMenu()
+    {
+        test::TempWorkspace t;
+        ui::MainWindow window(*t.workspace);
+        QVERIFY2(window.statusText().contains(QStringLiteral("File > New knowledge base (Ctrl+N)")), qPrintable(window.statusText()));
+        QCOMPARE(window.windowTitle(), QStringLiteral("ragdesk"));
+    }
+
+    void geometryTabAndKnowledgeBaseAreRemembered()
+    {
+        test::TempWorkspace t;
+        QVERIFY(t.workspace->createKnowledgeBase({QStringLiteral("alpha")}));
+        QVERIFY(t.workspace->createKnowledgeBase({QStringLiteral("beta")}));
+        {
+            ui::MainWindow window(*t.workspace);
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            window.resize(790, 560);
+            window.findChild<QListWidget *>(QStringLiteral("knowledgeBases"))->setCurrentRow(1);
+            window.tabs()->setCurrentIndex(1);
+            QVERIFY(window.close());
+        }
+        ui::MainWindow again(*t.workspace);
+        again.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&again));
+        QCOMPARE(again.size(), QSize(790, 560));
+        QCOMPARE(again.tabs()->currentIndex(), 1);
+        QCOMPARE(again.findChild<QListWidget *>(QStringLiteral("knowledgeBases"))->currentItem()->data(Qt::UserRole).toString(),
+                 QStringLiteral("beta"));
+    }
+
+    // Every tab fits a window on an 800x600 screen, title bar and panel included.
+    void everyTabFitsAnEightHundredBySixHundredScreen()
+    {
+        test::TempWorkspace t;
+        ui::MainWindow window(*t.workspace);
+        const QSize minimum = window.minimumSizeHint();
+        QVERIFY2(minimum.width() <= 780 && minimum.height() <= 540,
+                 qPrintable(QStringLiteral("%1x%2").arg(minimum.width()).arg(minimum.height())));
+    }
+
+    // Quitting mid-ingestion asks first; "No" leaves the work running, "Yes" stops it and the
+    // window closes once it has, without blocking the GUI thread meanwhile.
+    void quittingDuringAnIngestionAsksAndStopsIt()
+    {
+        test::TempWorkspace t;
+        for (int i = 0; i < 2000; ++i)
+            QVERIFY(test::writeFile(t.path(QStringLiteral("docs/%1.txt").arg(i)), QByteArray("puffin ") + QByteArray::number(i)));
+        ui::MainWindow window(*t.workspace);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.createKnowledgeBase(QStringLiteral("kb")));
+        QSignalSpy finished(&window, &ui::MainWindow::ingestFinished);
+        auto *progress = window.findChild<QProgressBar *>(QStringLiteral("ingestProgress"));
+        window.ingestPaths({t.path(QStringLiteral("docs"))});
+        QTRY_VERIFY_WITH_TIMEOUT(progress->value() > 0, 30000);
+
+        QString question;
+        answerNextMessageBox(QMessageBox::No, &question);
+        QVERIFY(!window.close());
+        QVERIFY2(question.contains(QStringLiteral("An ingestion is running")), qPrintable(question));
+        QVERIFY(window.isVisible());
+        QCOMPARE(finished.size(), 0); // still ingesting: "No" did not stop it
+
+        answerNextMessageBox(QMessageBox::Yes, &question);
+        QVERIFY(!window.close()); // not yet: it waits for the ingestion to stop
+        QVERIFY2(window.statusText().startsWith(QStringLiteral("Stopping before quitting")), qPrintable(window.statusText()));
+        QTRY_VERIFY_WITH_TIMEOUT(!window.isVisible(), 30000);
+        QCOMPARE(finished.size(), 1);
+        const auto report = finished.first().first().value<ingest::IngestReport>();
+        QVERIFY(report.cancelled);
+        QVERIFY(report.files.size() < 2000);
+    }
+
+    void startupErrorSaysWhatAndWhatToTry()
+    {
+        std::unique_ptr<QMessageBox> box(ui::startupErrorDialog(QStringLiteral("cannot create /srv/kb: Permission denied"),
+                                                                 QStringLiteral("/srv/kb")));
+        QCOMPARE(box->icon(), QMessageBox::Critical);
+        QVERIFY(box->text().contains(QStringLiteral("/srv/kb")));
+        QVERIFY(box->informativeText().contains(QStringLiteral("Permission denied")));
+        QVERIFY(box->informativeText().contains(QStringLiteral("--data-dir")));
+    }
+};
+
+QTEST_MAIN(TestDesktopConventions)
+#include "tst_desktop_conventions.moc"
