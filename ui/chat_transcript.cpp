@@ -1,9 +1,13 @@
 #include "chat_transcript.h"
 
+#include "markdown_html.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
 #include <QScrollBar>
+#include <QTextBlockFormat>
+#include <QTextCharFormat>
 #include <QTextCursor>
 #include <QUrl>
 
@@ -14,6 +18,7 @@ namespace rag::ui {
 namespace {
 
 constexpr int kEndSlackPx = 4; // this close to the end counts as "at the end"
+constexpr int kStreamRefreshMs = 50; // a streaming answer is re-rendered at most this often
 
 // Colours chosen to read on the light and the dark default palettes alike, except the question's
 // box, which sets its own text colour with its background.
@@ -40,25 +45,18 @@ const api::ChatReference *findReference(const QList<api::ChatReference> &referen
     return it == references.end() ? nullptr : &*it;
 }
 
-// The answer with each [ID:i] naming a passage turned into a link to it. Escaping first is safe:
-// it leaves the markers as they are.
+// A citation as the reader sees it: numbered from 1 as people count, a link to the passage when
+// the answer's passages are known (not while it streams, nor in an answer stopped midway).
+QString citationHtml(int message, int index, const QList<api::ChatReference> &references)
+{
+    return findReference(references, index)
+               ? QStringLiteral("<a href=\"%1\">[%2]</a>").arg(citeLink(message, index)).arg(index + 1)
+               : QStringLiteral("[%1]").arg(index + 1);
+}
+
 QString answerBodyHtml(int message, const QString &answer, const QList<api::ChatReference> &references)
 {
-    static const QRegularExpression marker(QStringLiteral("\\[ID:(\\d+)\\]"));
-    const QString text = escaped(answer);
-    QString html;
-    qsizetype at = 0;
-    for (auto it = marker.globalMatch(text); it.hasNext();) {
-        const QRegularExpressionMatch match = it.next();
-        html += QStringView(text).mid(at, match.capturedStart() - at);
-        const int index = match.captured(1).toInt();
-        html += findReference(references, index)
-                    ? QStringLiteral("<a href=\"%1\">[%2]</a>").arg(citeLink(message, index)).arg(index)
-                    : match.captured(0);
-        at = match.capturedEnd();
-    }
-    html += QStringView(text).mid(at);
-    return html;
+    return answerToHtml(answer, [&](int index) { return citationHtml(message, index, references); });
 }
 
 QString sourcesHtml(int message, QList<api::ChatReference> references)
@@ -69,7 +67,7 @@ QString sourcesHtml(int message, QList<api::ChatReference> references)
     for (const api::ChatReference &r : std::as_const(references)) {
         QString item = QStringLiteral("<a href=\"%1\">[%2]&nbsp;%3</a>")
                            .arg(citeLink(message, r.index))
-                           .arg(r.index)
+                           .arg(r.index + 1)
                            .arg(r.document.toHtmlEscaped());
         if (r.page > 0)
             item += QObject::tr(", p. %1").arg(r.page);
@@ -92,6 +90,9 @@ ChatTranscript::ChatTranscript(QWidget *parent) : QTextBrowser(parent), m_assist
     setUndoRedoEnabled(false);
     document()->setDefaultStyleSheet(QStringLiteral("a { text-decoration: none; }"));
     connect(this, &QTextBrowser::anchorClicked, this, &ChatTranscript::openLink);
+    m_streamRefresh.setSingleShot(true);
+    m_streamRefresh.setInterval(kStreamRefreshMs);
+    connect(&m_streamRefresh, &QTimer::timeout, this, &ChatTranscript::refreshStreamingAnswer);
     connect(verticalScrollBar(), &QScrollBar::valueChanged, this, &ChatTranscript::trackScroll);
     // The document grows (a delta, a re-render) after the scroll bar's range was read: follow it.
     connect(verticalScrollBar(), &QScrollBar::rangeChanged, this, [this] {
@@ -172,19 +173,30 @@ void ChatTranscript::appendDelta(const QString &text)
 {
     if (m_entries.isEmpty() || !m_entries.last().streaming || text.isEmpty())
         return;
-    Entry &answer = m_entries.last();
-    const bool first = answer.text.isEmpty();
-    answer.text += text;
-    if (first) { // replaces the "waiting" line: once per answer
-        render();
+    m_entries.last().text += text;
+    // Re-rendered as Markdown a few times a second, and only the answer, not the conversation:
+    // a long conversation stays cheap however fast the deltas come.
+    if (!m_streamRefresh.isActive())
+        m_streamRefresh.start();
+}
+
+QString ChatTranscript::streamingBodyHtml(const Entry &answer) const
+{
+    if (answer.text.isEmpty())
+        return QStringLiteral("<p style=\"%1\"><i>%2</i></p>").arg(kQuietStyle, tr("Thinking…"));
+    // The passages are known once the answer ends; until then a citation is its number.
+    return answerToHtml(answer.text, [](int index) { return citationHtml(-1, index, {}); });
+}
+
+void ChatTranscript::refreshStreamingAnswer()
+{
+    if (m_streamStart < 0 || m_entries.isEmpty() || !m_entries.last().streaming)
         return;
-    }
-    // Appended where it goes, not re-rendered: a long conversation stays cheap at one update per
-    // frame. The answer's paragraph is the document's last, so the end is where it continues,
-    // in its format.
     QTextCursor cursor(document());
-    cursor.movePosition(QTextCursor::End);
-    cursor.insertText(text);
+    cursor.setPosition(m_streamStart);
+    cursor.movePosition(QTextCursor::End, QTextCursor::KeepAnchor);
+    cursor.removeSelectedText();
+    cursor.insertHtml(streamingBodyHtml(m_entries.last()));
 }
 
 void ChatTranscript::finishAnswer(const chat::AskResult &result)
@@ -258,13 +270,10 @@ QString ChatTranscript::entryHtml(int index, const Entry &entry) const
         break;
     }
     QString html = label(m_assistantName);
-    if (entry.streaming) {
-        // Deltas are appended to this paragraph, which must stay the document's last.
-        return html + (entry.text.isEmpty() ? QStringLiteral("<p style=\"%1\"><i>%2</i></p>").arg(kQuietStyle, tr("Thinking…"))
-                                            : QStringLiteral("<p style=\"%1\">%2</p>").arg(kBodyStyle, escaped(entry.text)));
-    }
+    if (entry.streaming) // its body follows, written by render() and refreshStreamingAnswer()
+        return html;
     if (!entry.text.isEmpty())
-        html += QStringLiteral("<p style=\"%1\">%2</p>").arg(kBodyStyle, answerBodyHtml(index, entry.text, entry.references));
+        html += answerBodyHtml(index, entry.text, entry.references);
     if (!entry.error.isEmpty())
         html += QStringLiteral("<p style=\"%1\">%2</p>").arg(kErrorStyle, escaped(tr("Error: %1").arg(entry.error)));
     QStringList marks;
@@ -290,6 +299,17 @@ void ChatTranscript::render()
         html += entryHtml(i, m_entries[i]);
     m_rendering = true; // the bar jumps while the document is replaced; that is not the user
     setHtml(html);
+    m_streamRefresh.stop();
+    m_streamStart = -1;
+    if (!m_entries.isEmpty() && m_entries.last().streaming) {
+        // The streaming answer's body ends the document, from a block of its own: what
+        // refreshStreamingAnswer() replaces.
+        QTextCursor cursor(document());
+        cursor.movePosition(QTextCursor::End);
+        cursor.insertBlock(QTextBlockFormat(), QTextCharFormat());
+        m_streamStart = cursor.position();
+        cursor.insertHtml(streamingBodyHtml(m_entries.last()));
+    }
     m_rendering = false;
     if (m_stickToEnd)
         followEnd();

@@ -1,6 +1,6 @@
-// A conversation as the user reads it: questions and answers as simple HTML (user text always
-// escaped), the answer growing as deltas arrive, citations [ID:i] as links that report the passage
-// they name, the sources under each answer, and subtle marks for extractive answers, a reranker
+// A conversation as the user reads it: questions as escaped text, answers as Markdown (raw HTML
+// in them shown as text) growing as deltas arrive, citations [ID:i] as links numbered from 1 that
+// report the passage they name, the sources under each answer, and subtle marks for extractive answers, a reranker
 // fallback, a stopped answer, and errors in red. Follows the end while the user has not scrolled up.
 #pragma once
 
@@ -8,6 +8,7 @@
 #include "api/records.h"
 
 #include <QTextBrowser>
+#include <QTimer>
 
 #include <optional>
 
@@ -56,6 +57,8 @@ private:
     void add(Entry entry);
     void render();
     QString entryHtml(int index, const Entry &entry) const;
+    QString streamingBodyHtml(const Entry &answer) const;
+    void refreshStreamingAnswer();
     void trackScroll(int value);
     void followEnd();
 
@@ -63,6 +66,8 @@ private:
     QString m_assistantName;
     bool m_stickToEnd = true; // the user has not scrolled up from the end
     bool m_rendering = false;
+    QTimer m_streamRefresh;
+    int m_streamStart = -1; // where the streaming answer's body begins in the document
 };
 
 } // namespace rag::ui

@@ -7,6 +7,8 @@
 #include "ingest_panel.h"
 #include "load_test_panel.h"
 #include "main_menu.h"
+#include "message_bar.h"
+#include "search_pane.h"
 #include "loadtest/load_test_host.h"
 #include "workspace/workspace.h"
 
@@ -15,12 +17,8 @@
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QFutureWatcher>
-#include <QHBoxLayout>
-#include <QHeaderView>
 #include <QIcon>
 #include <QInputDialog>
-#include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMessageBox>
@@ -30,61 +28,38 @@
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
-#include <QTextBrowser>
 #include <QToolBar>
-#include <QTreeWidget>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace rag::ui {
 
-namespace {
-enum Column { kRank, kDocument, kSimilarity, kTerm, kVector, kExcerpt };
-constexpr int kContentRole = Qt::UserRole + 1;
-} // namespace
-
 MainWindow::MainWindow(Workspace &workspace, QWidget *parent) : QMainWindow(parent), m_workspace(workspace)
 {
-    m_searchThread.setMaxThreadCount(1);
-    m_searchThread.setExpiryTimeout(-1);
     setWindowIcon(QIcon(QStringLiteral(":/icons/ragdesk.svg")));
     // The first size fits a small or scaled screen (at 150% a 1366x768 laptop has 910x512).
     resize(QSize(1100, 700).boundedTo(screen()->availableGeometry().size() * 0.9));
 
     m_kbList = new QListWidget;
     m_kbList->setObjectName(QStringLiteral("knowledgeBases"));
-    m_query = new QLineEdit;
-    m_query->setObjectName(QStringLiteral("searchQuery"));
-    m_query->setPlaceholderText(tr("Search the selected knowledge base"));
-    m_query->setClearButtonEnabled(true);
-    m_results = new QTreeWidget;
-    m_results->setObjectName(QStringLiteral("searchResults"));
-    m_results->setRootIsDecorated(false);
-    m_results->setHeaderLabels({tr("#"), tr("Document"), tr("Similarity"), tr("Term"), tr("Vector"), tr("Excerpt")});
-    m_results->header()->setSectionResizeMode(kExcerpt, QHeaderView::Stretch);
-    m_preview = new QTextBrowser;
-    m_preview->setObjectName(QStringLiteral("chunkPreview"));
-
-    auto *searchPane = new QWidget;
-    auto *searchLayout = new QVBoxLayout(searchPane);
-    searchLayout->addWidget(m_query);
-    auto *resultSplit = new QSplitter(Qt::Vertical);
-    resultSplit->addWidget(m_results);
-    resultSplit->addWidget(m_preview);
-    resultSplit->setStretchFactor(0, 3);
-    resultSplit->setStretchFactor(1, 2);
-    searchLayout->addWidget(resultSplit);
+    m_searchPane = new SearchPane(m_workspace);
+    connect(m_searchPane, &SearchPane::searchFinished, this, &MainWindow::searchFinished);
+    m_messages = new MessageBar;
 
     auto *split = new QSplitter;
     split->addWidget(m_kbList);
-    split->addWidget(searchPane);
+    split->addWidget(m_searchPane);
     split->setStretchFactor(1, 4);
+    auto *knowledge = new QWidget;
+    auto *knowledgeLayout = new QVBoxLayout(knowledge);
+    knowledgeLayout->setContentsMargins(0, 0, 0, 0);
+    knowledgeLayout->addWidget(m_messages);
+    knowledgeLayout->addWidget(split, 1);
     // The inspector queries when its tab is shown (see CallInspector::showEvent), not before.
     m_callInspector = new CallInspector(m_workspace);
     m_tabs = new QTabWidget;
     m_tabs->setObjectName(QStringLiteral("mainTabs"));
     m_tabs->setDocumentMode(true);
-    m_tabs->addTab(split, tr("Knowledge"));
+    m_tabs->addTab(knowledge, tr("Knowledge"));
     m_tabs->addTab(m_callInspector, tr("Rerank calls"));
     // Like the inspector, the chat reads the database when its tab is shown.
     m_chat = new ChatPanel(m_workspace, [this] { return &engineHost(); });
@@ -92,9 +67,6 @@ MainWindow::MainWindow(Workspace &workspace, QWidget *parent) : QMainWindow(pare
     m_loadTest = new LoadTestPanel(m_workspace, [this] { return &loadTestHost(); });
     m_tabs->addTab(m_loadTest, tr("Load test"));
     setCentralWidget(m_tabs);
-    m_status = new QLabel;
-    m_status->setObjectName(QStringLiteral("status"));
-    statusBar()->addWidget(m_status, 1);
     m_ingest = new IngestPanel(m_workspace);
     statusBar()->addPermanentWidget(m_ingest);
     connect(m_ingest, &IngestPanel::finished, this, &MainWindow::showIngestReport);
@@ -107,13 +79,10 @@ MainWindow::MainWindow(Workspace &workspace, QWidget *parent) : QMainWindow(pare
     });
     connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::updateWindowTitle);
 
-    connect(m_query, &QLineEdit::returnPressed, this, &MainWindow::runSearch);
     connect(m_kbList, &QListWidget::currentRowChanged, this, [this] {
         updateWindowTitle();
-        if (!m_query->text().isEmpty())
-            runSearch();
+        m_searchPane->setKnowledgeBase(selectedKnowledgeBase());
     });
-    connect(m_results, &QTreeWidget::currentItemChanged, this, &MainWindow::showSelectedHit);
     reloadKnowledgeBases();
     restoreSettings();
     updateWindowTitle();
@@ -155,8 +124,7 @@ void MainWindow::promptAddFolder()
 void MainWindow::focusSearch()
 {
     m_tabs->setCurrentIndex(0);
-    m_query->setFocus(Qt::ShortcutFocusReason);
-    m_query->selectAll();
+    m_searchPane->focusQuery();
 }
 
 bool MainWindow::createKnowledgeBase(const QString &name)
@@ -165,12 +133,12 @@ bool MainWindow::createKnowledgeBase(const QString &name)
     spec.name = name;
     auto kb = m_workspace.createKnowledgeBase(spec);
     if (!kb) {
-        m_status->setText(kb.error());
+        m_messages->showMessage(kb.error(), MessageBar::Kind::Warning);
         return false;
     }
     reloadKnowledgeBases();
     selectKnowledgeBase(kb->spec.name);
-    m_status->setText(tr("Created knowledge base '%1': add files or a folder, or drop them here").arg(kb->spec.name));
+    m_messages->showMessage(tr("Created knowledge base '%1': add files or a folder, or drop them here").arg(kb->spec.name));
     return true;
 }
 
@@ -178,11 +146,11 @@ void MainWindow::ingestPaths(const QStringList &paths)
 {
     const QString kb = selectedKnowledgeBase();
     if (kb.isEmpty()) {
-        m_status->setText(tr("Create or select a knowledge base first"));
+        m_messages->showMessage(tr("Create or select a knowledge base first"), MessageBar::Kind::Warning);
         return;
     }
     if (const QString error = m_ingest->start(kb, paths); !error.isEmpty())
-        m_status->setText(error);
+        m_messages->showMessage(error, MessageBar::Kind::Warning);
 }
 
 void MainWindow::showIngestReport(const ingest::IngestReport &report)
@@ -208,8 +176,9 @@ void MainWindow::showIngestReport(const ingest::IngestReport &report)
     const QString kb = selectedKnowledgeBase();
     reloadKnowledgeBases();
     selectKnowledgeBase(kb);
-    m_status->setText(summary);
-    m_status->setToolTip(failures.join(u'\n'));
+    // Stays until dismissed or replaced by a newer message: a search does not wipe it.
+    m_messages->showMessage(summary, failures.isEmpty() ? MessageBar::Kind::Info : MessageBar::Kind::Warning,
+                            failures.join(u'\n'));
     Q_EMIT ingestFinished(report);
     if (m_quitting)
         close();
@@ -264,7 +233,9 @@ void MainWindow::closeEvent(QCloseEvent *event)
     }
     if (!work.isEmpty()) {
         // Closed again once the work has stopped (see showIngestReport and runFinished).
-        m_status->setText(tr("Stopping before quitting: %1...").arg(work.join(tr(", ")).toLower()));
+        const QString stopping = tr("Stopping before quitting: %1...").arg(work.join(tr(", ")).toLower());
+        m_messages->showMessage(stopping);
+        statusBar()->showMessage(stopping);
         event->ignore();
         return;
     }
@@ -300,7 +271,7 @@ void MainWindow::saveSettings() const
 
 QString MainWindow::statusText() const
 {
-    return m_status->text();
+    return m_messages->text();
 }
 
 QString MainWindow::selectedKnowledgeBase() const
@@ -319,8 +290,6 @@ void MainWindow::selectKnowledgeBase(const QString &name)
 
 MainWindow::~MainWindow()
 {
-    // The search holds a reference to the workspace, which the caller destroys after us.
-    m_search.waitForFinished();
     // The chat's handles go before the host that feeds them (the host would drop late outcomes
     // anyway); the host then cancels what is still in flight and stops its thread.
     delete m_chat;
@@ -351,7 +320,7 @@ void MainWindow::reloadKnowledgeBases()
     m_kbList->clear();
     auto kbs = api::KnowledgeBases(m_workspace).list();
     if (!kbs) {
-        m_status->setText(kbs.error());
+        m_messages->showMessage(kbs.error(), MessageBar::Kind::Warning);
         return;
     }
     for (const api::KnowledgeBase &kb : std::as_const(*kbs)) {
@@ -361,60 +330,14 @@ void MainWindow::reloadKnowledgeBases()
     }
     if (m_kbList->count() > 0)
         m_kbList->setCurrentRow(0);
-    m_status->setText(kbs->isEmpty() ? tr("No knowledge bases yet: create one with File > New knowledge base (%1)")
-                                           .arg(QKeySequence(QKeySequence::New).toString(QKeySequence::NativeText))
-                                     : tr("%n knowledge base(s)", nullptr, int(kbs->size())));
+    if (kbs->isEmpty())
+        m_messages->showMessage(tr("No knowledge bases yet: create one with File > New knowledge base (%1)")
+                                    .arg(QKeySequence(QKeySequence::New).toString(QKeySequence::NativeText)));
 }
 
 void MainWindow::runSearch()
 {
-    const QString kb = selectedKnowledgeBase();
-    if (kb.isEmpty()) {
-        m_status->setText(tr("Select a knowledge base first"));
-        return;
-    }
-    m_status->setText(tr("Searching..."));
-    m_search = m_searches.run(
-        [&workspace = m_workspace, name = kb, query = m_query->text()] {
-            auto result = workspace.search(name, query, {});
-            return result ? SearchOutcome{result->hits, {}} : SearchOutcome{{}, result.error()};
-        },
-        [this](const SearchOutcome &outcome) { showResults(outcome); });
-}
-
-void MainWindow::showResults(const SearchOutcome &outcome)
-{
-    m_results->clear();
-    m_preview->clear();
-    if (!outcome.error.isEmpty()) {
-        m_status->setText(outcome.error);
-        Q_EMIT searchFinished();
-        return;
-    }
-    int rank = 0;
-    for (const index::SearchHit &hit : outcome.hits) {
-        auto *item = new QTreeWidgetItem(m_results);
-        item->setText(kRank, QString::number(++rank));
-        item->setText(kDocument, hit.chunk.page > 0 ? tr("%1, p. %2").arg(hit.chunk.document).arg(hit.chunk.page)
-                                                    : hit.chunk.document);
-        item->setText(kSimilarity, QString::number(hit.similarity, 'f', 3));
-        item->setText(kTerm, QString::number(hit.termSimilarity, 'f', 3));
-        item->setText(kVector, QString::number(hit.vectorSimilarity, 'f', 3));
-        item->setText(kExcerpt, hit.chunk.content.simplified().left(200));
-        item->setData(kRank, kContentRole, hit.chunk.content);
-    }
-    for (int c = 0; c < kExcerpt; ++c)
-        m_results->resizeColumnToContents(c);
-    if (m_results->topLevelItemCount() > 0)
-        m_results->setCurrentItem(m_results->topLevelItem(0));
-    m_status->setText(tr("%n result(s)", nullptr, int(outcome.hits.size())));
-    Q_EMIT searchFinished();
-}
-
-void MainWindow::showSelectedHit()
-{
-    const QTreeWidgetItem *item = m_results->currentItem();
-    m_preview->setPlainText(item ? item->data(kRank, kContentRole).toString() : QString());
+    m_searchPane->runSearch();
 }
 
 } // namespace rag::ui

@@ -7,26 +7,17 @@
 // and a newer search supersedes an older one still running.
 #pragma once
 
-#include "latest_read.h"
-
-#include "index/hybrid_searcher.h"
 #include "ingest/ingest_job.h"
 
-#include <QFuture>
 #include <QMainWindow>
-#include <QThreadPool>
 
 #include <memory>
 
 class QCloseEvent;
 class QDragEnterEvent;
 class QDropEvent;
-class QLabel;
-class QLineEdit;
 class QListWidget;
 class QTabWidget;
-class QTreeWidget;
-class QTextBrowser;
 
 namespace rag {
 class Workspace;
@@ -43,6 +34,8 @@ namespace rag::ui {
 class CallInspector;
 class ChatPanel;
 class MainMenu;
+class MessageBar;
+class SearchPane;
 class IngestPanel;
 class LoadTestPanel;
 
@@ -86,12 +79,6 @@ protected:
     void dropEvent(QDropEvent *event) override;
 
 private:
-    struct SearchOutcome {
-        QList<index::SearchHit> hits;
-        QString error;
-    };
-    void showResults(const SearchOutcome &outcome);
-    void showSelectedHit();
     void showIngestReport(const ingest::IngestReport &report);
     void selectKnowledgeBase(const QString &name);
     QString selectedKnowledgeBase() const;
@@ -103,10 +90,8 @@ private:
 
     Workspace &m_workspace;
     QListWidget *m_kbList = nullptr;
-    QLineEdit *m_query = nullptr;
-    QTreeWidget *m_results = nullptr;
-    QTextBrowser *m_preview = nullptr;
-    QLabel *m_status = nullptr;
+    SearchPane *m_searchPane = nullptr;
+    MessageBar *m_messages = nullptr; // the Knowledge tab's: knowledge bases and ingestion
     IngestPanel *m_ingest = nullptr;
     QTabWidget *m_tabs = nullptr;
     MainMenu *m_menu = nullptr;
@@ -116,10 +101,6 @@ private:
     std::unique_ptr<chat::EngineHost> m_engineHost;
     LoadTestPanel *m_loadTest = nullptr;
     std::unique_ptr<loadtest::LoadTestHost> m_loadTestHost;
-    // One long-lived thread, so searches reuse one database connection.
-    QThreadPool m_searchThread;
-    LatestRead<SearchOutcome> m_searches{this, &m_searchThread};
-    QFuture<SearchOutcome> m_search; // the latest, waited for when the window goes
 };
 
 } // namespace rag::ui

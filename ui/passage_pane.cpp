@@ -1,5 +1,7 @@
 #include "passage_pane.h"
 
+#include "markdown_html.h"
+
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QTextBrowser>
@@ -37,14 +39,16 @@ PassagePane::PassagePane(QWidget *parent) : QFrame(parent)
 
 void PassagePane::showReference(const api::ChatReference &reference)
 {
-    m_title->setText(reference.page > 0 ? tr("[%1] %2, page %3").arg(reference.index).arg(reference.document).arg(reference.page)
-                                        : tr("[%1] %2").arg(reference.index).arg(reference.document));
-    m_passage->setHtml(QStringLiteral("<p style=\"color:#7d848d; font-size:small;\">%1</p><p>%2</p>")
+    // Numbered from 1, as the answer's citation links are.
+    const int number = reference.index + 1;
+    m_title->setText(reference.page > 0 ? tr("[%1] %2, page %3").arg(number).arg(reference.document).arg(reference.page)
+                                        : tr("[%1] %2").arg(number).arg(reference.document));
+    m_passage->setHtml(QStringLiteral("<p style=\"color:#7d848d; font-size:small;\">%1</p>%2")
                            .arg(tr("similarity %1 · term %2 · vector %3")
                                     .arg(reference.similarity, 0, 'f', 3)
                                     .arg(reference.termSimilarity, 0, 'f', 3)
                                     .arg(reference.vectorSimilarity, 0, 'f', 3),
-                                reference.content.toHtmlEscaped().replace(u'\n', QStringLiteral("<br>"))));
+                                passageToHtml(reference.document, reference.content)));
 }
 
 } // namespace rag::ui

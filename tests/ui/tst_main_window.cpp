@@ -2,7 +2,9 @@
 #include "support/fixtures.h"
 #include "support/temp_workspace.h"
 
+#include <QLabel>
 #include <QLineEdit>
+#include <QToolButton>
 #include <QListWidget>
 #include <QMimeData>
 #include <QProgressBar>
@@ -103,6 +105,15 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(searched.size(), 1, 10000);
         QCOMPARE(window.findChild<QTreeWidget *>(QStringLiteral("searchResults"))->topLevelItem(0)->text(1),
                  QStringLiteral("note-7.md"));
+        // The search says how it went on its own line; the ingestion's summary, with its
+        // failure, stays until dismissed.
+        auto *searchStatus = window.findChild<QLabel *>(QStringLiteral("searchStatus"));
+        QVERIFY2(searchStatus->text().contains(QStringLiteral("result(s) in 'birds'")), qPrintable(searchStatus->text()));
+        auto *message = window.findChild<QWidget *>(QStringLiteral("messageBar"));
+        QVERIFY(message->isVisible());
+        QVERIFY(window.statusText().contains(QStringLiteral("blob.txt")));
+        window.findChild<QToolButton *>(QStringLiteral("dismissMessage"))->click();
+        QVERIFY(!message->isVisible());
     }
 
     void cancelStopsAnIngestion()
