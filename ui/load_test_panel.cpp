@@ -77,8 +77,8 @@ LoadTestPanel::LoadTestPanel(Workspace &workspace, HostSource host, QWidget *par
     auto *rightLayout = new QVBoxLayout(right);
     rightLayout->setContentsMargins(0, 0, 0, 0);
     rightLayout->addWidget(buildRunBar());
-    rightLayout->addWidget(buildCharts(), 3);
-    rightLayout->addWidget(buildResult(), 2);
+    rightLayout->addWidget(buildCharts(), 1);
+    rightLayout->addWidget(buildResult(), 1);
 
     auto *split = new QSplitter;
     split->setChildrenCollapsible(false);

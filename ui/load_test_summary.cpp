@@ -47,7 +47,8 @@ QLabel *valueLabel(const QString &name)
 {
     auto *label = new QLabel;
     label->setObjectName(name);
-    label->setWordWrap(true);
+    // Not wrapped: the summary sits in a scroll area, which would squeeze a wrapped label's
+    // second line; a long line scrolls sideways instead.
     label->setTextInteractionFlags(Qt::TextSelectableByMouse);
     return label;
 }
