@@ -5,6 +5,7 @@
 #include "workspace/workspace.h"
 
 #include <QCommandLineParser>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
 
@@ -98,7 +99,8 @@ int docs(Workspace &workspace, const QStringList &args)
         for (const api::StoredDocument &doc : std::as_const(*documents))
             array.append(QJsonObject{{QStringLiteral("name"), doc.name},     {QStringLiteral("path"), doc.path},
                                      {QStringLiteral("status"), doc.status}, {QStringLiteral("error"), doc.error},
-                                     {QStringLiteral("chunks"), doc.chunkCount}, {QStringLiteral("size"), doc.size}});
+                                     {QStringLiteral("chunks"), doc.chunkCount}, {QStringLiteral("size"), doc.size},
+                                     {QStringLiteral("updated_at"), doc.updatedAt}});
         outJson(QJsonDocument(array));
         return kExitOk;
     }
@@ -108,6 +110,27 @@ int docs(Workspace &workspace, const QStringList &args)
             line += QStringLiteral("  (%1)").arg(doc.error);
         outLine(line);
     }
+    return kExitOk;
+}
+// Documents are named by the path they were ingested from, as `kb docs` lists it; a relative
+// path is taken from the current directory.
+int removeDocs(Workspace &workspace, const QStringList &args)
+{
+    if (args.size() < 2)
+        return usageError(QStringLiteral("usage: ragdesk kb remove-docs NAME PATH..."));
+    QStringList paths;
+    for (const QString &path : args.mid(1)) {
+        paths.append(path);
+        const QString absolute = QFileInfo(path).absoluteFilePath();
+        if (absolute != path)
+            paths.append(absolute);
+    }
+    auto removed = workspace.removeDocuments(args.first(), paths);
+    if (!removed)
+        return failure(removed.error());
+    if (*removed == 0)
+        return failure(QStringLiteral("no such document in '%1' (see 'ragdesk kb docs %1')").arg(args.first()));
+    outLine(QStringLiteral("removed %1 document(s) from '%2'").arg(*removed).arg(args.first()));
     return kExitOk;
 }
 } // namespace
@@ -124,7 +147,9 @@ int kbCommand(Workspace &workspace, const QStringList &args)
         return remove(workspace, rest);
     if (sub == QLatin1String("docs"))
         return docs(workspace, rest);
-    return usageError(QStringLiteral("usage: ragdesk kb create|list|remove|docs ..."));
+    if (sub == QLatin1String("remove-docs"))
+        return removeDocs(workspace, rest);
+    return usageError(QStringLiteral("usage: ragdesk kb create|list|remove|docs|remove-docs ..."));
 }
 
 } // namespace rag::cli

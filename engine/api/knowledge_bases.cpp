@@ -1,5 +1,6 @@
 #include "api/knowledge_bases.h"
 
+#include "store/chunk_repository.h"
 #include "store/database.h"
 #include "store/document_repository.h"
 #include "store/knowledge_base_repository.h"
@@ -20,6 +21,14 @@ Result<QList<StoredDocument>> KnowledgeBases::documents(const QString &kbName) c
     if (!kb)
         return fail(kb.error());
     return store::DocumentRepository(m_database->connection()).list(kb->id);
+}
+
+Result<QList<store::ChunkView>> KnowledgeBases::documentChunks(const QString &kbName, const QString &documentPath) const
+{
+    auto kb = store::KnowledgeBaseRepository(m_database->connection()).lookup(kbName);
+    if (!kb)
+        return fail(kb.error());
+    return store::ChunkRepository(m_database->connection()).documentChunks(kb->id, documentPath);
 }
 
 } // namespace rag::api

@@ -15,6 +15,8 @@ public:
 
     Result<QList<KnowledgeBase>> list() const;                      // by name, with counts
     Result<QList<StoredDocument>> documents(const QString &kbName) const;
+    // One document's chunks, in their order in it.
+    Result<QList<store::ChunkView>> documentChunks(const QString &kbName, const QString &documentPath) const;
 
 private:
     std::shared_ptr<store::Database> m_database;

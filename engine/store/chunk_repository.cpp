@@ -88,6 +88,22 @@ Result<QList<ChunkView>> ChunkRepository::chunks(const QList<qint64> &chunkIds)
     return ordered;
 }
 
+Result<QList<ChunkView>> ChunkRepository::documentChunks(qint64 kbId, const QString &documentPath)
+{
+    auto query = exec(m_db,
+                      QStringLiteral("SELECT c.id, d.name, d.path, c.content, COALESCE(c.page, 0) FROM chunks c"
+                                     " JOIN documents d ON d.id = c.document_id"
+                                     " WHERE d.kb_id = ? AND d.path = ? ORDER BY c.ord"),
+                      {kbId, documentPath});
+    if (!query)
+        return fail(query.error());
+    QList<ChunkView> chunks;
+    while (query->next())
+        chunks.append(ChunkView{query->value(0).toLongLong(), query->value(1).toString(), query->value(2).toString(),
+                                query->value(3).toString(), query->value(4).toInt()});
+    return chunks;
+}
+
 Result<void> ChunkRepository::forEachVector(qint64 kbId, const std::function<void(qint64, const QByteArray &)> &visit)
 {
     auto query = exec(m_db,

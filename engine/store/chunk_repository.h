@@ -36,6 +36,9 @@ public:
     // The chunks of these ids, in the order given; ids no longer stored are left out.
     Result<QList<ChunkView>> chunks(const QList<qint64> &chunkIds);
 
+    // A document's chunks in their order in it.
+    Result<QList<ChunkView>> documentChunks(qint64 kbId, const QString &documentPath);
+
     // Calls visit(chunkId, vector) for every chunk of the knowledge base.
     Result<void> forEachVector(qint64 kbId, const std::function<void(qint64, const QByteArray &)> &visit);
 

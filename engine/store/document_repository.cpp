@@ -24,11 +24,12 @@ static StoredDocument readDocument(const QSqlQuery &query)
     doc.status = query.value(5).toString();
     doc.error = query.value(6).toString();
     doc.chunkCount = query.value(7).toInt();
+    doc.updatedAt = query.value(8).toString();
     return doc;
 }
 
 static const char *kSelectDocuments =
-    "SELECT id, name, path, content_hash, size, status, error, chunk_count FROM documents";
+    "SELECT id, name, path, content_hash, size, status, error, chunk_count, updated_at FROM documents";
 
 Result<std::optional<StoredDocument>> DocumentRepository::findByPath(qint64 kbId, const QString &path)
 {

@@ -26,6 +26,10 @@ public:
     Result<void> recordFailure(qint64 kbId, const QString &path, const QString &name, qint64 size,
                                const QString &contentHash, const QString &error);
 
+    // Removes the document stored from `path`, with its chunks, their full-text rows and
+    // vectors, inside the caller's transaction; returns the ids of the chunks removed.
+    Result<QList<qint64>> remove(qint64 kbId, const QString &path) { return removeExisting(kbId, path); }
+
 private:
     Result<QList<qint64>> removeExisting(qint64 kbId, const QString &path);
     Result<void> addToTotals(qint64 kbId, qint64 chunks, qint64 terms);

@@ -34,6 +34,7 @@ struct StoredDocument {
     QString status; // "ready" or "failed"
     QString error;
     int chunkCount = 0;
+    QString updatedAt; // when it was last ingested, ISO 8601 UTC
 };
 
 // A chunk ready to be written: text plus everything search needs precomputed.

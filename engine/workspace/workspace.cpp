@@ -64,6 +64,44 @@ Result<void> Workspace::removeKnowledgeBase(const QString &name)
     return {};
 }
 
+Result<int> Workspace::removeDocuments(const QString &kbName, const QStringList &paths)
+{
+    const QSqlDatabase db = m_database->connection();
+    auto kb = store::KnowledgeBaseRepository(db).lookup(kbName);
+    if (!kb)
+        return fail(kb.error());
+    auto vectors = m_vectors.open(kb->id, db);
+    if (!vectors)
+        return fail(vectors.error());
+    store::Transaction transaction(db);
+    if (!transaction.started())
+        return fail(QStringLiteral("database error: %1").arg(transaction.startError()));
+    store::DocumentRepository documents(db);
+    QList<qint64> removedChunks;
+    int removed = 0;
+    for (const QString &path : paths) {
+        auto known = documents.findByPath(kb->id, path);
+        if (!known)
+            return fail(known.error());
+        if (!*known)
+            continue;
+        auto chunks = documents.remove(kb->id, path);
+        if (!chunks)
+            return fail(chunks.error());
+        removedChunks += *chunks;
+        ++removed;
+    }
+    if (auto committed = transaction.commit(); !committed)
+        return fail(committed.error());
+    // After the commit, as ingestion does: a crash in between leaves an index that its stamp
+    // shows stale, rebuilt from the database on next use.
+    for (qint64 id : std::as_const(removedChunks))
+        (*vectors)->remove(id);
+    if (auto saved = m_vectors.save(kb->id, db); !saved)
+        return fail(saved.error());
+    return removed;
+}
+
 Result<std::unique_ptr<ingest::IngestJob>> Workspace::ingestJob(const QString &kbName, const QStringList &paths)
 {
     auto kb = store::KnowledgeBaseRepository(m_database->connection()).lookup(kbName);

@@ -30,6 +30,9 @@ public:
     Result<store::KnowledgeBase> createKnowledgeBase(const store::KnowledgeBaseSpec &spec);
     Result<store::KnowledgeBase> knowledgeBase(const QString &name);
     Result<void> removeKnowledgeBase(const QString &name);
+    // Removes these documents (by stored path) with their chunks and vectors, in one
+    // transaction; the indexes follow. Returns how many were removed (unknown paths are skipped).
+    Result<int> removeDocuments(const QString &kbName, const QStringList &paths);
 
     Result<std::unique_ptr<ingest::IngestJob>> ingestJob(const QString &kbName, const QStringList &paths);
     Result<index::SearchResult> search(const QString &kbName, const QString &query, const index::SearchOptions &options);

@@ -96,6 +96,28 @@ private Q_SLOTS:
         const Run human = ragdesk({QStringLiteral("search"), QStringLiteral("notes"), QStringLiteral("otters sleep")});
         QCOMPARE(human.exitCode, 0);
         QVERIFY(human.out.startsWith(QStringLiteral("1. otters.md")));
+
+        // The failed file is listed with its reason and when; removing it (by the path kb docs
+        // names) leaves the ready one, and a path that names nothing is an error.
+        const Run listed = ragdesk({QStringLiteral("kb"), QStringLiteral("docs"), QStringLiteral("notes"), QStringLiteral("--json")});
+        QCOMPARE(listed.exitCode, 0);
+        const QJsonArray documents = QJsonDocument::fromJson(listed.out.toUtf8()).array();
+        QCOMPARE(documents.size(), 2);
+        QString failedPath;
+        for (const QJsonValue &doc : documents) {
+            QVERIFY(!doc.toObject().value(QStringLiteral("updated_at")).toString().isEmpty());
+            if (doc.toObject().value(QStringLiteral("status")).toString() == u"failed")
+                failedPath = doc.toObject().value(QStringLiteral("path")).toString();
+        }
+        QVERIFY(failedPath.endsWith(QStringLiteral("blob.txt")));
+        const Run removed = ragdesk({QStringLiteral("kb"), QStringLiteral("remove-docs"), QStringLiteral("notes"), failedPath});
+        QCOMPARE(removed.exitCode, 0);
+        QVERIFY2(removed.out.contains(QStringLiteral("removed 1 document(s)")), qPrintable(removed.out));
+        const Run after = ragdesk({QStringLiteral("kb"), QStringLiteral("docs"), QStringLiteral("notes"), QStringLiteral("--json")});
+        QCOMPARE(QJsonDocument::fromJson(after.out.toUtf8()).array().size(), 1);
+        const Run again = ragdesk({QStringLiteral("kb"), QStringLiteral("remove-docs"), QStringLiteral("notes"), failedPath});
+        QCOMPARE(again.exitCode, 1);
+        QVERIFY2(again.err.contains(QStringLiteral("no such document")), qPrintable(again.err));
     }
 
     void errorsAreClearAndExitNonZero()

@@ -8,7 +8,9 @@
 #include "providers/key_store.h"
 #include "support/fixtures.h"
 #include "support/temp_workspace.h"
+#include "workspace/workspace.h"
 
+#include <QDateTime>
 #include <QTest>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -68,6 +70,57 @@ private Q_SLOTS:
         const auto missing = kbs.documents(QStringLiteral("ghost"));
         QVERIFY(!missing);
         QVERIFY2(missing.error().contains(QStringLiteral("ghost")), errorOf(missing));
+    }
+
+    // Removing a document takes its chunks out of search at once, lexical and vector alike, and
+    // a second workspace on the same data (a fresh process) agrees; ingesting it again adds it back.
+    void removedDocumentsLeaveSearchAndComeBackOnReingest()
+    {
+        QVERIFY(test::writeFile(m_ws->path(QStringLiteral("docs/otters.md")), "# Otters\nSea otters hold hands while asleep.\n"));
+        QVERIFY(test::writeFile(m_ws->path(QStringLiteral("docs/bees.md")),
+                                "# Bees\nHoney bees dance to point at flowers.\n\n# More bees\nBees sleep in flowers too.\n"));
+        m_ws->ingest(QStringLiteral("nature"), {m_ws->path(QStringLiteral("docs"))});
+        const api::KnowledgeBases kbs(*m_ws->workspace);
+        const auto before = kbs.documents(QStringLiteral("nature"));
+        QVERIFY2(before, errorOf(before));
+        QCOMPARE(before->size(), 2);
+        QVERIFY(!before->first().updatedAt.isEmpty());
+        QVERIFY(QDateTime::fromString(before->first().updatedAt, Qt::ISODate).isValid());
+        const QString bees = before->first().path; // by path: bees.md sorts first
+        QVERIFY(bees.endsWith(QStringLiteral("bees.md")));
+        const auto chunks = kbs.documentChunks(QStringLiteral("nature"), bees);
+        QVERIFY2(chunks, errorOf(chunks));
+        QVERIFY(!chunks->isEmpty());
+        QVERIFY(chunks->first().content.contains(QStringLiteral("Honey bees")));
+        QCOMPARE(chunks->first().document, QStringLiteral("bees.md"));
+
+        auto hits = [&](Workspace &workspace, const QString &query) {
+            index::SearchOptions options;
+            options.similarityThreshold = 0; // every chunk that matches at all, lexically or not
+            auto found = workspace.search(QStringLiteral("nature"), query, options);
+            QStringList documents;
+            for (const index::SearchHit &hit : found ? found->hits : QList<index::SearchHit>())
+                documents.append(hit.chunk.document);
+            return documents;
+        };
+        QVERIFY(hits(*m_ws->workspace, QStringLiteral("bees dance")).contains(QStringLiteral("bees.md")));
+
+        const auto removed = m_ws->workspace->removeDocuments(QStringLiteral("nature"), {bees, QStringLiteral("/no/such.md")});
+        QVERIFY2(removed, errorOf(removed));
+        QCOMPARE(*removed, 1);
+        QVERIFY(!hits(*m_ws->workspace, QStringLiteral("bees dance")).contains(QStringLiteral("bees.md")));
+        QCOMPARE(kbs.documents(QStringLiteral("nature"))->size(), 1);
+        QCOMPARE(kbs.list()->first().chunks, kbs.documents(QStringLiteral("nature"))->first().chunkCount);
+        QCOMPARE(m_ws->workspace->vectorIndexes().open(kbs.list()->first().id, m_ws->workspace->database().connection())
+                     .value()->size(),
+                 kbs.list()->first().chunks);
+        auto again = m_ws->reopen();
+        QVERIFY(!hits(*again, QStringLiteral("bees dance")).contains(QStringLiteral("bees.md")));
+
+        const auto report = m_ws->ingest(QStringLiteral("nature"), {bees});
+        QCOMPARE(report.count(ingest::IngestFileOutcome::Status::Added), 1);
+        QVERIFY(hits(*m_ws->workspace, QStringLiteral("bees dance")).contains(QStringLiteral("bees.md")));
+        QVERIFY(!m_ws->workspace->removeDocuments(QStringLiteral("ghost"), {bees}));
     }
 
     void providerKeysLiveAndDieWithTheirProvider()
