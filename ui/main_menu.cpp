@@ -49,6 +49,9 @@ QMenu *MainMenu::buildFileMenu()
     m_addFolder = menu->addAction(tr("Add f&older..."), &m_window, &MainWindow::promptAddFolder);
     m_addFolder->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
     menu->addSeparator();
+    m_deleteKnowledgeBase = menu->addAction(tr("&Delete knowledge base..."), &m_window,
+                                            [this] { m_window.deleteSelectedKnowledgeBase(); });
+    menu->addSeparator();
     QAction *quit = menu->addAction(tr("&Quit"), &m_window, &QWidget::close);
     quit->setShortcut(standardKey(QKeySequence::Quit, QKeySequence(Qt::CTRL | Qt::Key_Q)));
     quit->setMenuRole(QAction::QuitRole);

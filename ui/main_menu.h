@@ -19,6 +19,7 @@ public:
     QAction *newKnowledgeBase() const { return m_newKnowledgeBase; }
     QAction *addFiles() const { return m_addFiles; }
     QAction *addFolder() const { return m_addFolder; }
+    QAction *deleteKnowledgeBase() const { return m_deleteKnowledgeBase; }
 
     // Every action with a shortcut, as "Menu > Action: Shortcut" lines: what Help shows.
     QStringList shortcutList() const;
@@ -35,6 +36,7 @@ private:
     QAction *m_newKnowledgeBase = nullptr;
     QAction *m_addFiles = nullptr;
     QAction *m_addFolder = nullptr;
+    QAction *m_deleteKnowledgeBase = nullptr;
 };
 
 } // namespace rag::ui

@@ -7,6 +7,7 @@
 #include "ingest_panel.h"
 #include "load_test_panel.h"
 #include "main_menu.h"
+#include "document_list.h"
 #include "message_bar.h"
 #include "search_pane.h"
 #include "loadtest/load_test_host.h"
@@ -45,9 +46,27 @@ MainWindow::MainWindow(Workspace &workspace, QWidget *parent) : QMainWindow(pare
     connect(m_searchPane, &SearchPane::searchFinished, this, &MainWindow::searchFinished);
     m_messages = new MessageBar;
 
+    m_documents = new DocumentList(m_workspace);
+    connect(m_documents, &DocumentList::reingestRequested, this, &MainWindow::ingestPaths);
+    connect(m_documents, &DocumentList::documentsRemoved, this, [this](int count) {
+        const QString kb = selectedKnowledgeBase();
+        reloadKnowledgeBases();
+        selectKnowledgeBase(kb);
+        m_messages->showMessage(tr("Removed %n document(s) from '%1'", nullptr, count).arg(kb));
+    });
+    connect(m_documents, &DocumentList::documentsShown, this, [this](int count, int failed) {
+        m_knowledgeViews->setTabText(1, failed > 0 ? tr("Documents (%1, %2 failed)").arg(count).arg(failed)
+                                                   : tr("Documents (%1)").arg(count));
+    });
+    m_knowledgeViews = new QTabWidget;
+    m_knowledgeViews->setObjectName(QStringLiteral("knowledgeViews"));
+    m_knowledgeViews->addTab(m_searchPane, tr("Search"));
+    m_knowledgeViews->addTab(m_documents, tr("Documents"));
+    m_kbList->setContextMenuPolicy(Qt::ActionsContextMenu);
+
     auto *split = new QSplitter;
     split->addWidget(m_kbList);
-    split->addWidget(m_searchPane);
+    split->addWidget(m_knowledgeViews);
     split->setStretchFactor(1, 4);
     auto *knowledge = new QWidget;
     auto *knowledgeLayout = new QVBoxLayout(knowledge);
@@ -82,6 +101,7 @@ MainWindow::MainWindow(Workspace &workspace, QWidget *parent) : QMainWindow(pare
     connect(m_kbList, &QListWidget::currentRowChanged, this, [this] {
         updateWindowTitle();
         m_searchPane->setKnowledgeBase(selectedKnowledgeBase());
+        m_documents->setKnowledgeBase(selectedKnowledgeBase());
     });
     reloadKnowledgeBases();
     restoreSettings();
@@ -96,6 +116,9 @@ void MainWindow::buildToolBar()
     bar->addAction(m_menu->newKnowledgeBase());
     bar->addAction(m_menu->addFiles());
     bar->addAction(m_menu->addFolder());
+    m_kbList->addAction(m_menu->addFiles());
+    m_kbList->addAction(m_menu->addFolder());
+    m_kbList->addAction(m_menu->deleteKnowledgeBase());
 }
 
 void MainWindow::promptNewKnowledgeBase()
@@ -104,6 +127,36 @@ void MainWindow::promptNewKnowledgeBase()
     const QString name = QInputDialog::getText(this, tr("New knowledge base"), tr("Name:"), QLineEdit::Normal, {}, &ok);
     if (ok)
         createKnowledgeBase(name);
+}
+
+bool MainWindow::deleteSelectedKnowledgeBase(bool confirmed)
+{
+    const QString kb = selectedKnowledgeBase();
+    if (kb.isEmpty())
+        return false;
+    if (m_ingest->isRunning()) {
+        m_messages->showMessage(tr("An ingestion is running: let it finish or cancel it before deleting a knowledge base"),
+                                MessageBar::Kind::Warning);
+        return false;
+    }
+    if (!confirmed) {
+        const QString counts = m_kbList->currentItem()->text().section(u'\n', 1);
+        const auto answer = QMessageBox::warning(
+            this, tr("Delete knowledge base"),
+            tr("Delete the knowledge base '%1' (%2)?\n\nIts documents and chunks are removed from ragdesk; the files "
+               "on disk are not touched. This cannot be undone.")
+                .arg(kb, counts),
+            QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
+        if (answer != QMessageBox::Yes)
+            return false;
+    }
+    if (auto removed = m_workspace.removeKnowledgeBase(kb); !removed) {
+        m_messages->showMessage(removed.error(), MessageBar::Kind::Warning);
+        return false;
+    }
+    reloadKnowledgeBases();
+    m_messages->showMessage(tr("Deleted the knowledge base '%1'").arg(kb));
+    return true;
 }
 
 void MainWindow::promptAddFiles()
@@ -177,6 +230,7 @@ void MainWindow::showIngestReport(const ingest::IngestReport &report)
     reloadKnowledgeBases();
     selectKnowledgeBase(kb);
     // Stays until dismissed or replaced by a newer message: a search does not wipe it.
+    m_documents->reload();
     m_messages->showMessage(summary, failures.isEmpty() ? MessageBar::Kind::Info : MessageBar::Kind::Warning,
                             failures.join(u'\n'));
     Q_EMIT ingestFinished(report);

@@ -34,6 +34,7 @@ namespace rag::ui {
 class CallInspector;
 class ChatPanel;
 class MainMenu;
+class DocumentList;
 class MessageBar;
 class SearchPane;
 class IngestPanel;
@@ -53,6 +54,8 @@ public:
     void promptNewKnowledgeBase();
     void promptAddFiles();
     void promptAddFolder();
+    // Asks first unless `confirmed`; refused while an ingestion runs. True when deleted.
+    bool deleteSelectedKnowledgeBase(bool confirmed = false);
     void focusSearch(); // Edit > Find: the Knowledge tab, its query selected
     QString statusText() const;
     MainMenu *mainMenu() const { return m_menu; }
@@ -90,7 +93,9 @@ private:
 
     Workspace &m_workspace;
     QListWidget *m_kbList = nullptr;
+    QTabWidget *m_knowledgeViews = nullptr; // "Search" and "Documents"
     SearchPane *m_searchPane = nullptr;
+    DocumentList *m_documents = nullptr;
     MessageBar *m_messages = nullptr; // the Knowledge tab's: knowledge bases and ingestion
     IngestPanel *m_ingest = nullptr;
     QTabWidget *m_tabs = nullptr;

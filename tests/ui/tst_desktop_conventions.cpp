@@ -4,6 +4,7 @@
 #include "main_window.h"
 #include "startup_error.h"
 #include "support/fixtures.h"
+#include "support/modal_dialogs.h"
 #include "support/temp_workspace.h"
 
 #include <QAbstractButton>
@@ -23,22 +24,7 @@
 
 using namespace rag;
 
-namespace {
-// Answers the next modal message box with `button` once it is shown, returning its text
-// (through `seen`). Runs inside the dialog's own event loop, so no timing is involved.
-void answerNextMessageBox(QMessageBox::StandardButton button, QString *seen)
-{
-    QTimer::singleShot(0, qApp, [button, seen] {
-        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
-        if (!box) { // not up yet: try again on the next turn of the dialog's loop
-            answerNextMessageBox(button, seen);
-            return;
-        }
-        *seen = box->text() + u'\n' + box->informativeText();
-        box->button(button)->click();
-    });
-}
-} // namespace
+using test::answerNextMessageBox;
 
 class TestDesktopConventions : public QObject {
     Q_OBJECT

@@ -69,6 +69,12 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(searched.size(), 1, kTimeoutMs);
         QVERIFY(window.findChild<QTreeWidget *>(QStringLiteral("searchResults"))->topLevelItemCount() > 0);
         shoot(window, "knowledge");
+        auto *views = window.findChild<QTabWidget *>(QStringLiteral("knowledgeViews"));
+        views->setCurrentIndex(1);
+        auto *documents = window.findChild<QTreeWidget *>(QStringLiteral("documentList"));
+        QTRY_COMPARE_WITH_TIMEOUT(documents->topLevelItemCount(), 12, kTimeoutMs);
+        shoot(window, "documents");
+        views->setCurrentIndex(0);
 
         // Chat: a question to the knowledge base, answered with the built-in providers.
         window.tabs()->setCurrentIndex(kChatTab);
