@@ -64,6 +64,37 @@ Result<void> ConfiguredProviders::remove(const QString &name) const
     return {};
 }
 
+Result<ProviderRecord> ConfiguredProviders::update(ProviderRecord record, const std::optional<QString> &newKey,
+                                                  QString *warning) const
+{
+    auto valid = providers::validateProvider(std::move(record));
+    if (!valid)
+        return fail(valid.error());
+    record = *valid;
+    store::ProviderRepository repository(m_database->connection());
+    auto existing = repository.find(record.name);
+    if (!existing)
+        return fail(existing.error());
+    record.keyStore = existing->keyStore;
+    KeyStore keys(m_dataDir);
+    if (newKey) {
+        // The old key goes first: a key stored under the name replaces it anyway, and an empty
+        // new key means "none".
+        if (auto backend = KeyStore::backendFromName(existing->keyStore))
+            keys.remove(record.name, *backend);
+        record.keyStore = QStringLiteral("none");
+        if (!newKey->isEmpty()) {
+            auto where = keys.store(record.name, *newKey, warning);
+            if (!where)
+                return fail(where.error());
+            record.keyStore = KeyStore::backendName(*where);
+        }
+    }
+    if (auto updated = repository.update(record); !updated)
+        return fail(updated.error());
+    return record;
+}
+
 ProviderTestReport ConfiguredProviders::test(const QString &name, const QString &capability) const
 {
     return providers::testProvider(m_database, m_dataDir, name, capability);

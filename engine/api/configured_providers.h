@@ -8,6 +8,8 @@
 
 #include <QStringList>
 
+#include <optional>
+
 namespace rag::api {
 
 using providers::ProviderTestReport;
@@ -24,6 +26,9 @@ public:
     // record as stored, with its defaults filled in.
     Result<ProviderRecord> add(ProviderRecord record, const QString &apiKey, QString *warning) const;
     Result<void> remove(const QString &name) const; // and its key
+    // Changes an existing provider's settings (checked as `add` checks them). Its key: kept when
+    // `newKey` is nullopt, removed when empty, replaced otherwise.
+    Result<ProviderRecord> update(ProviderRecord record, const std::optional<QString> &newKey, QString *warning) const;
     // One real call to the provider: `capability` (rerank, embeddings, chat) or, empty, the first
     // it serves.
     ProviderTestReport test(const QString &name, const QString &capability) const;

@@ -6,6 +6,7 @@
 #include "providers/provider_catalog.h"
 #include "providers/provider_registry.h"
 #include "providers/rerank/reranker.h"
+#include "store/assistant_repository.h"
 #include "store/database.h"
 #include "store/provider_repository.h"
 
@@ -111,12 +112,27 @@ QCoro::Task<ProviderTestReport> testProvider(ProviderRegistry &registry, QString
     co_return report;
 }
 
+QString capabilityInUse(const QSqlDatabase &db, const QString &name)
+{
+    auto assistants = store::AssistantRepository(db).list();
+    if (!assistants)
+        return {};
+    bool reranks = false;
+    for (const store::Assistant &assistant : std::as_const(*assistants)) {
+        if (assistant.spec.llm == name)
+            return QStringLiteral("chat");
+        reranks = reranks || assistant.spec.reranker == name;
+    }
+    return reranks ? QStringLiteral("rerank") : QString();
+}
+
 ProviderTestReport testProvider(std::shared_ptr<store::Database> database, const QString &dataDir,
                                 const QString &name, const QString &capability)
 {
     RerankCallLog callLog(database);
     ProviderRegistry registry({database, dataDir, QThreadPool::globalInstance(), &callLog});
-    return QCoro::waitFor(testProvider(registry, name, capability));
+    const QString tested = capability.isEmpty() ? capabilityInUse(database->connection(), name) : capability;
+    return QCoro::waitFor(testProvider(registry, name, tested));
 }
 
 } // namespace rag::providers

@@ -35,6 +35,17 @@ Result<void> ProviderRepository::add(const ProviderRecord &p)
     return {};
 }
 
+Result<void> ProviderRepository::update(const ProviderRecord &p)
+{
+    if (auto existing = find(p.name); !existing)
+        return fail(existing.error());
+    auto updated = exec(m_db,
+                        QStringLiteral("UPDATE providers SET kind = ?, base_url = ?, model = ?, max_connections = ?,"
+                                       " timeout_ms = ?, http2 = ?, key_store = ? WHERE name = ?"),
+                        {p.kind, p.baseUrl, p.model, p.maxConnections, p.timeoutMs, p.http2 ? 1 : 0, p.keyStore, p.name});
+    return updated ? Result<void>() : Result<void>(fail(updated.error()));
+}
+
 Result<QList<ProviderRecord>> ProviderRepository::list()
 {
     auto query = exec(m_db, QString::fromLatin1(kSelectProviders) + QStringLiteral(" ORDER BY name"));

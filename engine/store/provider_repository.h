@@ -16,6 +16,8 @@ public:
     Result<QList<ProviderRecord>> list();
     Result<ProviderRecord> find(const QString &name);
     Result<void> remove(const QString &name);
+    // Replaces every field of the provider named `p.name`, which must exist.
+    Result<void> update(const ProviderRecord &p);
 
 private:
     QSqlDatabase m_db;

@@ -100,6 +100,34 @@ private Q_SLOTS:
         QVERIFY(!keys.readAll().contains(kSecret.toUtf8())); // the key went with the provider
     }
 
+    // Without --capability, a provider is tested for what the assistants use it for: an
+    // OpenAI-compatible provider that an assistant answers with is tested with a chat call.
+    void testChecksWhatAssistantsUseTheProviderFor()
+    {
+        QProcess sim;
+        const QString base = rag::test::startSimulatorProcess(sim);
+        QVERIFY2(!base.isEmpty(), "ragdesk sim printed its address");
+        QCOMPARE(ragdesk({QStringLiteral("providers"), QStringLiteral("add"), QStringLiteral("oa-sim"), QStringLiteral("--kind"),
+                          QStringLiteral("openai-compatible"), QStringLiteral("--base-url"), base + QStringLiteral("/openai/v1"),
+                          QStringLiteral("--model"), QStringLiteral("m")}).exitCode, 0);
+        auto capabilityTested = [this] {
+            const Run run = ragdesk({QStringLiteral("providers"), QStringLiteral("test"), QStringLiteral("oa-sim"), QStringLiteral("--json")});
+            const QJsonObject report = QJsonDocument::fromJson(run.out.toUtf8()).object();
+            return report.value(QStringLiteral("ok")).toBool() ? report.value(QStringLiteral("capability")).toString()
+                                                               : QStringLiteral("failed: ") + run.out + run.err;
+        };
+        QCOMPARE(capabilityTested(), QStringLiteral("rerank")); // unused: the first it serves
+        QCOMPARE(ragdesk({QStringLiteral("kb"), QStringLiteral("create"), QStringLiteral("notes")}).exitCode, 0);
+        const Run assistant = ragdesk({QStringLiteral("assistant"), QStringLiteral("create"), QStringLiteral("helper"),
+                                       QStringLiteral("--kb"), QStringLiteral("notes"), QStringLiteral("--llm"), QStringLiteral("oa-sim")});
+        QVERIFY2(assistant.exitCode == 0, qPrintable(assistant.err));
+        QCOMPARE(capabilityTested(), QStringLiteral("chat"));
+        // The data folder is shared by this suite's functions: leave it as found.
+        QCOMPARE(ragdesk({QStringLiteral("assistant"), QStringLiteral("remove"), QStringLiteral("helper")}).exitCode, 0);
+        QCOMPARE(ragdesk({QStringLiteral("providers"), QStringLiteral("remove"), QStringLiteral("oa-sim")}).exitCode, 0);
+        QCOMPARE(ragdesk({QStringLiteral("kb"), QStringLiteral("remove"), QStringLiteral("notes")}).exitCode, 0);
+    }
+
     void builtinProviderNeedsNoConfiguration()
     {
         const Run tested = ragdesk({QStringLiteral("providers"), QStringLiteral("test"), QStringLiteral("builtin"),

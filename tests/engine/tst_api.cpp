@@ -155,6 +155,37 @@ private Q_SLOTS:
         QVERIFY(api::ConfiguredProviders::capabilitiesOf(QStringLiteral("no-such-kind")).isEmpty());
     }
 
+    // Editing a provider changes its settings and keeps, replaces or drops its key as asked.
+    void providerSettingsAreEditedAndItsKeyKeptOrReplaced()
+    {
+        const api::ConfiguredProviders providers(*m_ws->workspace);
+        QString warning;
+        QVERIFY(providers.add(provider(QStringLiteral("jina"), QStringLiteral("jina")), QStringLiteral("sk-old"), &warning));
+        const providers::KeyStore keys(m_ws->workspace->dataDir());
+
+        api::ProviderRecord changed = provider(QStringLiteral("jina"), QStringLiteral("jina"));
+        changed.model = QStringLiteral("jina-reranker-v2");
+        changed.maxConnections = 64;
+        changed.http2 = true;
+        const auto kept = providers.update(changed, std::nullopt, &warning);
+        QVERIFY2(kept, errorOf(kept));
+        QCOMPARE(providers.find(QStringLiteral("jina"))->model, QStringLiteral("jina-reranker-v2"));
+        QCOMPARE(providers.find(QStringLiteral("jina"))->maxConnections, 64);
+        QVERIFY(providers.find(QStringLiteral("jina"))->http2);
+        QCOMPARE(*keys.read(QStringLiteral("jina"), providers::KeyStore::Backend::File), QStringLiteral("sk-old"));
+
+        QVERIFY(providers.update(changed, QStringLiteral("sk-new"), &warning));
+        QCOMPARE(*keys.read(QStringLiteral("jina"), providers::KeyStore::Backend::File), QStringLiteral("sk-new"));
+        QVERIFY(providers.update(changed, QString(), &warning));
+        QVERIFY(!keys.read(QStringLiteral("jina"), providers::KeyStore::Backend::File));
+        QCOMPARE(providers.find(QStringLiteral("jina"))->keyStore, QStringLiteral("none"));
+
+        changed.maxConnections = 0; // checked as add checks it; nothing changes
+        QVERIFY(!providers.update(changed, std::nullopt, &warning));
+        QCOMPARE(providers.find(QStringLiteral("jina"))->maxConnections, 64);
+        QVERIFY(!providers.update(provider(QStringLiteral("ghost"), QStringLiteral("jina")), std::nullopt, &warning));
+    }
+
     void assistantsNameProvidersThatServeTheirRole()
     {
         QVERIFY(m_ws->workspace->createKnowledgeBase({QStringLiteral("docs")}));
