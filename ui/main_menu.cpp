@@ -66,6 +66,8 @@ QMenu *MainMenu::buildEditMenu()
     menu->addAction(tr("Select &all"), this, [] { invokeOnFocus("selectAll"); })->setShortcut(QKeySequence::SelectAll);
     menu->addSeparator();
     menu->addAction(tr("&Find in knowledge base"), &m_window, &MainWindow::focusSearch)->setShortcut(QKeySequence::Find);
+    menu->addSeparator();
+    menu->addAction(tr("&Providers..."), &m_window, &MainWindow::showProviders)->setObjectName(QStringLiteral("providersAction"));
     return menu;
 }
 

@@ -9,6 +9,7 @@
 #include "main_menu.h"
 #include "document_list.h"
 #include "message_bar.h"
+#include "providers_dialog.h"
 #include "search_pane.h"
 #include "loadtest/load_test_host.h"
 #include "workspace/workspace.h"
@@ -172,6 +173,12 @@ void MainWindow::promptAddFolder()
     const QString folder = QFileDialog::getExistingDirectory(this, tr("Add folder"));
     if (!folder.isEmpty())
         ingestPaths({folder});
+}
+
+void MainWindow::showProviders()
+{
+    ProvidersDialog dialog(m_workspace, this);
+    dialog.exec();
 }
 
 void MainWindow::focusSearch()

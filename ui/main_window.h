@@ -57,6 +57,7 @@ public:
     // Asks first unless `confirmed`; refused while an ingestion runs. True when deleted.
     bool deleteSelectedKnowledgeBase(bool confirmed = false);
     void focusSearch(); // Edit > Find: the Knowledge tab, its query selected
+    void showProviders(); // Edit > Providers: the providers dialog, modal
     QString statusText() const;
     MainMenu *mainMenu() const { return m_menu; }
     // "Knowledge", "Rerank calls", "Chat", then "Load test"

@@ -112,4 +112,14 @@ QStringList ConfiguredProviders::capabilitiesOf(const QString &kindName)
     return served;
 }
 
+QStringList ConfiguredProviders::kindNames()
+{
+    return providers::allKindNames();
+}
+
+QString ConfiguredProviders::capabilityInUse(const QString &name) const
+{
+    return providers::capabilityInUse(m_database->connection(), name);
+}
+
 } // namespace rag::api

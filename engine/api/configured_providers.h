@@ -35,6 +35,9 @@ public:
 
     // What a kind of provider can do, as capability names ("rerank", "embeddings", "chat").
     static QStringList capabilitiesOf(const QString &kindName);
+    static QStringList kindNames(); // every kind a provider can be
+    // What the assistants use a provider for: "chat", "rerank", or empty (see `test`).
+    QString capabilityInUse(const QString &name) const;
 
 private:
     std::shared_ptr<store::Database> m_database;

@@ -7,6 +7,7 @@
 #include "chat_transcript.h"
 #include "load_test_panel.h"
 #include "main_window.h"
+#include "providers_dialog.h"
 #include "support/temp_workspace.h"
 
 #include <QComboBox>
@@ -100,6 +101,18 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(details.size(), 1, kTimeoutMs);
         QVERIFY(window.callInspector()->findChild<QPlainTextEdit *>(QStringLiteral("requestBody"))->toPlainText().contains(QStringLiteral("vector weight")));
         shoot(window, "rerank-calls");
+
+        // Providers: one added from the dialog (not called: TEI needs no key or model).
+        ui::ProvidersDialog providers(*t.workspace, &window);
+        providers.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&providers));
+        providers.findChild<QLineEdit *>(QStringLiteral("providerName"))->setText(QStringLiteral("local-tei"));
+        auto *kind = providers.findChild<QComboBox *>(QStringLiteral("providerKind"));
+        kind->setCurrentIndex(kind->findData(QStringLiteral("tei")));
+        providers.findChild<QLineEdit *>(QStringLiteral("providerBaseUrl"))->setText(QStringLiteral("http://localhost:8080"));
+        QVERIFY(providers.save());
+        shoot(providers, "providers");
+        providers.close();
 
         // Load test: a short run against the instant simulator, its result on screen.
         window.tabs()->setCurrentIndex(kLoadTestTab);
