@@ -9,8 +9,10 @@
 #include "main_menu.h"
 #include "document_list.h"
 #include "message_bar.h"
+#include "new_knowledge_base_dialog.h"
 #include "providers_dialog.h"
 #include "search_pane.h"
+#include "welcome_page.h"
 #include "loadtest/load_test_host.h"
 #include "workspace/workspace.h"
 
@@ -20,14 +22,13 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QIcon>
-#include <QInputDialog>
-#include <QLineEdit>
 #include <QListWidget>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QScreen>
 #include <QSettings>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QToolBar>
@@ -69,11 +70,17 @@ MainWindow::MainWindow(Workspace &workspace, QWidget *parent) : QMainWindow(pare
     split->addWidget(m_kbList);
     split->addWidget(m_knowledgeViews);
     split->setStretchFactor(1, 4);
+    auto *welcome = new WelcomePage;
+    connect(welcome, &WelcomePage::newKnowledgeBaseRequested, this, &MainWindow::promptNewKnowledgeBase);
+    connect(welcome, &WelcomePage::providersRequested, this, &MainWindow::showProviders);
+    m_knowledgePages = new QStackedWidget;
+    m_knowledgePages->addWidget(welcome);
+    m_knowledgePages->addWidget(split);
     auto *knowledge = new QWidget;
     auto *knowledgeLayout = new QVBoxLayout(knowledge);
     knowledgeLayout->setContentsMargins(0, 0, 0, 0);
     knowledgeLayout->addWidget(m_messages);
-    knowledgeLayout->addWidget(split, 1);
+    knowledgeLayout->addWidget(m_knowledgePages, 1);
     // The inspector queries when its tab is shown (see CallInspector::showEvent), not before.
     m_callInspector = new CallInspector(m_workspace);
     m_tabs = new QTabWidget;
@@ -124,10 +131,9 @@ void MainWindow::buildToolBar()
 
 void MainWindow::promptNewKnowledgeBase()
 {
-    bool ok = false;
-    const QString name = QInputDialog::getText(this, tr("New knowledge base"), tr("Name:"), QLineEdit::Normal, {}, &ok);
-    if (ok)
-        createKnowledgeBase(name);
+    NewKnowledgeBaseDialog dialog(this);
+    if (dialog.exec() == QDialog::Accepted)
+        createKnowledgeBase(dialog.spec());
 }
 
 bool MainWindow::deleteSelectedKnowledgeBase(bool confirmed)
@@ -191,6 +197,11 @@ bool MainWindow::createKnowledgeBase(const QString &name)
 {
     api::KnowledgeBaseSpec spec;
     spec.name = name;
+    return createKnowledgeBase(spec);
+}
+
+bool MainWindow::createKnowledgeBase(const api::KnowledgeBaseSpec &spec)
+{
     auto kb = m_workspace.createKnowledgeBase(spec);
     if (!kb) {
         m_messages->showMessage(kb.error(), MessageBar::Kind::Warning);
@@ -391,6 +402,7 @@ void MainWindow::reloadKnowledgeBases()
     }
     if (m_kbList->count() > 0)
         m_kbList->setCurrentRow(0);
+    m_knowledgePages->setCurrentIndex(kbs->isEmpty() ? 0 : 1); // the welcome page while there is none
     if (kbs->isEmpty())
         m_messages->showMessage(tr("No knowledge bases yet: create one with File > New knowledge base (%1)")
                                     .arg(QKeySequence(QKeySequence::New).toString(QKeySequence::NativeText)));

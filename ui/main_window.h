@@ -7,6 +7,7 @@
 // and a newer search supersedes an older one still running.
 #pragma once
 
+#include "api/records.h"
 #include "ingest/ingest_job.h"
 
 #include <QMainWindow>
@@ -17,6 +18,7 @@ class QCloseEvent;
 class QDragEnterEvent;
 class QDropEvent;
 class QListWidget;
+class QStackedWidget;
 class QTabWidget;
 
 namespace rag {
@@ -48,7 +50,8 @@ public:
 
     void reloadKnowledgeBases();
     void runSearch();
-    bool createKnowledgeBase(const QString &name);
+    bool createKnowledgeBase(const QString &name); // with the default chunking
+    bool createKnowledgeBase(const api::KnowledgeBaseSpec &spec);
     void ingestPaths(const QStringList &paths); // into the selected knowledge base
     // File's actions, each asking the user first (a name, files, a folder).
     void promptNewKnowledgeBase();
@@ -94,6 +97,7 @@ private:
 
     Workspace &m_workspace;
     QListWidget *m_kbList = nullptr;
+    QStackedWidget *m_knowledgePages = nullptr; // the welcome page, or the list and its views
     QTabWidget *m_knowledgeViews = nullptr; // "Search" and "Documents"
     SearchPane *m_searchPane = nullptr;
     DocumentList *m_documents = nullptr;

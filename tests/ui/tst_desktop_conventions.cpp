@@ -10,6 +10,9 @@
 #include <QAbstractButton>
 #include <QAction>
 #include <QApplication>
+#include <QDialogButtonBox>
+#include <QPushButton>
+#include <QSpinBox>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMenuBar>
@@ -89,12 +92,35 @@ private Q_SLOTS:
         QVERIFY(!window.isVisible());
     }
 
-    void emptyStateNamesTheMenu()
+    // A first run: the welcome page says what to do, and its button creates a knowledge base
+    // with the chunking chosen in the dialog.
+    void firstRunWelcomesAndCreatesAKnowledgeBase()
     {
         test::TempWorkspace t;
         ui::MainWindow window(*t.workspace);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
         QVERIFY2(window.statusText().contains(QStringLiteral("File > New knowledge base (Ctrl+N)")), qPrintable(window.statusText()));
         QCOMPARE(window.windowTitle(), QStringLiteral("ragdesk"));
+        auto *welcome = window.findChild<QWidget *>(QStringLiteral("welcome"));
+        QVERIFY(welcome && welcome->isVisible());
+
+        test::whenModalShown([](QWidget *dialog) {
+            QCOMPARE(dialog->objectName(), QStringLiteral("newKnowledgeBaseDialog"));
+            auto *ok = dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+            QVERIFY(!ok->isEnabled()); // a name first
+            dialog->findChild<QLineEdit *>(QStringLiteral("kbName"))->setText(QStringLiteral("handbook"));
+            dialog->findChild<QSpinBox *>(QStringLiteral("kbChunkTokens"))->setValue(256);
+            dialog->findChild<QSpinBox *>(QStringLiteral("kbOverlap"))->setValue(10);
+            ok->click();
+        });
+        window.findChild<QPushButton *>(QStringLiteral("welcomeNewKnowledgeBase"))->click();
+        const auto kb = t.workspace->knowledgeBase(QStringLiteral("handbook"));
+        QVERIFY(kb);
+        QCOMPARE(kb->spec.chunkTokens, 256);
+        QCOMPARE(kb->spec.overlapPercent, 10);
+        QVERIFY(!welcome->isVisible());
+        QCOMPARE(window.windowTitle(), QStringLiteral("handbook - ragdesk"));
     }
 
     void geometryTabAndKnowledgeBaseAreRemembered()
