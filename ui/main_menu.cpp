@@ -68,6 +68,7 @@ QMenu *MainMenu::buildEditMenu()
     menu->addAction(tr("&Find in knowledge base"), &m_window, &MainWindow::focusSearch)->setShortcut(QKeySequence::Find);
     menu->addSeparator();
     menu->addAction(tr("&Providers..."), &m_window, &MainWindow::showProviders)->setObjectName(QStringLiteral("providersAction"));
+    menu->addAction(tr("A&ssistants..."), &m_window, &MainWindow::showAssistants)->setObjectName(QStringLiteral("assistantsAction"));
     return menu;
 }
 

@@ -1,6 +1,7 @@
 #include "main_window.h"
 
 #include "api/knowledge_bases.h"
+#include "assistants_dialog.h"
 #include "call_inspector.h"
 #include "chat/engine_host.h"
 #include "chat_panel.h"
@@ -185,6 +186,13 @@ void MainWindow::showProviders()
 {
     ProvidersDialog dialog(m_workspace, this);
     dialog.exec();
+}
+
+void MainWindow::showAssistants()
+{
+    AssistantsDialog dialog(m_workspace, this);
+    dialog.exec();
+    m_chat->reloadTargets(); // the chat offers what was created, changed or removed
 }
 
 void MainWindow::focusSearch()

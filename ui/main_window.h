@@ -61,6 +61,7 @@ public:
     bool deleteSelectedKnowledgeBase(bool confirmed = false);
     void focusSearch(); // Edit > Find: the Knowledge tab, its query selected
     void showProviders(); // Edit > Providers: the providers dialog, modal
+    void showAssistants(); // Edit > Assistants: the assistants dialog, modal
     QString statusText() const;
     MainMenu *mainMenu() const { return m_menu; }
     // "Knowledge", "Rerank calls", "Chat", then "Load test"

@@ -1,6 +1,7 @@
 #include "providers_dialog.h"
 
 #include "api/configured_providers.h"
+#include "field_labels.h"
 #include "workspace/workspace.h"
 
 #include <QCheckBox>
@@ -20,16 +21,15 @@
 namespace rag::ui {
 
 namespace {
-// The engine's messages name the command line's options; here the fields have labels.
-QString inFieldTerms(QString message)
+const FieldLabels &providerFields()
 {
-    const std::pair<const char *, QString> fields[] = {
-        {"--base-url", QObject::tr("Base URL")},     {"--model", QObject::tr("Model")},
-        {"--max-connections", QObject::tr("Max connections")}, {"--timeout-ms", QObject::tr("Timeout")},
-        {"--api-key-env", QObject::tr("the API key field")},   {"--capability", QObject::tr("Capability")}};
-    for (const auto &[option, label] : fields)
-        message.replace(QString::fromLatin1(option), label);
-    return message;
+    static const FieldLabels labels = {{"--base-url", QObject::tr("Base URL")},
+                                       {"--model", QObject::tr("Model")},
+                                       {"--max-connections", QObject::tr("Max connections")},
+                                       {"--timeout-ms", QObject::tr("Timeout")},
+                                       {"--api-key-env", QObject::tr("the API key field")},
+                                       {"--capability", QObject::tr("Capability")}};
+    return labels;
 }
 } // namespace
 
@@ -245,7 +245,7 @@ bool ProvidersDialog::save()
                            : m_forgetKey->isChecked() ? std::optional(QString()) : std::nullopt,
                            &warning);
     if (!saved) {
-        setMessage(inFieldTerms(saved.error()), true);
+        setMessage(withFieldLabels(saved.error(), providerFields()), true);
         return false;
     }
     m_editing = saved->name;
@@ -305,12 +305,7 @@ void ProvidersDialog::testCurrent()
 
 void ProvidersDialog::setMessage(const QString &text, bool error)
 {
-    m_message->setText(text);
-    // Bold rather than a colour of our own, so any palette (dark ones too) reads it.
-    QFont font = m_message->font();
-    font.setBold(error);
-    m_message->setFont(font);
-    m_message->setProperty("error", error);
+    setFormMessage(m_message, text, error);
 }
 
 } // namespace rag::ui

@@ -27,6 +27,15 @@ Result<void> checkCapability(const QSqlDatabase &db, const QString &flag, const 
     return {};
 }
 
+Result<void> checkRoles(const QSqlDatabase &db, const AssistantSpec &spec)
+{
+    if (auto valid = store::validateAssistantSpec(spec); !valid)
+        return valid;
+    if (auto ok = checkCapability(db, QStringLiteral("--llm"), spec.llm.trimmed(), providers::Capability::Chat); !ok)
+        return ok;
+    return checkCapability(db, QStringLiteral("--reranker"), spec.reranker.trimmed(), providers::Capability::Rerank);
+}
+
 } // namespace
 
 Assistants::Assistants(const Workspace &workspace) : m_database(workspace.sharedDatabase()) {}
@@ -43,14 +52,18 @@ Result<Assistant> Assistants::find(const QString &name) const
 
 Result<Assistant> Assistants::create(const AssistantSpec &spec) const
 {
-    if (auto valid = store::validateAssistantSpec(spec); !valid)
-        return fail(valid.error());
     const QSqlDatabase db = m_database->connection();
-    if (auto ok = checkCapability(db, QStringLiteral("--llm"), spec.llm.trimmed(), providers::Capability::Chat); !ok)
-        return fail(ok.error());
-    if (auto ok = checkCapability(db, QStringLiteral("--reranker"), spec.reranker.trimmed(), providers::Capability::Rerank); !ok)
+    if (auto ok = checkRoles(db, spec); !ok)
         return fail(ok.error());
     return store::AssistantRepository(db).create(spec);
+}
+
+Result<Assistant> Assistants::update(const AssistantSpec &spec) const
+{
+    const QSqlDatabase db = m_database->connection();
+    if (auto ok = checkRoles(db, spec); !ok)
+        return fail(ok.error());
+    return store::AssistantRepository(db).update(spec);
 }
 
 Result<void> Assistants::remove(const QString &name) const

@@ -15,6 +15,8 @@ public:
     // Checks the settings, that the knowledge bases and providers it names exist, and that each
     // provider serves what it is named for (a reranker that reranks, a model that chats).
     Result<Assistant> create(const AssistantSpec &spec) const;
+    // The same checks for new settings of an existing assistant; its conversations stay.
+    Result<Assistant> update(const AssistantSpec &spec) const;
     Result<void> remove(const QString &name) const; // its conversations go with it
 
 private:

@@ -138,17 +138,7 @@ Result<Assistant> AssistantRepository::create(const AssistantSpec &raw)
     const AssistantSpec spec = normalized(raw);
     if (find(spec.name))
         return fail(QStringLiteral("an assistant named '%1' already exists; remove it first").arg(spec.name));
-    KnowledgeBaseRepository kbs(m_db);
-    for (const QString &name : spec.knowledgeBases) {
-        if (auto kb = kbs.lookup(name); !kb)
-            return fail(QStringLiteral("--kb: %1").arg(kb.error()));
-    }
-    ProviderRepository providers(m_db);
-    if (auto ok = checkProvider(providers, QStringLiteral("--llm"), spec.llm, QStringLiteral("'builtin'")); !ok)
-        return fail(ok.error());
-    if (auto ok = checkProvider(providers, QStringLiteral("--reranker"), spec.reranker,
-                                QStringLiteral("'builtin' or 'none'"));
-        !ok)
+    if (auto ok = checkReferences(spec); !ok)
         return fail(ok.error());
 
     auto inserted = exec(m_db,
@@ -163,6 +153,43 @@ Result<Assistant> AssistantRepository::create(const AssistantSpec &raw)
     if (!inserted)
         return fail(inserted.error());
     return find(inserted->lastInsertId().toLongLong());
+}
+
+Result<void> AssistantRepository::checkReferences(const AssistantSpec &spec)
+{
+    KnowledgeBaseRepository kbs(m_db);
+    for (const QString &name : spec.knowledgeBases) {
+        if (auto kb = kbs.lookup(name); !kb)
+            return fail(QStringLiteral("--kb: %1").arg(kb.error()));
+    }
+    ProviderRepository providers(m_db);
+    if (auto ok = checkProvider(providers, QStringLiteral("--llm"), spec.llm, QStringLiteral("'builtin'")); !ok)
+        return ok;
+    return checkProvider(providers, QStringLiteral("--reranker"), spec.reranker, QStringLiteral("'builtin' or 'none'"));
+}
+
+Result<Assistant> AssistantRepository::update(const AssistantSpec &raw)
+{
+    if (auto valid = validateAssistantSpec(raw); !valid)
+        return fail(valid.error());
+    const AssistantSpec spec = normalized(raw);
+    auto existing = find(spec.name);
+    if (!existing)
+        return fail(existing.error());
+    if (auto ok = checkReferences(spec); !ok)
+        return fail(ok.error());
+    auto updated = exec(m_db,
+                        QStringLiteral("UPDATE assistants SET knowledge_bases = ?, system_prompt = ?, prologue = ?,"
+                                       " empty_response = ?, top_n = ?, top_k = ?, similarity_threshold = ?,"
+                                       " vector_similarity_weight = ?, reranker = ?, llm = ?, temperature = ?,"
+                                       " max_tokens = ?, quote = ? WHERE id = ?"),
+                        {encodeNames(spec.knowledgeBases), text(spec.systemPrompt), text(spec.prologue),
+                         text(spec.emptyResponse), spec.topN, spec.topK, spec.similarityThreshold,
+                         spec.vectorSimilarityWeight, spec.reranker, spec.llm, spec.temperature, spec.maxTokens,
+                         spec.quote ? 1 : 0, existing->id});
+    if (!updated)
+        return fail(updated.error());
+    return find(existing->id);
 }
 
 Result<QList<Assistant>> AssistantRepository::list()

@@ -14,12 +14,16 @@ public:
 
     // Every knowledge base named must exist. The name must be new.
     Result<Assistant> create(const AssistantSpec &spec);
+    // Replaces the settings of the assistant named `spec.name`, checked as create checks them;
+    // its conversations stay.
+    Result<Assistant> update(const AssistantSpec &spec);
     Result<QList<Assistant>> list();
     Result<Assistant> find(const QString &name);
     Result<Assistant> find(qint64 id);
     Result<void> remove(const QString &name); // its conversations go with it
 
 private:
+    Result<void> checkReferences(const AssistantSpec &spec); // its knowledge bases and providers exist
     QSqlDatabase m_db;
 };
 

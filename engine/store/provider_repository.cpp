@@ -7,6 +7,13 @@ namespace rag::store {
 static const char *kSelectProviders =
     "SELECT name, kind, base_url, model, max_connections, timeout_ms, http2, key_store FROM providers";
 
+// An unset text is stored as empty, not NULL (the columns are NOT NULL): a record built in
+// code may leave its model or base URL unset where the command line passes "".
+static QString textOf(const QString &value)
+{
+    return value.isNull() ? QStringLiteral("") : value;
+}
+
 static ProviderRecord readProvider(const QSqlQuery &query)
 {
     ProviderRecord p;
@@ -28,7 +35,7 @@ Result<void> ProviderRepository::add(const ProviderRecord &p)
     auto inserted = exec(m_db,
                          QStringLiteral("INSERT INTO providers (name, kind, base_url, model, max_connections, timeout_ms,"
                                         " http2, key_store, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-                         {p.name, p.kind, p.baseUrl, p.model, p.maxConnections, p.timeoutMs, p.http2 ? 1 : 0,
+                         {p.name, p.kind, textOf(p.baseUrl), textOf(p.model), p.maxConnections, p.timeoutMs, p.http2 ? 1 : 0,
                           p.keyStore, QDateTime::currentDateTimeUtc().toString(Qt::ISODate)});
     if (!inserted)
         return fail(inserted.error());
@@ -42,7 +49,8 @@ Result<void> ProviderRepository::update(const ProviderRecord &p)
     auto updated = exec(m_db,
                         QStringLiteral("UPDATE providers SET kind = ?, base_url = ?, model = ?, max_connections = ?,"
                                        " timeout_ms = ?, http2 = ?, key_store = ? WHERE name = ?"),
-                        {p.kind, p.baseUrl, p.model, p.maxConnections, p.timeoutMs, p.http2 ? 1 : 0, p.keyStore, p.name});
+                        {p.kind, textOf(p.baseUrl), textOf(p.model), p.maxConnections, p.timeoutMs, p.http2 ? 1 : 0,
+                         p.keyStore, p.name});
     return updated ? Result<void>() : Result<void>(fail(updated.error()));
 }
 
