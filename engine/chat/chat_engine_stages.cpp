@@ -94,6 +94,8 @@ QCoro::Task<Result<AskResult>> ChatEngine::runStages(std::shared_ptr<Request> re
     r.trace.mark(Stage::Embed);
 
     const store::AssistantSpec spec = r.context.spec;
+    if (auto fits = checkQuestionFits(spec, r.options.question); !fits)
+        co_return fail(fits.error()); // before the search it would waste
     const bool rerank = usesReranker(spec);
     QList<index::SearchHit> hits;
     {

@@ -1,6 +1,7 @@
 #include "chat/pipeline_steps.h"
 
 #include "chat/citations.h"
+#include "text/token_counter.h"
 #include "store/assistant_repository.h"
 #include "store/conversation_repository.h"
 #include "store/database.h"
@@ -134,6 +135,29 @@ QList<index::SearchHit> rankByRerank(QList<index::SearchHit> candidates, const Q
 QList<index::SearchHit> rankByHybrid(QList<index::SearchHit> candidates, const store::AssistantSpec &spec)
 {
     return thresholdAndTop(std::move(candidates), spec);
+}
+
+Result<void> checkQuestionFits(const store::AssistantSpec &spec, const QString &question)
+{
+    // Room for one short passage at least: the best one is cut to fit, but a few words of it
+    // are not an answer's source.
+    constexpr int kMinimumPassageTokens = 64;
+    PromptInput input;
+    input.systemTemplate = spec.systemPrompt;
+    input.question = question;
+    input.quote = spec.quote;
+    input.answerTokens = spec.maxTokens;
+    const int room = passageRoom(input);
+    if (room >= kMinimumPassageTokens)
+        return {};
+    const int questionTokens = text::countTokens(question);
+    return fail(QStringLiteral("question too long: about %1 tokens, and the model's %2-token context (less %3 kept for "
+                               "the answer and the instructions) leaves no room for the passages to answer from; "
+                               "shorten it by about %4 tokens")
+                    .arg(questionTokens)
+                    .arg(input.contextTokens)
+                    .arg(spec.maxTokens)
+                    .arg(kMinimumPassageTokens - room));
 }
 
 Prompt promptFor(const LoadedContext &context, const QList<index::SearchHit> &hits, const QString &question)

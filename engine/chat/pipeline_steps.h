@@ -44,6 +44,9 @@ QList<index::SearchHit> rankByRerank(QList<index::SearchHit> candidates, const Q
 // The fallback when reranking failed: the hybrid order, threshold and top_n.
 QList<index::SearchHit> rankByHybrid(QList<index::SearchHit> candidates, const store::AssistantSpec &spec);
 
+// A question so long that no passage would fit beside it is refused ("question too long: ..."),
+// rather than answered from nothing.
+Result<void> checkQuestionFits(const store::AssistantSpec &spec, const QString &question);
 Prompt promptFor(const LoadedContext &context, const QList<index::SearchHit> &hits, const QString &question);
 QStringList passagesOf(const QList<index::SearchHit> &hits);
 QList<store::ChatReference> referencesOf(const QList<index::SearchHit> &hits);

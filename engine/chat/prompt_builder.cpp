@@ -106,6 +106,14 @@ QString formatKnowledge(const QList<KnowledgeChunk> &chunks)
     return blocks.join(QStringLiteral("\n\n"));
 }
 
+int passageRoom(const PromptInput &input)
+{
+    QString bare = input.systemTemplate.isEmpty() ? defaultSystemPrompt() : input.systemTemplate;
+    bare.remove(kPlaceholder);
+    const int instructionTokens = input.quote ? tokens(citationInstructions()) : 0;
+    return input.contextTokens - input.answerTokens - tokens(input.question) - tokens(bare) - instructionTokens;
+}
+
 Prompt buildPrompt(const PromptInput &input)
 {
     const QString templ = input.systemTemplate.isEmpty() ? defaultSystemPrompt() : input.systemTemplate;

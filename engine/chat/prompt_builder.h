@@ -41,6 +41,10 @@ struct Prompt {
 // word and ends in "…"); then history from the newest back while it fits.
 Prompt buildPrompt(const PromptInput &input);
 
+// Tokens left for passages once the system prompt, the citation instructions and the question
+// are in (the history and chunks of `input` are not counted): negative when those alone do not fit.
+int passageRoom(const PromptInput &input);
+
 QString defaultSystemPrompt();   // RAGFlow-like, with {knowledge}
 QString citationInstructions();  // what quote=true adds: cite as [ID:i], never invent sources
 // "ID: 0\n├── Title: doc (page 3)\n└── Content: ..." blocks joined by blank lines.

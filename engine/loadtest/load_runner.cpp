@@ -27,6 +27,8 @@ QString errorKindOf(const QString &error)
     // First: a refusal names the deadline it could not meet.
     if (error.startsWith(QLatin1String("overloaded")))
         return QStringLiteral("overloaded");
+    if (error.startsWith(QLatin1String("question too long")))
+        return QStringLiteral("question_too_long");
     if (error.contains(QLatin1String("deadline")))
         return QStringLiteral("deadline");
     if (error.contains(QLatin1String("cancelled")))

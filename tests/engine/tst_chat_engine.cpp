@@ -116,6 +116,7 @@ private slots:
     void streamsAnAnswerWithCitationsAndStoresIt();
     void answersOfflineWithBuiltinProviders();
     void emptyRetrievalAnswersWithoutTheModel();
+    void aQuestionTooLongForTheContextIsRefused();
     void rerankFailureFallsBackToHybridOrder();
     void cancelDuringEachStage_data();
     void cancelDuringEachStage();
@@ -223,6 +224,28 @@ void TestChatEngine::emptyRetrievalAnswersWithoutTheModel()
     QCOMPARE(asked.deltas, QStringList{s.emptyResponse});
     QVERIFY(asked.result->references.isEmpty());
     QVERIFY(m_sim->simulator().lastRequestBody("/openai/v1/chat/completions").isEmpty()); // no model call
+}
+
+// A question that leaves no room for passages gets a clear error, not a sourceless answer, and
+// costs no search, rerank or model call.
+void TestChatEngine::aQuestionTooLongForTheContextIsRefused()
+{
+    createAssistant(spec(QStringLiteral("guide"), QStringLiteral("sim-chat"), QStringLiteral("sim-rerank")));
+    ChatEngine engine(*m_ws->workspace);
+    QString question;
+    while (question.size() < 51'000)
+        question += QStringLiteral("Why do sea otters hold hands while they sleep in the kelp? ");
+    const Asked asked = run(engine, ask(QStringLiteral("guide"), question));
+    QVERIFY(!asked.result.ok());
+    QVERIFY2(asked.result.error().startsWith(QStringLiteral("question too long: about ")), qPrintable(asked.result.error()));
+    QVERIFY(asked.result.error().contains(QStringLiteral("8192-token context")));
+    QVERIFY(asked.deltas.isEmpty());
+    QCOMPARE(m_sim->counters().requests.load(), 0);
+
+    // A long question that still leaves room is answered, with its sources.
+    const Asked fits = run(engine, ask(QStringLiteral("guide"), question.left(4000)));
+    QVERIFY2(fits.result.ok(), qPrintable(fits.result.ok() ? QString() : fits.result.error()));
+    QVERIFY(!fits.result->references.isEmpty());
 }
 
 void TestChatEngine::rerankFailureFallsBackToHybridOrder()
