@@ -34,7 +34,7 @@ int main(int argc, char **argv)
     QApplication::setApplicationName(QStringLiteral("ragdesk"));
     QApplication::setApplicationVersion(QStringLiteral(RAGDESK_VERSION));
     QApplication::setOrganizationName(QStringLiteral("ragdesk")); // QSettings: ~/.config/ragdesk/
-    QApplication::setDesktopFileName(QStringLiteral("ragdesk"));
+    QApplication::setDesktopFileName(QStringLiteral("org.ragdesk.Ragdesk")); // packaging/
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/ragdesk.svg")));
     auto workspace = rag::Workspace::open({arguments.global.dataDir, arguments.global.database, {}});
     if (!workspace) {

@@ -21,6 +21,8 @@ packages=(
   postgresql postgresql-client
   # headless GUI tests and screenshots; chromium renders report.html in tst_loadtest_html
   xvfb xauth chromium
+  # the installed package's checks (scripts/test-package.sh)
+  desktop-file-utils appstream
   # corpus for the retrieval-quality benchmark
   python3-doc
 )
