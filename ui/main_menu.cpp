@@ -1,6 +1,7 @@
 #include "main_menu.h"
 
 #include "main_window.h"
+#include "monitor_dock.h"
 
 #include <QAction>
 #include <QApplication>
@@ -82,6 +83,10 @@ QMenu *MainMenu::buildViewMenu()
         show->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
     }
     menu->addSeparator();
+    QAction *monitor = m_window.monitorDock()->toggleViewAction();
+    monitor->setText(tr("&Monitor"));
+    monitor->setShortcut(QKeySequence(Qt::Key_F9));
+    menu->addAction(monitor);
     QAction *fullScreen = menu->addAction(tr("&Full screen"), this, [this](bool on) {
         m_window.setWindowState(on ? m_window.windowState() | Qt::WindowFullScreen
                                    : m_window.windowState() & ~Qt::WindowFullScreen);

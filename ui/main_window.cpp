@@ -10,6 +10,7 @@
 #include "main_menu.h"
 #include "document_list.h"
 #include "message_bar.h"
+#include "monitor_dock.h"
 #include "new_knowledge_base_dialog.h"
 #include "providers_dialog.h"
 #include "search_pane.h"
@@ -99,6 +100,10 @@ MainWindow::MainWindow(Workspace &workspace, QWidget *parent) : QMainWindow(pare
     statusBar()->addPermanentWidget(m_ingest);
     connect(m_ingest, &IngestPanel::finished, this, &MainWindow::showIngestReport);
     setAcceptDrops(true);
+    m_monitor = new MonitorDock([this] { return &engineHost(); }, this);
+    m_monitor->setAllowedAreas(Qt::LeftDockWidgetArea | Qt::RightDockWidgetArea | Qt::BottomDockWidgetArea);
+    addDockWidget(Qt::RightDockWidgetArea, m_monitor);
+    m_monitor->hide(); // View > Monitor; the window's saved state may show it again
     m_menu = new MainMenu(*this);
     buildToolBar();
     connect(m_loadTest, &LoadTestPanel::runFinished, this, [this] {

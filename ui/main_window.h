@@ -38,6 +38,7 @@ class ChatPanel;
 class MainMenu;
 class DocumentList;
 class MessageBar;
+class MonitorDock;
 class SearchPane;
 class IngestPanel;
 class LoadTestPanel;
@@ -64,6 +65,7 @@ public:
     void showAssistants(); // Edit > Assistants: the assistants dialog, modal
     QString statusText() const;
     MainMenu *mainMenu() const { return m_menu; }
+    MonitorDock *monitorDock() const { return m_monitor; }
     // "Knowledge", "Rerank calls", "Chat", then "Load test"
     QTabWidget *tabs() const { return m_tabs; }
     CallInspector *callInspector() const { return m_callInspector; }
@@ -106,6 +108,7 @@ private:
     IngestPanel *m_ingest = nullptr;
     QTabWidget *m_tabs = nullptr;
     MainMenu *m_menu = nullptr;
+    MonitorDock *m_monitor = nullptr;
     bool m_quitting = false; // the user said quit; closing waits for running work to stop
     CallInspector *m_callInspector = nullptr;
     ChatPanel *m_chat = nullptr;

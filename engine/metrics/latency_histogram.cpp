@@ -81,6 +81,30 @@ void LatencyHistogram::merge(const LatencyHistogram &other)
     m_sum += other.m_sum;
 }
 
+LatencyHistogram LatencyHistogram::since(const LatencyHistogram &earlier) const
+{
+    LatencyHistogram window;
+    if (earlier.m_count >= m_count)
+        return window;
+    qsizetype lowest = -1;
+    qsizetype highest = -1;
+    for (size_t i = 0; i < m_buckets.size(); ++i) {
+        const quint32 added = m_buckets[i] - std::min(m_buckets[i], earlier.m_buckets[i]);
+        window.m_buckets[i] = added;
+        if (added > 0) {
+            lowest = lowest < 0 ? qsizetype(i) : lowest;
+            highest = qsizetype(i);
+        }
+    }
+    if (lowest < 0) // only saturated counters moved: nothing to say about the values
+        return window;
+    window.m_count = m_count - earlier.m_count;
+    window.m_sum = std::max(0.0, m_sum - earlier.m_sum);
+    window.m_min = std::clamp(bucketMidpoint(lowest), m_min, m_max);
+    window.m_max = std::clamp(bucketMidpoint(highest), m_min, m_max);
+    return window;
+}
+
 void LatencyHistogram::reset()
 {
     std::fill(m_buckets.begin(), m_buckets.end(), 0);

@@ -17,6 +17,10 @@ public:
 
     void record(qint64 micros); // negative values count as 0; values above kMaxMicros are clamped
     void merge(const LatencyHistogram &other);
+    // What was recorded after `earlier`, an older copy of this histogram: a live monitor's
+    // window from two cumulative snapshots. Its min and max are those of the buckets in use
+    // (within 0.05%), kept inside this histogram's exact ones.
+    LatencyHistogram since(const LatencyHistogram &earlier) const;
     void reset();
 
     qint64 count() const { return m_count; }

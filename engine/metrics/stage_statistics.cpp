@@ -76,6 +76,21 @@ StageSnapshot StageStatistics::snapshot() const
     return copy;
 }
 
+StageSnapshot StageStatistics::snapshotOf(const QString &stage) const
+{
+    StageSnapshot copy;
+    {
+        QMutexLocker lock(&m_mutex);
+        copy.completed = m_totals.completed;
+        copy.failed = m_totals.failed;
+        copy.cancelled = m_totals.cancelled;
+        if (const auto found = m_totals.stages.constFind(stage); found != m_totals.stages.constEnd())
+            copy.stages.insert(stage, *found);
+    }
+    copy.inFlight = inFlight();
+    return copy;
+}
+
 void StageStatistics::reset()
 {
     QMutexLocker lock(&m_mutex);

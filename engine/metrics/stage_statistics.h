@@ -36,6 +36,9 @@ public:
     void leave(Stage stage); // ... and left it; an unmatched leave() is ignored (never below 0)
     QHash<QString, int> inFlight() const; // just the counters: cheap enough to poll
     StageSnapshot snapshot() const;
+    // The outcome counts and one stage's histogram ("ttfc", "e2e", ...): what a live monitor
+    // polls a few times a second, without copying every stage's (~91 KiB each).
+    StageSnapshot snapshotOf(const QString &stage) const;
     // Clears the histograms and outcome counts. In-flight counters describe requests running
     // now, which will still leave(), so they are kept.
     void reset();

@@ -156,6 +156,26 @@ private Q_SLOTS:
         verifyPercentiles(merged, all);
     }
 
+    // A window from two cumulative copies reports what was recorded in between: the quantiles
+    // of the later values alone, within the histogram's precision.
+    void sinceAnEarlierCopyIsTheWindowBetween()
+    {
+        std::mt19937_64 rng(11);
+        const auto before = logUniform(rng, 5'000, 100'000, 10'000'000); // slow, then...
+        const auto after = logUniform(rng, 2'000, 1, 5'000);             // ...fast
+        LatencyHistogram cumulative = histogramOf(before);
+        const LatencyHistogram earlier = cumulative;
+        for (qint64 v : after)
+            cumulative.record(v);
+        const LatencyHistogram window = cumulative.since(earlier);
+        QCOMPARE(window.count(), qint64(after.size()));
+        verifyPercentiles(window, after);
+        QVERIFY(window.max() <= 5'000);
+        QCOMPARE(cumulative.since(cumulative).count(), 0); // nothing new
+        QCOMPARE(cumulative.since(cumulative).percentile(0.95), 0);
+        QCOMPARE(histogramOf(after).since(LatencyHistogram()).count(), qint64(after.size()));
+    }
+
     void mergingWithEmptyKeepsTheOtherSide()
     {
         const LatencyHistogram data = histogramOf({40, 50, 60});

@@ -7,6 +7,7 @@
 #include "chat_transcript.h"
 #include "load_test_panel.h"
 #include "main_window.h"
+#include "monitor_dock.h"
 #include "providers_dialog.h"
 #include "support/temp_workspace.h"
 
@@ -90,6 +91,13 @@ private Q_SLOTS:
         const QString transcript = chat->findChild<ui::ChatTranscript *>(QStringLiteral("transcript"))->toPlainText();
         QVERIFY2(transcript.contains(QStringLiteral("Sources:")), qPrintable(transcript));
         shoot(window, "chat");
+
+        // The monitor beside the chat, after a few seconds of readings.
+        QSignalSpy readings(window.monitorDock(), &ui::MonitorDock::updated);
+        window.monitorDock()->show();
+        QTRY_VERIFY_WITH_TIMEOUT(readings.size() >= 3, kTimeoutMs);
+        shoot(window, "monitor");
+        window.monitorDock()->hide();
 
         // Rerank calls: the chat's call to the built-in reranker is logged.
         QSignalSpy calls(window.callInspector(), &ui::CallInspector::callsShown);
