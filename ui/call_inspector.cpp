@@ -5,6 +5,7 @@
 #include "call_table_model.h"
 #include "metrics/nearest_rank.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -31,6 +32,7 @@ namespace rag::ui {
 namespace {
 
 constexpr int kDebounceMs = 150;
+constexpr int kLiveRefreshMs = 2000; // "Live": how often a shown inspector looks for new calls
 constexpr int kDefaultLimit = 500;
 constexpr int kMaxNameWidth = 140; // px; a longer provider, model or thread name elides (see its tooltip)
 
@@ -70,6 +72,8 @@ CallInspector::CallInspector(Workspace &workspace, QWidget *parent)
     m_debounce.setSingleShot(true);
     m_debounce.setInterval(kDebounceMs);
     connect(&m_debounce, &QTimer::timeout, this, &CallInspector::refresh);
+    m_live.setInterval(kLiveRefreshMs);
+    connect(&m_live, &QTimer::timeout, this, &CallInspector::refresh);
 
     m_model = new CallTableModel(this);
     m_proxy = new QSortFilterProxyModel(this);
@@ -156,6 +160,16 @@ QWidget *CallInspector::buildFilters()
     m_limit->setRange(1, 100'000);
     m_limit->setValue(kDefaultLimit);
     m_limit->setSingleStep(100);
+    m_liveBox = new QCheckBox(tr("Live"));
+    m_liveBox->setObjectName(QStringLiteral("liveCalls"));
+    m_liveBox->setToolTip(tr("Show new calls as they are made (a query every %1 s while this tab is shown)").arg(kLiveRefreshMs / 1000));
+    m_liveBox->setChecked(true);
+    connect(m_liveBox, &QCheckBox::toggled, this, [this](bool live) {
+        if (live && isVisible())
+            m_live.start();
+        else
+            m_live.stop();
+    });
     auto *refresh = new QPushButton(tr("Refresh"));
     refresh->setObjectName(QStringLiteral("refreshCalls"));
     m_export = new QPushButton(tr("Export..."));
@@ -177,6 +191,7 @@ QWidget *CallInspector::buildFilters()
     layout->addWidget(caption(tr("Li&mit"), m_limit), 1, 2);
     layout->addWidget(m_limit, 1, 3);
     layout->setColumnStretch(6, 1);
+    layout->addWidget(m_liveBox, 1, 6, Qt::AlignRight);
     layout->addWidget(refresh, 1, 7);
     layout->addWidget(m_export, 1, 8);
 
@@ -211,6 +226,14 @@ void CallInspector::showEvent(QShowEvent *event)
     // Shown by the app (its tab picked, the window opened), not re-exposed by the window system.
     if (!event->spontaneous())
         refresh();
+    if (m_liveBox->isChecked())
+        m_live.start();
+}
+
+void CallInspector::hideEvent(QHideEvent *event)
+{
+    QWidget::hideEvent(event);
+    m_live.stop(); // a hidden inspector reads nothing
 }
 
 void CallInspector::refresh()

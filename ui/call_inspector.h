@@ -14,6 +14,7 @@
 
 #include <memory>
 
+class QCheckBox;
 class QComboBox;
 class QLabel;
 class QPushButton;
@@ -49,6 +50,7 @@ Q_SIGNALS:
 
 protected:
     void showEvent(QShowEvent *event) override;
+    void hideEvent(QHideEvent *event) override;
 
 private:
     struct QueryOutcome {
@@ -82,6 +84,8 @@ private:
     CallDetails *m_details = nullptr;
     QLabel *m_summary = nullptr;
     QTimer m_debounce; // filter edits settle before a query starts
+    QTimer m_live;     // while shown and "Live" is ticked, calls made since appear on their own
+    QCheckBox *m_liveBox = nullptr;
     // One long-lived thread, so every query reuses one database connection.
     QThreadPool m_thread;
     LatestRead<QueryOutcome> m_query{this, &m_thread};

@@ -8,7 +8,10 @@
 #include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QTemporaryDir>
+#include <QSemaphore>
 #include <QTest>
+#include <QThread>
+#include <QThreadPool>
 #include <QtConcurrent/QtConcurrentRun>
 
 using namespace rag;
@@ -61,6 +64,7 @@ class TestCallLog : public QObject {
 private slots:
     void init();
     void redactsKnownSecretsAndSecretFields();
+    void threadsAreLabelledReadably();
     void redactsFieldsAsOneGlobalMatchWould();
     void capsBodiesWithoutSplittingCharacters();
     void storesAndFilters();
@@ -218,6 +222,49 @@ void TestCallLog::takesRecordsFromManyThreads()
     filter.status = QStringLiteral("ok");
     filter.limit = 1000;
     QCOMPARE(store::RerankCallRepository(m_db->connection()).query(filter)->size(), 125);
+}
+
+// The inspector's thread column: a named thread by its name, an unnamed (pool) thread by a
+// number of its own that stays the same for that thread, never a raw pointer.
+void TestCallLog::threadsAreLabelledReadably()
+{
+    QThread named;
+    named.setObjectName(QStringLiteral("engine"));
+    QString namedLabel;
+    QObject context;
+    context.moveToThread(&named);
+    named.start();
+    QMetaObject::invokeMethod(&context, [&namedLabel] { namedLabel = providers::RerankCallLog::currentThreadLabel(); },
+                              Qt::BlockingQueuedConnection);
+    named.quit();
+    named.wait();
+    QCOMPARE(namedLabel, QStringLiteral("engine"));
+
+    QThreadPool pool;
+    pool.setMaxThreadCount(2);
+    QSemaphore arrived;
+    QSemaphore go;
+    QStringList labels[2];
+    QList<QFuture<void>> tasks;
+    for (QStringList &mine : labels) {
+        tasks.append(QtConcurrent::run(&pool, [&mine, &arrived, &go] {
+            arrived.release();
+            go.acquire(); // held until both tasks run: two different threads label
+            for (int i = 0; i < 3; ++i)
+                mine.append(providers::RerankCallLog::currentThreadLabel());
+        }));
+    }
+    arrived.acquire(2);
+    go.release(2);
+    for (QFuture<void> &task : tasks)
+        task.waitForFinished();
+    static const QRegularExpression poolLabel(QStringLiteral("^pool thread \\d+$"));
+    for (const QStringList &mine : labels) {
+        QCOMPARE(mine.size(), 3);
+        QVERIFY2(poolLabel.match(mine.first()).hasMatch(), qPrintable(mine.first()));
+        QCOMPARE(mine.count(mine.first()), 3); // stable on its thread
+    }
+    QVERIFY(labels[0].first() != labels[1].first());
 }
 
 QTEST_GUILESS_MAIN(TestCallLog)

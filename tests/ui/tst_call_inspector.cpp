@@ -6,6 +6,7 @@
 #include "store/rerank_call_repository.h"
 #include "support/temp_workspace.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QFile>
 #include <QFontDatabase>
@@ -105,6 +106,8 @@ struct Inspector {
         minLatency = widget.findChild<QSpinBox *>(QStringLiteral("minLatencyFilter"));
         limit = widget.findChild<QSpinBox *>(QStringLiteral("limitFilter"));
         empty = widget.findChild<QLabel *>(QStringLiteral("emptyState"));
+        // Counted queries below: no live refresh between them (liveRefreshShowsNewCalls has it).
+        widget.findChild<QCheckBox *>(QStringLiteral("liveCalls"))->setChecked(false);
     }
     // Every filter change below starts one debounced query, so each waits for exactly one more.
     bool waitForQuery()
@@ -386,11 +389,34 @@ private Q_SLOTS:
         QCOMPARE(in.rows(), 5);
     }
 
+    // Ticked "Live" (the default), a shown inspector picks up calls made since; hidden, it stops
+    // querying.
+    void liveRefreshShowsNewCalls()
+    {
+        test::TempWorkspace t;
+        record(t, sampleCalls());
+        ui::CallInspector widget(*t.workspace);
+        QVERIFY(widget.findChild<QCheckBox *>(QStringLiteral("liveCalls"))->isChecked());
+        QSignalSpy shown(&widget, &ui::CallInspector::callsShown);
+        widget.show();
+        QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty(), kTimeoutMs);
+        QCOMPARE(shown.last().first().toInt(), 7);
+        record(t, {makeCall(QStringLiteral("cohere"), true, 12.0, 4)});
+        QTRY_VERIFY_WITH_TIMEOUT(shown.last().first().toInt() == 8, kTimeoutMs);
+
+        widget.hide();
+        const qsizetype queries = shown.size();
+        record(t, {makeCall(QStringLiteral("cohere"), true, 13.0, 4)});
+        QVERIFY(!shown.wait(2500)); // longer than the live interval: nothing queried while hidden
+        QCOMPARE(shown.size(), queries);
+    }
+
     void mainWindowShowsTheInspectorInATab()
     {
         test::TempWorkspace t;
         record(t, sampleCalls());
         ui::MainWindow window(*t.workspace);
+        window.callInspector()->findChild<QCheckBox *>(QStringLiteral("liveCalls"))->setChecked(false); // counted queries
         QSignalSpy shown(window.callInspector(), &ui::CallInspector::callsShown);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));

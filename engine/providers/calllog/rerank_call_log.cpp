@@ -8,6 +8,8 @@
 #include <QMutexLocker>
 #include <QThread>
 
+#include <atomic>
+
 namespace rag::providers {
 
 Q_LOGGING_CATEGORY(lcCallLog, "rag.providers.calllog", QtWarningMsg)
@@ -84,7 +86,13 @@ void RerankCallLog::drain()
 QString RerankCallLog::currentThreadLabel()
 {
     const QString name = QThread::currentThread()->objectName();
-    return name.isEmpty() ? QStringLiteral("thread 0x%1").arg(quintptr(QThread::currentThreadId()), 0, 16) : name;
+    if (!name.isEmpty() && name != QLatin1String("Thread (pooled)"))
+        return name;
+    // An unnamed thread, or a pool's (QThreadPool names them all alike): a number of its own for
+    // the process's life, which a reader can tell apart and compare across calls.
+    static std::atomic<int> nextSerial{1};
+    thread_local const int serial = nextSerial.fetch_add(1);
+    return QStringLiteral("pool thread %1").arg(serial);
 }
 
 void RerankCallLog::flush()
