@@ -6,7 +6,9 @@
 #include "passage_pane.h"
 #include "workspace/workspace.h"
 
+#include <QClipboard>
 #include <QComboBox>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QKeyEvent>
 #include <QLabel>
@@ -42,6 +44,7 @@ ChatPanel::ChatPanel(Workspace &workspace, EngineSource engine, QWidget *parent)
     m_transcript = new ChatTranscript;
     m_transcript->setObjectName(QStringLiteral("transcript"));
     connect(m_transcript, &ChatTranscript::citationActivated, this, &ChatPanel::showPassage);
+    connect(m_transcript, &ChatTranscript::actionActivated, this, &ChatPanel::onAnswerAction);
 
     m_passagePane = new PassagePane;
     m_passagePane->hide(); // until a citation is clicked
@@ -314,8 +317,24 @@ void ChatPanel::showPassage(const api::ChatReference &reference)
 
 void ChatPanel::send()
 {
-    const Target *target = currentTarget();
     const QString question = m_input->toPlainText().trimmed();
+    if (isAnswering() || !currentTarget() || question.isEmpty())
+        return;
+    m_input->clear();
+    ask(question);
+}
+
+void ChatPanel::onAnswerAction(const QString &action, int entry)
+{
+    if (action == u"copy")
+        QGuiApplication::clipboard()->setText(m_transcript->answerText(entry));
+    else if (action == u"ask-again")
+        ask(m_transcript->questionOf(entry)); // after an error, a stop, or for another answer
+}
+
+void ChatPanel::ask(const QString &question)
+{
+    const Target *target = currentTarget();
     if (isAnswering() || !target || question.isEmpty())
         return;
     chat::EngineHost *host = m_engine ? m_engine() : nullptr;
@@ -332,7 +351,6 @@ void ChatPanel::send()
         options.adHoc.knowledgeBases = {target->knowledgeBase};
         options.save = false;
     }
-    m_input->clear();
     m_transcript->addQuestion(question);
     m_transcript->beginAnswer();
     m_stopRequested = false;

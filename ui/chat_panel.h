@@ -48,6 +48,7 @@ public:
     bool selectTarget(const QString &label);
     void newConversation();
     void send(); // the input's question (the Send button, Enter)
+    void ask(const QString &question); // as if typed and sent (Ask again)
     void stop(); // the answer streaming now (the Stop button)
     bool isAnswering() const { return !m_ask.isNull(); }
     qint64 conversationId() const { return m_conversationId; }
@@ -84,6 +85,7 @@ private:
     void showPassage(const api::ChatReference &reference);
     void onDelta(const QString &text);
     void onFinished(const chat::AskOutcome &outcome);
+    void onAnswerAction(const QString &action, int entry);
     void setAnswering(bool answering);
 
     EngineSource m_engine;

@@ -247,8 +247,37 @@ std::optional<api::ChatReference> ChatTranscript::reference(const QUrl &link) co
 
 void ChatTranscript::openLink(const QUrl &link)
 {
+    if (link.scheme() == u"action") {
+        const QString action = link.path().section(u'/', 0, 0);
+        bool ok = false;
+        const int entry = link.path().section(u'/', 1, 1).toInt(&ok);
+        if (ok && entry >= 0 && entry < m_entries.size() && m_entries[entry].kind == Entry::Kind::Answer)
+            Q_EMIT actionActivated(action, entry);
+        return;
+    }
     if (const auto found = reference(link))
         Q_EMIT citationActivated(*found);
+}
+
+QString ChatTranscript::answerText(int entry) const
+{
+    if (entry < 0 || entry >= m_entries.size() || m_entries[entry].kind != Entry::Kind::Answer)
+        return {};
+    static const QRegularExpression marker(QStringLiteral("\\[ID:(\\d{1,6})\\]"));
+    QString text = m_entries[entry].text;
+    for (auto it = marker.globalMatch(m_entries[entry].text); it.hasNext();) {
+        const QRegularExpressionMatch match = it.next();
+        text.replace(match.captured(0), QStringLiteral("[%1]").arg(match.captured(1).toInt() + 1));
+    }
+    return text;
+}
+
+QString ChatTranscript::questionOf(int entry) const
+{
+    if (entry <= 0 || entry >= m_entries.size() || m_entries[entry].kind != Entry::Kind::Answer
+        || m_entries[entry - 1].kind != Entry::Kind::Question)
+        return {};
+    return m_entries[entry - 1].text;
 }
 
 QString ChatTranscript::entryHtml(int index, const Entry &entry) const
@@ -287,6 +316,13 @@ QString ChatTranscript::entryHtml(int index, const Entry &entry) const
         html += QStringLiteral("<p style=\"%1\"><i>%2</i></p>").arg(kQuietStyle, marks.join(QStringLiteral(" · ")).toHtmlEscaped());
     if (!entry.references.isEmpty())
         html += sourcesHtml(index, entry.references);
+    QStringList actions;
+    if (!entry.text.isEmpty())
+        actions.append(QStringLiteral("<a href=\"action:copy/%1\">%2</a>").arg(index).arg(tr("Copy")));
+    if (!questionOf(index).isEmpty())
+        actions.append(QStringLiteral("<a href=\"action:ask-again/%1\">%2</a>").arg(index).arg(tr("Ask again")));
+    if (!actions.isEmpty())
+        html += QStringLiteral("<p style=\"%1\">%2</p>").arg(kQuietStyle, actions.join(QStringLiteral(" · ")));
     return html;
 }
 

@@ -33,6 +33,10 @@ public:
     void finishAnswer(const chat::AskResult &result); // the final text: citations repaired, linked
     void failAnswer(const QString &error, bool stoppedByUser);
 
+    // An answer's text as the reader sees it (citations as [n]), and the question it answers.
+    QString answerText(int entry) const;
+    QString questionOf(int entry) const; // empty when `entry` is not an answer after a question
+
     // The passage a citation link (cite:MESSAGE/INDEX) names, if it names one.
     std::optional<api::ChatReference> reference(const QUrl &link) const;
     void openLink(const QUrl &link); // what clicking a link does
@@ -40,6 +44,8 @@ public:
 
 Q_SIGNALS:
     void citationActivated(const rag::api::ChatReference &reference);
+    // Under a finished, failed or stopped answer: "copy" it, or "ask-again" its question.
+    void actionActivated(const QString &action, int entry);
 
 private:
     struct Entry {

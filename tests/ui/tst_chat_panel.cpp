@@ -24,6 +24,9 @@
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTcpServer>
+#include <QClipboard>
+#include <QGuiApplication>
+#include <QRegularExpression>
 #include <QTest>
 #include <QTextDocument>
 #include <QTextBlock>
@@ -103,6 +106,16 @@ QUrl firstCitation(ui::ChatTranscript *transcript, QPoint *at)
         }
     }
     return {};
+}
+
+// The entry of the last answer, from its action links ("action:copy/ENTRY").
+int answerEntry(const QString &html)
+{
+    static const QRegularExpression link(QStringLiteral("action:(?:copy|ask-again)/(\\d+)"));
+    int entry = -1;
+    for (auto it = link.globalMatch(html); it.hasNext();)
+        entry = it.next().captured(1).toInt();
+    return entry;
 }
 
 quint16 closedPort()
@@ -391,14 +404,26 @@ private Q_SLOTS:
         QVERIFY(chat.status->text().startsWith(QStringLiteral("Failed after")));
         QCOMPARE(chat.send->text(), QStringLiteral("Send"));
         QVERIFY(chat.text().contains(QStringLiteral("Why do sea otters hold hands?"))); // the question stays
+        // "Ask again" under the failed answer sends the same question again, nothing retyped.
+        QVERIFY2(chat.html().contains(QStringLiteral("action:ask-again/")), qPrintable(chat.html()));
+        chat.transcript->openLink(QUrl(QStringLiteral("action:ask-again/%1").arg(answerEntry(chat.html()))));
+        QTRY_COMPARE_WITH_TIMEOUT(chat.finished.size(), 2, kTimeoutMs);
+        QCOMPARE(chat.text().count(QStringLiteral("Why do sea otters hold hands?")), 2);
+        QCOMPARE(chat.text().count(QStringLiteral("Error: ")), 2);
 
         // A reranker that is down: the answer comes in hybrid order, and says so.
         QVERIFY(panel.selectTarget(QStringLiteral("fallback")));
         chat.ask(QStringLiteral("Why do sea otters hold hands?"));
-        QTRY_COMPARE_WITH_TIMEOUT(chat.finished.size(), 2, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(chat.finished.size(), 3, kTimeoutMs);
         QVERIFY2(chat.text().contains(QStringLiteral("reranker failed; hybrid order used")), qPrintable(chat.text()));
         QVERIFY(chat.text().contains(QStringLiteral("hold hands while they sleep")));
         QVERIFY(!chat.text().contains(QStringLiteral("Error: ")));
+
+        // "Copy" puts the answer on the clipboard as the reader sees it: citations numbered from 1.
+        chat.transcript->openLink(QUrl(QStringLiteral("action:copy/%1").arg(answerEntry(chat.html()))));
+        const QString copied = QGuiApplication::clipboard()->text();
+        QVERIFY2(copied.contains(QStringLiteral("hold hands while they sleep")), qPrintable(copied));
+        QVERIFY(copied.contains(QStringLiteral("[1]")) && !copied.contains(QStringLiteral("[ID:")));
     }
 };
 
