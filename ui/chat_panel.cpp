@@ -3,6 +3,7 @@
 #include "answer_status.h"
 #include "chat/engine_host.h"
 #include "chat_transcript.h"
+#include "conversation_actions.h"
 #include "passage_pane.h"
 #include "workspace/workspace.h"
 
@@ -63,7 +64,24 @@ ChatPanel::ChatPanel(Workspace &workspace, EngineSource engine, QWidget *parent)
     layout->addWidget(buildTopBar());
     layout->addWidget(m_split, 1);
     layout->addWidget(buildInputBar());
+    watchConversationActions(new ConversationActions(workspace, m_conversations));
     startConversationView();
+}
+
+void ChatPanel::watchConversationActions(ConversationActions *actions)
+{
+    m_conversationActions = actions;
+    const auto relist = [this] {
+        if (const Target *target = currentTarget(); target && target->assistantId != 0)
+            m_reader->loadConversations(target->assistantId);
+    };
+    connect(actions, &ConversationActions::renamed, this, relist);
+    connect(actions, &ConversationActions::deleted, this, [this, relist](qint64 id) {
+        if (id == m_conversationId)
+            newConversation(); // its transcript goes with it
+        relist();
+    });
+    connect(actions, &ConversationActions::failed, m_status, &AnswerStatus::showMessage);
 }
 
 ChatPanel::~ChatPanel() = default; // an answer still on its way is cancelled with its handle

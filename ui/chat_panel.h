@@ -31,6 +31,7 @@ namespace rag::ui {
 
 class AnswerStatus;
 class ChatTranscript;
+class ConversationActions;
 class PassagePane;
 
 class ChatPanel : public QWidget {
@@ -53,6 +54,7 @@ public:
     bool isAnswering() const { return !m_ask.isNull(); }
     qint64 conversationId() const { return m_conversationId; }
     ChatTranscript *transcript() const { return m_transcript; }
+    ConversationActions *conversationActions() const { return m_conversationActions; }
 
 Q_SIGNALS:
     void targetsShown(int count);          // the picker lists what can be asked
@@ -86,6 +88,7 @@ private:
     void onDelta(const QString &text);
     void onFinished(const chat::AskOutcome &outcome);
     void onAnswerAction(const QString &action, int entry);
+    void watchConversationActions(ConversationActions *actions);
     void setAnswering(bool answering);
 
     EngineSource m_engine;
@@ -96,6 +99,7 @@ private:
     QSplitter *m_split = nullptr;
     QListWidget *m_conversations = nullptr;
     ChatTranscript *m_transcript = nullptr;
+    ConversationActions *m_conversationActions = nullptr;
     PassagePane *m_passagePane = nullptr;
     QPlainTextEdit *m_input = nullptr;
     QPushButton *m_send = nullptr;

@@ -204,4 +204,17 @@ Result<void> ConversationRepository::remove(qint64 conversationId)
     return {};
 }
 
+Result<void> ConversationRepository::rename(qint64 conversationId, const QString &title)
+{
+    const QString trimmed = title.simplified();
+    if (trimmed.isEmpty() || trimmed.size() > 200)
+        return fail(QStringLiteral("a conversation's title is 1-200 characters"));
+    auto renamed = exec(m_db, QStringLiteral("UPDATE conversations SET title = ? WHERE id = ?"), {trimmed, conversationId});
+    if (!renamed)
+        return fail(renamed.error());
+    if (renamed->numRowsAffected() == 0)
+        return fail(QStringLiteral("no conversation with id %1").arg(conversationId));
+    return {};
+}
+
 } // namespace rag::store

@@ -18,6 +18,7 @@ public:
     Result<QList<Conversation>> list(qint64 assistantId);                   // newest first, without messages
     Result<void> appendExchange(qint64 conversationId, const StoredMessage &question, const StoredMessage &answer);
     Result<void> remove(qint64 conversationId);
+    Result<void> rename(qint64 conversationId, const QString &title); // 1-200 characters
 
 private:
     QSqlDatabase m_db;

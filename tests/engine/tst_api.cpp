@@ -7,6 +7,7 @@
 #include "api/rerank_calls.h"
 #include "providers/key_store.h"
 #include "support/fixtures.h"
+#include "store/conversation_repository.h"
 #include "support/temp_workspace.h"
 #include "workspace/workspace.h"
 
@@ -184,6 +185,45 @@ private Q_SLOTS:
         QVERIFY(!providers.update(changed, std::nullopt, &warning));
         QCOMPARE(providers.find(QStringLiteral("jina"))->maxConnections, 64);
         QVERIFY(!providers.update(provider(QStringLiteral("ghost"), QStringLiteral("jina")), std::nullopt, &warning));
+    }
+
+    // A conversation is renamed, exported as Markdown (citations from 1, its sources listed)
+    // and deleted with its messages.
+    void conversationsAreRenamedExportedAndDeleted()
+    {
+        QVERIFY(test::writeFile(m_ws->path(QStringLiteral("docs/otters.md")), "# Otters\nSea otters hold hands.\n"));
+        m_ws->ingest(QStringLiteral("nature"), {m_ws->path(QStringLiteral("docs"))});
+        api::AssistantSpec spec;
+        spec.name = QStringLiteral("guide");
+        spec.knowledgeBases = {QStringLiteral("nature")};
+        const auto assistant = api::Assistants(*m_ws->workspace).create(spec);
+        QVERIFY2(assistant, errorOf(assistant));
+        store::ConversationRepository repository(m_ws->workspace->database().connection());
+        const auto conversation = repository.create(assistant->id, QStringLiteral("otters"));
+        QVERIFY(conversation);
+        store::StoredMessage question{0, QStringLiteral("user"), QStringLiteral("Why do otters **hold** hands?"), {}, {}, {}};
+        store::StoredMessage answer{0, QStringLiteral("assistant"), QStringLiteral("So they do not drift apart [ID:0]."), {}, {}, {}};
+        answer.references = {store::ChatReference{0, 1, QStringLiteral("otters.md"), QStringLiteral("Sea otters hold hands."), 3}};
+        QVERIFY(repository.appendExchange(conversation->id, question, answer));
+
+        const api::Conversations conversations(*m_ws->workspace);
+        QVERIFY(conversations.rename(conversation->id, QStringLiteral("  Otters and   kelp ")));
+        QCOMPARE(conversations.list(assistant->id)->first().title, QStringLiteral("Otters and kelp"));
+        QVERIFY(!conversations.rename(conversation->id, QStringLiteral("   ")));
+        QVERIFY(!conversations.rename(conversation->id + 100, QStringLiteral("ghost")));
+
+        const auto markdown = conversations.toMarkdown(conversation->id);
+        QVERIFY2(markdown, errorOf(markdown));
+        QVERIFY2(markdown->startsWith(QStringLiteral("# Otters and kelp\n")), qPrintable(*markdown));
+        QVERIFY(markdown->contains(QStringLiteral("Assistant guide, started ")));
+        QVERIFY(markdown->contains(QStringLiteral("> Why do otters **hold** hands?")));
+        QVERIFY(markdown->contains(QStringLiteral("So they do not drift apart [1].")));
+        QVERIFY(markdown->contains(QStringLiteral("Sources:\n\n1. otters.md, page 3\n")));
+        QVERIFY(!markdown->contains(QStringLiteral("[ID:")));
+
+        QVERIFY(conversations.remove(conversation->id));
+        QVERIFY(!conversations.load(conversation->id));
+        QVERIFY(conversations.list(assistant->id)->isEmpty());
     }
 
     void assistantsNameProvidersThatServeTheirRole()

@@ -4,6 +4,7 @@
 // errors in red, a reranker fallback marked, and user text never taken as markup.
 #include "chat/engine_host.h"
 #include "chat_panel.h"
+#include "conversation_actions.h"
 #include "chat_transcript.h"
 #include "main_window.h"
 #include "store/assistant_repository.h"
@@ -27,6 +28,7 @@
 #include <QClipboard>
 #include <QGuiApplication>
 #include <QRegularExpression>
+#include <QFile>
 #include <QTest>
 #include <QTextDocument>
 #include <QTextBlock>
@@ -317,6 +319,25 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(chat.conversations->count(), 2, kTimeoutMs);
         QVERIFY(chat.conversations->item(0)->text().startsWith(QStringLiteral("Where do otters sleep?")));
         QCOMPARE(chat.conversations->currentRow(), 0);
+
+        // The list's actions: rename, export to Markdown, delete (the open one: a new view).
+        ui::ConversationActions *actions = panel.conversationActions();
+        QVERIFY(actions->renameCurrent(QStringLiteral("Otter sleep")));
+        QTRY_VERIFY_WITH_TIMEOUT(chat.conversations->item(0)->text().startsWith(QStringLiteral("Otter sleep")), kTimeoutMs);
+        const QString exported = m_ws->path(QStringLiteral("otter-sleep.md"));
+        QVERIFY(actions->exportCurrent(exported));
+        QFile file(exported);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QString markdown = QString::fromUtf8(file.readAll());
+        QVERIFY2(markdown.startsWith(QStringLiteral("# Otter sleep")) && markdown.contains(QStringLiteral("> Where do otters sleep?"))
+                     && markdown.contains(QStringLiteral("Sources:")),
+                 qPrintable(markdown));
+        const qint64 open = panel.conversationId();
+        QVERIFY(actions->deleteCurrent(true));
+        QCOMPARE(panel.conversationId(), 0);
+        QVERIFY(!chat.text().contains(QStringLiteral("Where do otters sleep?")));
+        QTRY_COMPARE_WITH_TIMEOUT(chat.conversations->count(), 1, kTimeoutMs);
+        QVERIFY(!store::ConversationRepository(m_ws->workspace->database().connection()).load(open));
     }
 
     void stopKeepsThePartialAnswer()
