@@ -348,6 +348,10 @@ void ChatPanel::onAnswerAction(const QString &action, int entry)
         QGuiApplication::clipboard()->setText(m_transcript->answerText(entry));
     else if (action == u"ask-again")
         ask(m_transcript->questionOf(entry)); // after an error, a stop, or for another answer
+    else if (action == u"timing") {
+        m_passagePane->showTiming(m_transcript->traceOf(entry));
+        m_passagePane->show();
+    }
 }
 
 void ChatPanel::ask(const QString &question)

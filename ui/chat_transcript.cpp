@@ -149,6 +149,7 @@ void ChatTranscript::addMessages(const QList<api::StoredMessage> &messages)
         answer.rerankFallback = trace.value(QStringLiteral("rerank_fallback")).toBool();
         answer.rerankError = trace.value(QStringLiteral("rerank_error")).toString();
         answer.extractive = trace.value(QStringLiteral("extractive")).toBool();
+        answer.trace = trace;
         add(std::move(answer));
     }
     render();
@@ -210,6 +211,7 @@ void ChatTranscript::finishAnswer(const chat::AskResult &result)
     answer.extractive = result.extractive;
     answer.rerankFallback = result.rerankFallback;
     answer.rerankError = result.rerankError;
+    answer.trace = result.trace;
     render();
 }
 
@@ -272,6 +274,11 @@ QString ChatTranscript::answerText(int entry) const
     return text;
 }
 
+QJsonObject ChatTranscript::traceOf(int entry) const
+{
+    return entry >= 0 && entry < m_entries.size() ? m_entries[entry].trace : QJsonObject();
+}
+
 QString ChatTranscript::questionOf(int entry) const
 {
     if (entry <= 0 || entry >= m_entries.size() || m_entries[entry].kind != Entry::Kind::Answer
@@ -321,6 +328,8 @@ QString ChatTranscript::entryHtml(int index, const Entry &entry) const
         actions.append(QStringLiteral("<a href=\"action:copy/%1\">%2</a>").arg(index).arg(tr("Copy")));
     if (!questionOf(index).isEmpty())
         actions.append(QStringLiteral("<a href=\"action:ask-again/%1\">%2</a>").arg(index).arg(tr("Ask again")));
+    if (!entry.trace.isEmpty())
+        actions.append(QStringLiteral("<a href=\"action:timing/%1\">%2</a>").arg(index).arg(tr("Timing")));
     if (!actions.isEmpty())
         html += QStringLiteral("<p style=\"%1\">%2</p>").arg(kQuietStyle, actions.join(QStringLiteral(" · ")));
     return html;

@@ -7,6 +7,8 @@
 #include "chat/ask_types.h"
 #include "api/records.h"
 
+#include <QJsonObject>
+
 #include <QTextBrowser>
 #include <QTimer>
 
@@ -36,6 +38,7 @@ public:
     // An answer's text as the reader sees it (citations as [n]), and the question it answers.
     QString answerText(int entry) const;
     QString questionOf(int entry) const; // empty when `entry` is not an answer after a question
+    QJsonObject traceOf(int entry) const;  // stage -> ms, as the engine timed the answer
 
     // The passage a citation link (cite:MESSAGE/INDEX) names, if it names one.
     std::optional<api::ChatReference> reference(const QUrl &link) const;
@@ -44,7 +47,8 @@ public:
 
 Q_SIGNALS:
     void citationActivated(const rag::api::ChatReference &reference);
-    // Under a finished, failed or stopped answer: "copy" it, or "ask-again" its question.
+    // Under a finished, failed or stopped answer: "copy" it, "ask-again" its question, or show
+    // its "timing".
     void actionActivated(const QString &action, int entry);
 
 private:
@@ -59,6 +63,7 @@ private:
         bool rerankFallback = false;
         QString rerankError;
         QString error;
+        QJsonObject trace;
     };
     void add(Entry entry);
     void render();

@@ -223,6 +223,15 @@ private Q_SLOTS:
         QVERIFY2(chat.passage->toPlainText().contains(rendered.toPlainText().trimmed().left(30)), qPrintable(chat.passage->toPlainText()));
         QTRY_VERIFY_WITH_TIMEOUT(chat.passagePane->width() > 200, kTimeoutMs); // room to read it
 
+        // "Timing" shows how the answer was made: each stage's time, first words, total.
+        QVERIFY(chat.html().contains(QStringLiteral("action:timing/")));
+        chat.transcript->openLink(QUrl(QStringLiteral("action:timing/%1").arg(answerEntry(chat.html()))));
+        QCOMPARE(chat.passageTitle->text(), QStringLiteral("How this answer was made"));
+        const QString timing = chat.passage->toPlainText();
+        QVERIFY2(timing.contains(QStringLiteral("search")) && timing.contains(QStringLiteral("rerank"))
+                     && timing.contains(QStringLiteral("ms in all")),
+                 qPrintable(timing));
+
         if (const QString shot = qEnvironmentVariable("RAGDESK_CHAT_SCREENSHOT"); !shot.isEmpty())
             QVERIFY(window.grab().save(shot));
 

@@ -15,6 +15,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QDoubleSpinBox>
+#include <QFrame>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -90,6 +91,11 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(answered.size(), 1, kTimeoutMs);
         const QString transcript = chat->findChild<ui::ChatTranscript *>(QStringLiteral("transcript"))->toPlainText();
         QVERIFY2(transcript.contains(QStringLiteral("Sources:")), qPrintable(transcript));
+        // The answer's timing beside it (only an answer's entry has one).
+        auto *transcriptView = chat->findChild<ui::ChatTranscript *>(QStringLiteral("transcript"));
+        for (int entry = 0; entry < 8; ++entry)
+            transcriptView->openLink(QUrl(QStringLiteral("action:timing/%1").arg(entry)));
+        QVERIFY(chat->findChild<QFrame *>(QStringLiteral("citationPane"))->isVisible());
         shoot(window, "chat");
 
         // The monitor beside the chat, after a few seconds of readings.
