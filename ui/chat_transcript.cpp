@@ -1,7 +1,9 @@
 #include "chat_transcript.h"
 
+#include "field_labels.h"
 #include "markdown_html.h"
 
+#include <QEvent>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
@@ -22,10 +24,7 @@ constexpr int kStreamRefreshMs = 50; // a streaming answer is re-rendered at mos
 
 // Colours chosen to read on the light and the dark default palettes alike, except the question's
 // box, which sets its own text colour with its background.
-const QString kLabelStyle = QStringLiteral("margin-top:14px; margin-bottom:3px; color:#6b7480; font-size:small;");
-const QString kQuietStyle = QStringLiteral("margin-top:3px; color:#7d848d; font-size:small;");
 const QString kBodyStyle = QStringLiteral("margin-top:0px;");
-const QString kErrorStyle = QStringLiteral("margin-top:3px; color:#c62828;");
 
 // User and model text is never trusted as markup.
 QString escaped(const QString &text)
@@ -59,7 +58,7 @@ QString answerBodyHtml(int message, const QString &answer, const QList<api::Chat
     return answerToHtml(answer, [&](int index) { return citationHtml(message, index, references); });
 }
 
-QString sourcesHtml(int message, QList<api::ChatReference> references)
+QString sourcesHtml(const QString &quietStyle, int message, QList<api::ChatReference> references)
 {
     std::sort(references.begin(), references.end(),
               [](const api::ChatReference &a, const api::ChatReference &b) { return a.index < b.index; });
@@ -73,17 +72,38 @@ QString sourcesHtml(int message, QList<api::ChatReference> references)
             item += QObject::tr(", p. %1").arg(r.page);
         items.append(item);
     }
-    return QStringLiteral("<p style=\"%1\">%2 %3</p>").arg(kQuietStyle, QObject::tr("Sources:"), items.join(QStringLiteral(", ")));
+    return QStringLiteral("<p style=\"%1\">%2 %3</p>").arg(quietStyle, QObject::tr("Sources:"), items.join(QStringLiteral(", ")));
 }
 
-QString label(const QString &text)
+QString label(const QString &labelStyle, const QString &text)
 {
-    return QStringLiteral("<p style=\"%1\"><b>%2</b></p>").arg(kLabelStyle, text.toHtmlEscaped());
+    return QStringLiteral("<p style=\"%1\"><b>%2</b></p>").arg(labelStyle, text.toHtmlEscaped());
 }
 
 } // namespace
 
-ChatTranscript::ChatTranscript(QWidget *parent) : QTextBrowser(parent), m_assistantName(tr("Assistant"))
+// From the palette, so dark themes read it too: quiet text in the palette's placeholder colour,
+// the question's box in its alternate base, errors in a red chosen for the base's lightness.
+ChatTranscript::Style ChatTranscript::styleFor(const QPalette &palette)
+{
+    const QString quiet = palette.color(QPalette::PlaceholderText).name();
+    return {QStringLiteral("margin-top:14px; margin-bottom:3px; color:%1; font-size:small;").arg(quiet),
+            QStringLiteral("margin-top:3px; color:%1; font-size:small;").arg(quiet),
+            QStringLiteral("margin-top:3px; color:%1;").arg(errorTextColour(palette).name()),
+            palette.color(QPalette::AlternateBase).name(), palette.color(QPalette::Text).name()};
+}
+
+void ChatTranscript::changeEvent(QEvent *event)
+{
+    QTextBrowser::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange) {
+        m_style = styleFor(palette());
+        render();
+    }
+}
+
+ChatTranscript::ChatTranscript(QWidget *parent)
+    : QTextBrowser(parent), m_assistantName(tr("Assistant")), m_style(styleFor(palette()))
 {
     setOpenLinks(false); // citation links are ours to handle, never a navigation
     setOpenExternalLinks(false);
@@ -184,7 +204,7 @@ void ChatTranscript::appendDelta(const QString &text)
 QString ChatTranscript::streamingBodyHtml(const Entry &answer) const
 {
     if (answer.text.isEmpty())
-        return QStringLiteral("<p style=\"%1\"><i>%2</i></p>").arg(kQuietStyle, tr("Thinking…"));
+        return QStringLiteral("<p style=\"%1\"><i>%2</i></p>").arg(m_style.quiet, tr("Thinking…"));
     // The passages are known once the answer ends; until then a citation is its number.
     return answerToHtml(answer.text, [](int index) { return citationHtml(-1, index, {}); });
 }
@@ -291,27 +311,27 @@ QString ChatTranscript::entryHtml(int index, const Entry &entry) const
 {
     switch (entry.kind) {
     case Entry::Kind::Note:
-        return QStringLiteral("<p style=\"%1\"><i>%2</i></p>").arg(kQuietStyle, escaped(entry.text));
+        return QStringLiteral("<p style=\"%1\"><i>%2</i></p>").arg(m_style.quiet, escaped(entry.text));
     case Entry::Kind::Error:
-        return QStringLiteral("<p style=\"%1\">%2</p>").arg(kErrorStyle, escaped(entry.text));
+        return QStringLiteral("<p style=\"%1\">%2</p>").arg(m_style.error, escaped(entry.text));
     case Entry::Kind::Prologue:
-        return label(m_assistantName) + QStringLiteral("<p style=\"%1\">%2</p>").arg(kBodyStyle, escaped(entry.text));
+        return label(m_style.label, m_assistantName) + QStringLiteral("<p style=\"%1\">%2</p>").arg(kBodyStyle, escaped(entry.text));
     case Entry::Kind::Question:
         // A table is the one block QTextDocument pads: the question sits in a tinted box.
-        return label(tr("You"))
-               + QStringLiteral("<table width=\"100%\" cellspacing=\"0\" cellpadding=\"7\" style=\"background-color:#e8eef7;\">"
-                                "<tr><td style=\"color:#1d232b;\">%1</td></tr></table>")
-                     .arg(escaped(entry.text));
+        return label(m_style.label, tr("You"))
+               + QStringLiteral("<table width=\"100%\" cellspacing=\"0\" cellpadding=\"7\" style=\"background-color:%1;\">"
+                                "<tr><td style=\"color:%2;\">%3</td></tr></table>")
+                     .arg(m_style.questionBackground, m_style.questionText, escaped(entry.text));
     case Entry::Kind::Answer:
         break;
     }
-    QString html = label(m_assistantName);
+    QString html = label(m_style.label, m_assistantName);
     if (entry.streaming) // its body follows, written by render() and refreshStreamingAnswer()
         return html;
     if (!entry.text.isEmpty())
         html += answerBodyHtml(index, entry.text, entry.references);
     if (!entry.error.isEmpty())
-        html += QStringLiteral("<p style=\"%1\">%2</p>").arg(kErrorStyle, escaped(tr("Error: %1").arg(entry.error)));
+        html += QStringLiteral("<p style=\"%1\">%2</p>").arg(m_style.error, escaped(tr("Error: %1").arg(entry.error)));
     QStringList marks;
     if (entry.stopped)
         marks.append(tr("stopped"));
@@ -320,9 +340,9 @@ QString ChatTranscript::entryHtml(int index, const Entry &entry) const
     if (entry.rerankFallback)
         marks.append(tr("reranker failed; hybrid order used"));
     if (!marks.isEmpty())
-        html += QStringLiteral("<p style=\"%1\"><i>%2</i></p>").arg(kQuietStyle, marks.join(QStringLiteral(" · ")).toHtmlEscaped());
+        html += QStringLiteral("<p style=\"%1\"><i>%2</i></p>").arg(m_style.quiet, marks.join(QStringLiteral(" · ")).toHtmlEscaped());
     if (!entry.references.isEmpty())
-        html += sourcesHtml(index, entry.references);
+        html += sourcesHtml(m_style.quiet, index, entry.references);
     QStringList actions;
     if (!entry.text.isEmpty())
         actions.append(QStringLiteral("<a href=\"action:copy/%1\">%2</a>").arg(index).arg(tr("Copy")));
@@ -331,7 +351,7 @@ QString ChatTranscript::entryHtml(int index, const Entry &entry) const
     if (!entry.trace.isEmpty())
         actions.append(QStringLiteral("<a href=\"action:timing/%1\">%2</a>").arg(index).arg(tr("Timing")));
     if (!actions.isEmpty())
-        html += QStringLiteral("<p style=\"%1\">%2</p>").arg(kQuietStyle, actions.join(QStringLiteral(" · ")));
+        html += QStringLiteral("<p style=\"%1\">%2</p>").arg(m_style.quiet, actions.join(QStringLiteral(" · ")));
     return html;
 }
 

@@ -51,7 +51,14 @@ Q_SIGNALS:
     // its "timing".
     void actionActivated(const QString &action, int entry);
 
+protected:
+    void changeEvent(QEvent *event) override; // a new palette: restyled at once
+
 private:
+    struct Style {
+        QString label, quiet, error, questionBackground, questionText;
+    };
+    static Style styleFor(const QPalette &palette);
     struct Entry {
         enum class Kind { Note, Prologue, Question, Answer, Error };
         Kind kind = Kind::Note;
@@ -77,6 +84,7 @@ private:
     QString m_assistantName;
     bool m_stickToEnd = true; // the user has not scrolled up from the end
     bool m_rendering = false;
+    Style m_style;
     QTimer m_streamRefresh;
     int m_streamStart = -1; // where the streaming answer's body begins in the document
 };

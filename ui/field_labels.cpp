@@ -1,6 +1,8 @@
 #include "field_labels.h"
 
+#include <QColor>
 #include <QLabel>
+#include <QPalette>
 
 #include <algorithm>
 
@@ -22,6 +24,11 @@ void setFormMessage(QLabel *label, const QString &text, bool error)
     QFont font = label->font();
     font.setBold(error);
     label->setFont(font);
+}
+
+QColor errorTextColour(const QPalette &palette)
+{
+    return palette.color(QPalette::Base).lightness() < 128 ? QColor(0xef, 0x9a, 0x9a) : QColor(0xc6, 0x28, 0x28);
 }
 
 } // namespace rag::ui

@@ -1,6 +1,7 @@
 #include "load_test_panel.h"
 
 #include "chat_reader.h"
+#include "field_labels.h"
 #include "live_chart.h"
 #include "load_test_form.h"
 #include "load_test_summary.h"
@@ -107,7 +108,9 @@ QWidget *LoadTestPanel::buildRunBar()
     m_error = new QLabel;
     m_error->setObjectName(QStringLiteral("loadTestError"));
     m_error->setWordWrap(true);
-    m_error->setStyleSheet(QStringLiteral("color: #c62828;"));
+    QPalette errorPalette = m_error->palette(); // a red that reads on the window's palette
+    errorPalette.setColor(QPalette::WindowText, errorTextColour(errorPalette));
+    m_error->setPalette(errorPalette);
     m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_error->hide();
     m_progressLine = new QLabel(tr("Not started"));

@@ -47,7 +47,8 @@ void PassagePane::showReference(const api::ChatReference &reference)
     const int number = reference.index + 1;
     m_title->setText(reference.page > 0 ? tr("[%1] %2, page %3").arg(number).arg(reference.document).arg(reference.page)
                                         : tr("[%1] %2").arg(number).arg(reference.document));
-    m_passage->setHtml(QStringLiteral("<p style=\"color:#7d848d; font-size:small;\">%1</p>%2")
+    m_passage->setHtml(QStringLiteral("<p style=\"color:%1; font-size:small;\">%2</p>%3")
+                           .arg(palette().color(QPalette::PlaceholderText).name())
                            .arg(tr("similarity %1 · term %2 · vector %3")
                                     .arg(reference.similarity, 0, 'f', 3)
                                     .arg(reference.termSimilarity, 0, 'f', 3)

@@ -3,6 +3,7 @@
 #include "chat_transcript.h"
 #include "markdown_html.h"
 
+#include <QPalette>
 #include <QTest>
 #include <QTextDocument>
 
@@ -67,6 +68,25 @@ private Q_SLOTS:
         QFETCH(QString, answer);
         const QString text = plain(ui::answerToHtml(answer, linked)).trimmed();
         QCOMPARE(text, QStringLiteral("Sea otters sleep afloat"));
+    }
+
+    // The transcript takes its colours from the palette: a dark theme gets a dark question box,
+    // light text and a red that reads on it.
+    void aDarkPaletteIsFollowed()
+    {
+        ui::ChatTranscript transcript;
+        QPalette dark = transcript.palette();
+        dark.setColor(QPalette::Base, QColor(0x20, 0x20, 0x20));
+        dark.setColor(QPalette::AlternateBase, QColor(0x30, 0x30, 0x30));
+        dark.setColor(QPalette::Text, QColor(0xff, 0xff, 0xff));
+        transcript.setPalette(dark);
+        transcript.addQuestion(QStringLiteral("Why do otters hold hands?"));
+        transcript.beginAnswer();
+        transcript.failAnswer(QStringLiteral("the model is down"), false);
+        const QString html = transcript.toHtml();
+        QVERIFY2(html.contains(QStringLiteral("#303030")) && html.contains(QStringLiteral("#ffffff")), qPrintable(html));
+        QVERIFY(html.contains(QStringLiteral("#ef9a9a")));
+        QVERIFY(!html.contains(QStringLiteral("#c62828")));
     }
 
     // While the answer streams, its Markdown renders and a marker shows as its number, never
