@@ -8,19 +8,13 @@
 
 #include <QCheckBox>
 #include <QComboBox>
-#include <QDialogButtonBox>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
-#include <QHBoxLayout>
-#include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
-#include <QMessageBox>
 #include <QPlainTextEdit>
-#include <QPushButton>
 #include <QScrollArea>
 #include <QSpinBox>
-#include <QVBoxLayout>
 
 namespace rag::ui {
 
@@ -57,57 +51,19 @@ void selectData(QComboBox *combo, const QString &value)
 }
 } // namespace
 
-AssistantsDialog::AssistantsDialog(Workspace &workspace, QWidget *parent) : QDialog(parent), m_workspace(workspace)
+AssistantsDialog::AssistantsDialog(Workspace &workspace, QWidget *parent)
+    : RecordListDialog(QStringLiteral("assistant"), parent), m_workspace(workspace)
 {
     setObjectName(QStringLiteral("assistantsDialog"));
     setWindowTitle(tr("Assistants"));
-    m_list = new QListWidget;
-    m_list->setObjectName(QStringLiteral("assistantList"));
-    auto *add = new QPushButton(tr("New"));
-    add->setObjectName(QStringLiteral("newAssistant"));
-    m_remove = new QPushButton(tr("Remove..."));
-    m_remove->setObjectName(QStringLiteral("removeAssistant"));
-    auto *save = new QPushButton(tr("Save"));
-    save->setObjectName(QStringLiteral("saveAssistant"));
-    m_message = new QLabel;
-    m_message->setObjectName(QStringLiteral("assistantMessage"));
-    m_message->setWordWrap(true);
-    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
-
     auto *scroll = new QScrollArea; // the form is long; a small screen scrolls it
     scroll->setWidget(buildForm());
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
-    auto *actions = new QHBoxLayout;
-    actions->addWidget(m_message, 1);
-    actions->addWidget(save);
-    auto *right = new QVBoxLayout;
-    right->addWidget(scroll, 1);
-    right->addLayout(actions);
-    auto *listButtons = new QHBoxLayout;
-    listButtons->addWidget(add);
-    listButtons->addWidget(m_remove);
-    auto *left = new QVBoxLayout;
-    left->addWidget(m_list, 1);
-    left->addLayout(listButtons);
-    auto *columns = new QHBoxLayout;
-    columns->addLayout(left, 1);
-    columns->addLayout(right, 3);
-    auto *close = new QDialogButtonBox(QDialogButtonBox::Close);
-    connect(close, &QDialogButtonBox::rejected, this, &QDialog::reject);
-    auto *layout = new QVBoxLayout(this);
-    layout->addLayout(columns, 1);
-    layout->addWidget(close);
-
-    connect(add, &QPushButton::clicked, this, &AssistantsDialog::newAssistant);
-    connect(m_remove, &QPushButton::clicked, this, [this] { removeCurrent(); });
-    connect(save, &QPushButton::clicked, this, &AssistantsDialog::save);
-    connect(m_list, &QListWidget::currentTextChanged, this, &AssistantsDialog::showAssistant);
+    setForm(scroll);
     resize(860, 620);
     loadChoices();
     reload();
-    if (m_list->count() == 0)
-        newAssistant();
 }
 
 QWidget *AssistantsDialog::buildForm()
@@ -192,54 +148,39 @@ void AssistantsDialog::loadChoices()
     }
 }
 
-void AssistantsDialog::reload()
+Result<QStringList> AssistantsDialog::storedNames() const
 {
-    const QString current = m_editing;
-    m_list->clear();
     auto assistants = api::Assistants(m_workspace).list();
-    if (!assistants) {
-        setMessage(assistants.error(), true);
-        return;
-    }
+    if (!assistants)
+        return fail(assistants.error());
+    QStringList names;
     for (const api::Assistant &assistant : std::as_const(*assistants))
-        m_list->addItem(assistant.spec.name);
-    const auto found = m_list->findItems(current, Qt::MatchExactly);
-    if (!found.isEmpty())
-        m_list->setCurrentItem(found.first());
-    else if (m_list->count() > 0)
-        m_list->setCurrentRow(0);
+        names.append(assistant.spec.name);
+    return names;
 }
 
-void AssistantsDialog::newAssistant()
+void AssistantsDialog::showEmptyForm()
 {
-    m_list->setCurrentItem(nullptr);
-    m_editing.clear();
     api::AssistantSpec defaults;
     if (m_knowledgeBases->count() == 1) // the one there is, as a user would pick it
         defaults.knowledgeBases = {m_knowledgeBases->item(0)->text()};
     showSpec(defaults);
     m_name->setReadOnly(false);
-    m_remove->setEnabled(false);
     setMessage(m_knowledgeBases->count() == 0 ? tr("Create a knowledge base first: an assistant answers from one.")
                                               : tr("A new assistant: fill in the form and Save."),
                m_knowledgeBases->count() == 0);
     m_name->setFocus();
 }
 
-void AssistantsDialog::showAssistant(const QString &name)
+void AssistantsDialog::showRecord(const QString &name)
 {
-    if (name.isEmpty())
-        return;
     auto assistant = api::Assistants(m_workspace).find(name);
     if (!assistant) {
         setMessage(assistant.error(), true);
         return;
     }
-    m_editing = assistant->spec.name;
     showSpec(assistant->spec);
     m_name->setReadOnly(true); // conversations and the CLI refer to it by name
-    m_remove->setEnabled(true);
-    setMessage(QString(), false);
 }
 
 void AssistantsDialog::showSpec(const api::AssistantSpec &spec)
@@ -286,47 +227,24 @@ api::AssistantSpec AssistantsDialog::specFromForm() const
     return spec;
 }
 
-bool AssistantsDialog::save()
+Result<QString> AssistantsDialog::saveForm()
 {
     const api::Assistants assistants(m_workspace);
     const api::AssistantSpec spec = specFromForm();
-    auto saved = m_editing.isEmpty() ? assistants.create(spec) : assistants.update(spec);
-    if (!saved) {
-        setMessage(withFieldLabels(saved.error(), assistantFields()), true);
-        return false;
-    }
-    m_editing = saved->spec.name;
-    reload();
-    setMessage(tr("Saved '%1'.").arg(saved->spec.name), false);
-    Q_EMIT assistantsChanged();
-    return true;
+    auto saved = editing().isEmpty() ? assistants.create(spec) : assistants.update(spec);
+    if (!saved)
+        return fail(withFieldLabels(saved.error(), assistantFields()));
+    return saved->spec.name;
 }
 
-bool AssistantsDialog::removeCurrent(bool confirmed)
+QString AssistantsDialog::removeQuestion(const QString &name) const
 {
-    if (m_editing.isEmpty())
-        return false;
-    if (!confirmed
-        && QMessageBox::question(this, tr("Remove assistant"),
-                                 tr("Remove the assistant '%1' and its conversations? This cannot be undone.").arg(m_editing),
-                                 QMessageBox::Yes | QMessageBox::No, QMessageBox::No) != QMessageBox::Yes)
-        return false;
-    if (auto removed = api::Assistants(m_workspace).remove(m_editing); !removed) {
-        setMessage(removed.error(), true);
-        return false;
-    }
-    const QString name = std::exchange(m_editing, QString());
-    reload();
-    if (m_list->count() == 0)
-        newAssistant();
-    setMessage(tr("Removed '%1'.").arg(name), false);
-    Q_EMIT assistantsChanged();
-    return true;
+    return tr("Remove the assistant '%1' and its conversations? This cannot be undone.").arg(name);
 }
 
-void AssistantsDialog::setMessage(const QString &text, bool error)
+Result<void> AssistantsDialog::removeRecord(const QString &name)
 {
-    setFormMessage(m_message, text, error);
+    return api::Assistants(m_workspace).remove(name);
 }
 
 } // namespace rag::ui

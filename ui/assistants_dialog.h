@@ -5,17 +5,14 @@
 #pragma once
 
 #include "api/records.h"
-
-#include <QDialog>
+#include "record_list_dialog.h"
 
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
-class QLabel;
 class QLineEdit;
 class QListWidget;
 class QPlainTextEdit;
-class QPushButton;
 class QSpinBox;
 
 namespace rag {
@@ -24,29 +21,26 @@ class Workspace;
 
 namespace rag::ui {
 
-class AssistantsDialog : public QDialog {
+class AssistantsDialog : public RecordListDialog {
     Q_OBJECT
 public:
     explicit AssistantsDialog(Workspace &workspace, QWidget *parent = nullptr);
 
-    void reload();
-    void newAssistant();
-    bool save(); // false (the reason on screen) when refused
-    bool removeCurrent(bool confirmed = false);
-
-Q_SIGNALS:
-    void assistantsChanged();
+protected:
+    Result<QStringList> storedNames() const override;
+    void showEmptyForm() override;
+    void showRecord(const QString &name) override;
+    Result<QString> saveForm() override;
+    QString removeQuestion(const QString &name) const override;
+    Result<void> removeRecord(const QString &name) override;
 
 private:
     QWidget *buildForm();
     void loadChoices(); // knowledge bases and providers to choose from
-    void showAssistant(const QString &name);
     void showSpec(const api::AssistantSpec &spec);
     api::AssistantSpec specFromForm() const;
-    void setMessage(const QString &text, bool error);
 
     Workspace &m_workspace;
-    QListWidget *m_list = nullptr;
     QLineEdit *m_name = nullptr;
     QListWidget *m_knowledgeBases = nullptr;
     QComboBox *m_llm = nullptr;
@@ -61,9 +55,6 @@ private:
     QPlainTextEdit *m_systemPrompt = nullptr;
     QLineEdit *m_prologue = nullptr;
     QLineEdit *m_emptyResponse = nullptr;
-    QPushButton *m_remove = nullptr;
-    QLabel *m_message = nullptr;
-    QString m_editing; // the stored assistant the form shows; empty for a new one
 };
 
 } // namespace rag::ui

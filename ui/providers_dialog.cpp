@@ -6,16 +6,12 @@
 
 #include <QCheckBox>
 #include <QComboBox>
-#include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
-#include <QListWidget>
-#include <QMessageBox>
 #include <QPushButton>
 #include <QSpinBox>
-#include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace rag::ui {
@@ -33,17 +29,24 @@ const FieldLabels &providerFields()
 }
 } // namespace
 
-ProvidersDialog::ProvidersDialog(Workspace &workspace, QWidget *parent) : QDialog(parent), m_workspace(workspace)
+ProvidersDialog::ProvidersDialog(Workspace &workspace, QWidget *parent)
+    : RecordListDialog(QStringLiteral("provider"), parent), m_workspace(workspace)
 {
     setObjectName(QStringLiteral("providersDialog"));
     setWindowTitle(tr("Providers"));
-    m_list = new QListWidget;
-    m_list->setObjectName(QStringLiteral("providerList"));
-    auto *add = new QPushButton(tr("New"));
-    add->setObjectName(QStringLiteral("newProvider"));
-    m_remove = new QPushButton(tr("Remove..."));
-    m_remove->setObjectName(QStringLiteral("removeProvider"));
+    setForm(buildForm());
+    resize(760, 460);
+    reload();
+}
 
+ProvidersDialog::~ProvidersDialog()
+{
+    // The test call reads the workspace's database, which outlives this dialog.
+    m_testing.waitForFinished();
+}
+
+QWidget *ProvidersDialog::buildForm()
+{
     m_name = new QLineEdit;
     m_name->setObjectName(QStringLiteral("providerName"));
     m_kind = new QComboBox;
@@ -61,13 +64,11 @@ ProvidersDialog::ProvidersDialog(Workspace &workspace, QWidget *parent) : QDialo
     m_connections = new QSpinBox;
     m_connections->setObjectName(QStringLiteral("providerConnections"));
     m_connections->setRange(1, 4096);
-    m_connections->setValue(api::ProviderRecord().maxConnections);
     m_timeout = new QSpinBox;
     m_timeout->setObjectName(QStringLiteral("providerTimeout"));
     m_timeout->setRange(100, 600'000);
     m_timeout->setSingleStep(1000);
     m_timeout->setSuffix(tr(" ms"));
-    m_timeout->setValue(api::ProviderRecord().timeoutMs);
     m_http2 = new QCheckBox(tr("HTTP/2 (many calls on one connection)"));
     m_http2->setObjectName(QStringLiteral("providerHttp2"));
     m_key = new QLineEdit;
@@ -77,96 +78,45 @@ ProvidersDialog::ProvidersDialog(Workspace &workspace, QWidget *parent) : QDialo
     m_forgetKey->setObjectName(QStringLiteral("providerForgetKey"));
     m_capability = new QComboBox;
     m_capability->setObjectName(QStringLiteral("providerCapability"));
-    m_save = new QPushButton(tr("Save"));
-    m_save->setObjectName(QStringLiteral("saveProvider"));
     m_test = new QPushButton(tr("Test"));
     m_test->setObjectName(QStringLiteral("testProvider"));
-    m_message = new QLabel;
-    m_message->setObjectName(QStringLiteral("providerMessage"));
-    m_message->setWordWrap(true);
-    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
-    auto *form = new QFormLayout;
-    form->addRow(tr("&Name"), m_name);
-    form->addRow(tr("&Kind"), m_kind);
-    form->addRow(tr("&Base URL"), m_baseUrl);
-    form->addRow(tr("&Model"), m_model);
-    form->addRow(tr("Max &connections"), m_connections);
-    form->addRow(tr("&Timeout"), m_timeout);
-    form->addRow(QString(), m_http2);
-    form->addRow(tr("API &key"), m_key);
-    form->addRow(QString(), m_forgetKey);
-    auto *actions = new QHBoxLayout;
-    actions->addStretch(1);
-    actions->addWidget(m_save);
-    form->addRow(actions);
+    auto *form = new QWidget;
+    auto *layout = new QFormLayout(form);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addRow(tr("&Name"), m_name);
+    layout->addRow(tr("&Kind"), m_kind);
+    layout->addRow(tr("&Base URL"), m_baseUrl);
+    layout->addRow(tr("&Model"), m_model);
+    layout->addRow(tr("Max &connections"), m_connections);
+    layout->addRow(tr("&Timeout"), m_timeout);
+    layout->addRow(QString(), m_http2);
+    layout->addRow(tr("API &key"), m_key);
+    layout->addRow(QString(), m_forgetKey);
     auto *testRow = new QHBoxLayout;
     testRow->addWidget(m_capability, 1);
     testRow->addWidget(m_test);
     auto *testLabel = new QLabel(tr("Test &as"));
     testLabel->setBuddy(m_capability);
-    form->addRow(testLabel, testRow);
-    auto *right = new QVBoxLayout;
-    right->addLayout(form);
-    right->addWidget(m_message);
-    right->addStretch(1);
-
-    auto *listButtons = new QHBoxLayout;
-    listButtons->addWidget(add);
-    listButtons->addWidget(m_remove);
-    auto *left = new QVBoxLayout;
-    left->addWidget(m_list, 1);
-    left->addLayout(listButtons);
-    auto *columns = new QHBoxLayout;
-    columns->addLayout(left, 1);
-    columns->addLayout(right, 2);
-    auto *close = new QDialogButtonBox(QDialogButtonBox::Close);
-    connect(close, &QDialogButtonBox::rejected, this, &QDialog::reject);
-    auto *layout = new QVBoxLayout(this);
-    layout->addLayout(columns, 1);
-    layout->addWidget(close);
-
-    connect(add, &QPushButton::clicked, this, &ProvidersDialog::newProvider);
-    connect(m_remove, &QPushButton::clicked, this, [this] { removeCurrent(); });
-    connect(m_save, &QPushButton::clicked, this, &ProvidersDialog::save);
+    layout->addRow(testLabel, testRow);
     connect(m_test, &QPushButton::clicked, this, &ProvidersDialog::testCurrent);
     connect(m_kind, &QComboBox::currentIndexChanged, this, &ProvidersDialog::showCapabilities);
-    connect(m_list, &QListWidget::currentTextChanged, this, &ProvidersDialog::showProvider);
-    resize(760, 460);
-    reload();
-    if (m_list->count() == 0)
-        newProvider();
+    return form;
 }
 
-ProvidersDialog::~ProvidersDialog()
+Result<QStringList> ProvidersDialog::storedNames() const
 {
-    // The test call reads the workspace's database, which outlives this dialog.
-    m_testing.waitForFinished();
-}
-
-void ProvidersDialog::reload()
-{
-    const QString current = m_editing;
-    m_list->clear();
     auto providers = api::ConfiguredProviders(m_workspace).list();
-    if (!providers) {
-        setMessage(providers.error(), true);
-        return;
-    }
+    if (!providers)
+        return fail(providers.error());
+    QStringList names;
     for (const api::ProviderRecord &provider : std::as_const(*providers))
-        m_list->addItem(provider.name);
-    const auto found = m_list->findItems(current, Qt::MatchExactly);
-    if (!found.isEmpty())
-        m_list->setCurrentItem(found.first());
-    else if (m_list->count() > 0)
-        m_list->setCurrentRow(0);
+        names.append(provider.name);
+    return names;
 }
 
-void ProvidersDialog::newProvider()
+void ProvidersDialog::showEmptyForm()
 {
-    m_list->clearSelection();
-    m_list->setCurrentItem(nullptr);
-    m_editing.clear();
     const api::ProviderRecord defaults;
     m_name->clear();
     m_name->setReadOnly(false);
@@ -180,22 +130,18 @@ void ProvidersDialog::newProvider()
     m_key->setPlaceholderText(tr("optional; kept in the keychain, never shown again"));
     m_forgetKey->setChecked(false);
     m_forgetKey->setVisible(false);
-    m_remove->setEnabled(false);
     m_test->setEnabled(false); // a provider is tested once saved
     setMessage(tr("A new provider: fill in the form and Save."), false);
     m_name->setFocus();
 }
 
-void ProvidersDialog::showProvider(const QString &name)
+void ProvidersDialog::showRecord(const QString &name)
 {
-    if (name.isEmpty())
-        return;
     auto provider = api::ConfiguredProviders(m_workspace).find(name);
     if (!provider) {
         setMessage(provider.error(), true);
         return;
     }
-    m_editing = provider->name;
     m_name->setText(provider->name);
     m_name->setReadOnly(true); // the name is how assistants and the call log refer to it
     m_kind->setCurrentIndex(m_kind->findData(provider->kind));
@@ -210,13 +156,11 @@ void ProvidersDialog::showProvider(const QString &name)
                                      : tr("none stored; optional"));
     m_forgetKey->setChecked(false);
     m_forgetKey->setVisible(hasKey);
-    m_remove->setEnabled(true);
     m_test->setEnabled(!m_testing.isRunning());
     showCapabilities();
     const QString inUse = api::ConfiguredProviders(m_workspace).capabilityInUse(provider->name);
     if (const int index = m_capability->findData(inUse); index >= 0)
         m_capability->setCurrentIndex(index);
-    setMessage(QString(), false);
 }
 
 void ProvidersDialog::showCapabilities()
@@ -226,7 +170,7 @@ void ProvidersDialog::showCapabilities()
         m_capability->addItem(capability, capability);
 }
 
-bool ProvidersDialog::save()
+Result<QString> ProvidersDialog::saveForm()
 {
     api::ProviderRecord record;
     record.name = m_name->text().trimmed();
@@ -238,58 +182,42 @@ bool ProvidersDialog::save()
     record.http2 = m_http2->isChecked();
     const api::ConfiguredProviders providers(m_workspace);
     QString warning;
-    Result<api::ProviderRecord> saved = m_editing.isEmpty()
+    Result<api::ProviderRecord> saved = editing().isEmpty()
         ? providers.add(record, m_key->text(), &warning)
         : providers.update(record,
                            !m_key->text().isEmpty() ? std::optional(m_key->text())
                            : m_forgetKey->isChecked() ? std::optional(QString()) : std::nullopt,
                            &warning);
-    if (!saved) {
-        setMessage(withFieldLabels(saved.error(), providerFields()), true);
-        return false;
-    }
-    m_editing = saved->name;
+    if (!saved)
+        return fail(withFieldLabels(saved.error(), providerFields()));
     m_key->clear(); // never shown again
-    reload();
-    setMessage(warning.isEmpty() ? tr("Saved '%1'.").arg(saved->name) : tr("Saved '%1'. %2").arg(saved->name, warning), false);
-    Q_EMIT providersChanged();
-    return true;
+    if (!warning.isEmpty())
+        setMessage(tr("Saved '%1'. %2").arg(saved->name, warning), false);
+    return saved->name;
 }
 
-bool ProvidersDialog::removeCurrent(bool confirmed)
+QString ProvidersDialog::removeQuestion(const QString &name) const
 {
-    if (m_editing.isEmpty())
-        return false;
-    if (!confirmed
-        && QMessageBox::question(this, tr("Remove provider"),
-                                 tr("Remove the provider '%1' and its stored key?").arg(m_editing),
-                                 QMessageBox::Yes | QMessageBox::No, QMessageBox::No) != QMessageBox::Yes)
-        return false;
-    if (auto removed = api::ConfiguredProviders(m_workspace).remove(m_editing); !removed) {
-        setMessage(removed.error(), true);
-        return false;
-    }
-    const QString name = std::exchange(m_editing, QString());
-    reload();
-    if (m_list->count() == 0)
-        newProvider();
-    setMessage(tr("Removed '%1'.").arg(name), false);
-    Q_EMIT providersChanged();
-    return true;
+    return tr("Remove the provider '%1' and its stored key?").arg(name);
+}
+
+Result<void> ProvidersDialog::removeRecord(const QString &name)
+{
+    return api::ConfiguredProviders(m_workspace).remove(name);
 }
 
 void ProvidersDialog::testCurrent()
 {
-    if (m_editing.isEmpty() || m_testing.isRunning())
+    if (editing().isEmpty() || m_testing.isRunning())
         return;
     m_test->setEnabled(false);
     const QString capability = m_capability->currentData().toString();
-    setMessage(tr("Testing '%1' (%2)... up to %3 s").arg(m_editing, capability).arg(m_timeout->value() / 1000.0), false);
+    setMessage(tr("Testing '%1' (%2)... up to %3 s").arg(editing(), capability).arg(m_timeout->value() / 1000.0), false);
     // The test runs an event loop of its own on the thread that calls it: a pool thread here.
-    m_testing = QtConcurrent::run([providers = api::ConfiguredProviders(m_workspace), name = m_editing, capability, this] {
+    m_testing = QtConcurrent::run([providers = api::ConfiguredProviders(m_workspace), name = editing(), capability, this] {
         const api::ProviderTestReport report = providers.test(name, capability);
         QMetaObject::invokeMethod(this, [this, report] {
-            m_test->setEnabled(!m_editing.isEmpty());
+            m_test->setEnabled(!editing().isEmpty());
             if (report.ok)
                 setMessage(tr("OK: %1 %2 answered in %3 ms (%4)")
                                .arg(report.provider, report.capability)
@@ -301,11 +229,6 @@ void ProvidersDialog::testCurrent()
             Q_EMIT testFinished(report.ok);
         }, Qt::QueuedConnection);
     });
-}
-
-void ProvidersDialog::setMessage(const QString &text, bool error)
-{
-    setFormMessage(m_message, text, error);
 }
 
 } // namespace rag::ui

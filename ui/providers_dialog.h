@@ -4,16 +4,13 @@
 // for, off the GUI thread, and shows its latency or the provider's own error.
 #pragma once
 
-#include "api/records.h"
+#include "record_list_dialog.h"
 
-#include <QDialog>
 #include <QFuture>
 
 class QCheckBox;
 class QComboBox;
-class QLabel;
 class QLineEdit;
-class QListWidget;
 class QPushButton;
 class QSpinBox;
 
@@ -23,29 +20,30 @@ class Workspace;
 
 namespace rag::ui {
 
-class ProvidersDialog : public QDialog {
+class ProvidersDialog : public RecordListDialog {
     Q_OBJECT
 public:
     explicit ProvidersDialog(Workspace &workspace, QWidget *parent = nullptr);
     ~ProvidersDialog() override;
 
-    void reload(); // the list, the current provider selected again
-    void newProvider(); // an empty form for a provider not yet stored
-    bool save();        // the form: added or changed; false (the reason on screen) when refused
-    bool removeCurrent(bool confirmed = false);
     void testCurrent(); // reports through testFinished
 
 Q_SIGNALS:
     void testFinished(bool ok);
-    void providersChanged(); // added, changed or removed
+
+protected:
+    Result<QStringList> storedNames() const override;
+    void showEmptyForm() override;
+    void showRecord(const QString &name) override;
+    Result<QString> saveForm() override;
+    QString removeQuestion(const QString &name) const override;
+    Result<void> removeRecord(const QString &name) override;
 
 private:
-    void showProvider(const QString &name);
+    QWidget *buildForm();
     void showCapabilities();
-    void setMessage(const QString &text, bool error);
 
     Workspace &m_workspace;
-    QListWidget *m_list = nullptr;
     QLineEdit *m_name = nullptr;
     QComboBox *m_kind = nullptr;
     QLineEdit *m_baseUrl = nullptr;
@@ -56,11 +54,7 @@ private:
     QLineEdit *m_key = nullptr;
     QCheckBox *m_forgetKey = nullptr;
     QComboBox *m_capability = nullptr;
-    QPushButton *m_save = nullptr;
-    QPushButton *m_remove = nullptr;
     QPushButton *m_test = nullptr;
-    QLabel *m_message = nullptr;
-    QString m_editing; // the stored provider the form shows; empty for a new one
     QFuture<void> m_testing;
 };
 

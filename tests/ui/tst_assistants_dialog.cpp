@@ -84,7 +84,7 @@ private Q_SLOTS:
         quote->setChecked(false);
         system->setPlainText(QStringLiteral("Answer briefly from {knowledge}"));
         prologue->setText(QStringLiteral("Ask me about animals."));
-        QSignalSpy changed(&dialog, &ui::AssistantsDialog::assistantsChanged);
+        QSignalSpy changed(&dialog, &ui::AssistantsDialog::recordsChanged);
         QVERIFY2(dialog.save(), qPrintable(message->text()));
         QCOMPARE(changed.size(), 1);
         auto stored = api::Assistants(*t.workspace).find(QStringLiteral("guide"));

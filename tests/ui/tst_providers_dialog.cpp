@@ -90,7 +90,7 @@ private Q_SLOTS:
 
         form.fill(QStringLiteral("sim-jina"), QStringLiteral("jina"), sim.url(QStringLiteral("/jina/v1")), QStringLiteral("jina-reranker-v2"));
         form.key->setText(kSecret);
-        QSignalSpy changed(&dialog, &ui::ProvidersDialog::providersChanged);
+        QSignalSpy changed(&dialog, &ui::ProvidersDialog::recordsChanged);
         QTest::mouseClick(form.save, Qt::LeftButton);
         QCOMPARE(changed.size(), 1);
         QCOMPARE(form.list->count(), 1);
