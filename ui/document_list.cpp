@@ -109,6 +109,8 @@ DocumentList::~DocumentList()
 
 void DocumentList::setKnowledgeBase(const QString &name)
 {
+    if (name == m_knowledgeBase && !name.isEmpty())
+        return; // the same one: reload() is for when its documents changed
     m_knowledgeBase = name;
     reload();
 }
@@ -174,7 +176,7 @@ QStringList DocumentList::selectedPaths() const
 void DocumentList::updateButtons()
 {
     const int count = int(m_tree->selectedItems().size());
-    const bool idle = !m_removing;
+    const bool idle = !m_removing && m_writesAllowed;
     m_remove->setEnabled(count > 0 && idle);
     m_reingest->setEnabled(count > 0 && idle);
     m_chunks->setEnabled(count == 1);
@@ -183,7 +185,7 @@ void DocumentList::updateButtons()
 void DocumentList::removeSelected(bool confirmed)
 {
     const QStringList paths = selectedPaths();
-    if (paths.isEmpty() || m_removing)
+    if (paths.isEmpty() || m_removing || !m_writesAllowed)
         return;
     if (!confirmed) {
         const QString what = paths.size() == 1 ? QStringLiteral("'%1'").arg(m_tree->selectedItems().first()->text(kName))
@@ -212,6 +214,14 @@ void DocumentList::removeSelected(bool confirmed)
             Q_EMIT documentsRemoved(*removed);
         }, Qt::QueuedConnection);
     });
+    updateButtons();
+}
+
+void DocumentList::setWritesAllowed(bool allowed)
+{
+    m_writesAllowed = allowed;
+    m_remove->setToolTip(allowed ? tr("Take the selected documents and their chunks out of the knowledge base (Delete)")
+                                 : tr("An ingestion is running: remove documents once it has finished"));
     updateButtons();
 }
 

@@ -28,13 +28,15 @@ public:
     explicit DocumentList(Workspace &workspace, QWidget *parent = nullptr);
     ~DocumentList() override;
 
-    void setKnowledgeBase(const QString &name); // and reads its documents
+    void setKnowledgeBase(const QString &name); // and reads its documents, when it is another
     void reload();
     QStringList selectedPaths() const;
     // The buttons' actions; removal asks first unless `confirmed`.
     void removeSelected(bool confirmed = false);
     void reingestSelected();
     void showChunksOfCurrent();
+    // While an ingestion writes to the knowledge bases, documents are not removed or re-read.
+    void setWritesAllowed(bool allowed);
 
 Q_SIGNALS:
     void documentsShown(int count, int failed); // the list (or its error) is on screen
@@ -61,6 +63,7 @@ private:
     QFuture<Listing> m_read;
     QFuture<void> m_removal;
     bool m_removing = false; // until its outcome is on screen
+    bool m_writesAllowed = true;
 };
 
 } // namespace rag::ui

@@ -5,17 +5,17 @@
 #include "call_inspector.h"
 #include "chat/engine_host.h"
 #include "chat_panel.h"
+#include "document_list.h"
 #include "ingest_panel.h"
 #include "load_test_panel.h"
+#include "loadtest/load_test_host.h"
 #include "main_menu.h"
-#include "document_list.h"
 #include "message_bar.h"
 #include "monitor_dock.h"
 #include "new_knowledge_base_dialog.h"
 #include "providers_dialog.h"
 #include "search_pane.h"
 #include "welcome_page.h"
-#include "loadtest/load_test_host.h"
 #include "workspace/workspace.h"
 
 #include <QCloseEvent>
@@ -112,11 +112,7 @@ MainWindow::MainWindow(Workspace &workspace, QWidget *parent) : QMainWindow(pare
     });
     connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::updateWindowTitle);
 
-    connect(m_kbList, &QListWidget::currentRowChanged, this, [this] {
-        updateWindowTitle();
-        m_searchPane->setKnowledgeBase(selectedKnowledgeBase());
-        m_documents->setKnowledgeBase(selectedKnowledgeBase());
-    });
+    connect(m_kbList, &QListWidget::currentRowChanged, this, &MainWindow::knowledgeBaseSelected);
     reloadKnowledgeBases();
     restoreSettings();
     updateWindowTitle();
@@ -235,6 +231,8 @@ void MainWindow::ingestPaths(const QStringList &paths)
     }
     if (const QString error = m_ingest->start(kb, paths); !error.isEmpty())
         m_messages->showMessage(error, MessageBar::Kind::Warning);
+    else
+        m_documents->setWritesAllowed(false); // until the ingestion has finished
 }
 
 void MainWindow::showIngestReport(const ingest::IngestReport &report)
@@ -261,6 +259,7 @@ void MainWindow::showIngestReport(const ingest::IngestReport &report)
     reloadKnowledgeBases();
     selectKnowledgeBase(kb);
     // Stays until dismissed or replaced by a newer message: a search does not wipe it.
+    m_documents->setWritesAllowed(true);
     m_documents->reload();
     m_messages->showMessage(summary, failures.isEmpty() ? MessageBar::Kind::Info : MessageBar::Kind::Warning,
                             failures.join(u'\n'));
@@ -400,21 +399,37 @@ loadtest::LoadTestHost &MainWindow::loadTestHost()
     return *m_loadTestHost;
 }
 
+void MainWindow::knowledgeBaseSelected()
+{
+    updateWindowTitle();
+    m_searchPane->setKnowledgeBase(selectedKnowledgeBase());
+    m_documents->setKnowledgeBase(selectedKnowledgeBase());
+}
+
 void MainWindow::reloadKnowledgeBases()
 {
-    m_kbList->clear();
     auto kbs = api::KnowledgeBases(m_workspace).list();
     if (!kbs) {
         m_messages->showMessage(kbs.error(), MessageBar::Kind::Warning);
         return;
     }
-    for (const api::KnowledgeBase &kb : std::as_const(*kbs)) {
-        auto *item = new QListWidgetItem(tr("%1\n%2 documents, %3 chunks").arg(kb.spec.name).arg(kb.documents).arg(kb.chunks));
-        item->setData(Qt::UserRole, kb.spec.name);
-        m_kbList->addItem(item);
+    // Refilled with the selection kept: the views follow only a real change of knowledge base,
+    // not the empty list in between (which would drop their state, a selection say).
+    const QString selected = selectedKnowledgeBase();
+    {
+        const QSignalBlocker blocker(m_kbList);
+        m_kbList->clear();
+        for (const api::KnowledgeBase &kb : std::as_const(*kbs)) {
+            auto *item = new QListWidgetItem(tr("%1\n%2 documents, %3 chunks").arg(kb.spec.name).arg(kb.documents).arg(kb.chunks));
+            item->setData(Qt::UserRole, kb.spec.name);
+            m_kbList->addItem(item);
+            if (kb.spec.name == selected)
+                m_kbList->setCurrentItem(item);
+        }
+        if (!m_kbList->currentItem() && m_kbList->count() > 0)
+            m_kbList->setCurrentRow(0);
     }
-    if (m_kbList->count() > 0)
-        m_kbList->setCurrentRow(0);
+    knowledgeBaseSelected();
     m_knowledgePages->setCurrentIndex(kbs->isEmpty() ? 0 : 1); // the welcome page while there is none
     if (kbs->isEmpty())
         m_messages->showMessage(tr("No knowledge bases yet: create one with File > New knowledge base (%1)")

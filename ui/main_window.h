@@ -94,6 +94,7 @@ private:
     QString selectedKnowledgeBase() const;
     void buildToolBar();
     void updateWindowTitle();
+    void knowledgeBaseSelected(); // the views follow the list's current knowledge base
     void restoreSettings();
     void saveSettings() const;
     QStringList runningWork() const; // what closing would stop, in words

@@ -100,7 +100,9 @@ private Q_SLOTS:
         QVERIFY(test::writeFile(m_ws->path(QStringLiteral("docs/otters.md")), "# Otters\nOtters use stones as tools.\n"));
         QSignalSpy ingested(&window, &ui::MainWindow::ingestFinished);
         window.findChild<QPushButton *>(QStringLiteral("reingestDocuments"))->click();
+        QVERIFY(!remove->isEnabled()); // no removal while an ingestion writes
         QTRY_COMPARE_WITH_TIMEOUT(ingested.size(), 1, kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(remove->isEnabled(), kTimeoutMs); // the selection is kept
         QCOMPARE(ingested.first().first().value<ingest::IngestReport>().count(ingest::IngestFileOutcome::Status::Replaced), 1);
         auto found = m_ws->workspace->search(QStringLiteral("nature"), QStringLiteral("otters stones tools"), {});
         QVERIFY(found && !found->hits.isEmpty());
