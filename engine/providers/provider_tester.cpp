@@ -10,7 +10,9 @@
 #include "store/database.h"
 #include "store/provider_repository.h"
 
+#include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QEvent>
 #include <QThreadPool>
 
 #include <algorithm>
@@ -129,10 +131,17 @@ QString capabilityInUse(const QSqlDatabase &db, const QString &name)
 ProviderTestReport testProvider(std::shared_ptr<store::Database> database, const QString &dataDir,
                                 const QString &name, const QString &capability)
 {
-    RerankCallLog callLog(database);
-    ProviderRegistry registry({database, dataDir, QThreadPool::globalInstance(), &callLog});
     const QString tested = capability.isEmpty() ? capabilityInUse(database->connection(), name) : capability;
-    return QCoro::waitFor(testProvider(registry, name, tested));
+    ProviderTestReport report;
+    {
+        RerankCallLog callLog(database);
+        ProviderRegistry registry({database, dataDir, QThreadPool::globalInstance(), &callLog});
+        report = QCoro::waitFor(testProvider(registry, name, tested));
+    }
+    // What the call left to be deleted later (replies, attempts) goes now: the calling thread may
+    // have no event loop of its own to do it (a pool thread's, as the desktop's Test uses).
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+    return report;
 }
 
 } // namespace rag::providers
