@@ -1,5 +1,6 @@
 #include "chat_transcript.h"
 
+#include "api/conversation_markdown.h"
 #include "field_labels.h"
 #include "markdown_html.h"
 
@@ -285,13 +286,7 @@ QString ChatTranscript::answerText(int entry) const
 {
     if (entry < 0 || entry >= m_entries.size() || m_entries[entry].kind != Entry::Kind::Answer)
         return {};
-    static const QRegularExpression marker(QStringLiteral("\\[ID:(\\d{1,6})\\]"));
-    QString text = m_entries[entry].text;
-    for (auto it = marker.globalMatch(m_entries[entry].text); it.hasNext();) {
-        const QRegularExpressionMatch match = it.next();
-        text.replace(match.captured(0), QStringLiteral("[%1]").arg(match.captured(1).toInt() + 1));
-    }
-    return text;
+    return api::citationsNumberedFromOne(m_entries[entry].text);
 }
 
 QJsonObject ChatTranscript::traceOf(int entry) const

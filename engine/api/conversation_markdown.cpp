@@ -6,8 +6,7 @@
 
 namespace rag::api {
 
-namespace {
-QString citationsFromOne(const QString &answer)
+QString citationsNumberedFromOne(const QString &answer)
 {
     static const QRegularExpression marker(QStringLiteral("\\[ID:(\\d{1,6})\\]"));
     QString out;
@@ -21,6 +20,8 @@ QString citationsFromOne(const QString &answer)
     out += QStringView(answer).mid(at);
     return out;
 }
+
+namespace {
 
 // A question in a blockquote: each of its lines quoted, so Markdown in it stays the user's text.
 QString quoted(const QString &text)
@@ -44,7 +45,7 @@ QString conversationMarkdown(const Conversation &conversation, const QString &as
             continue;
         }
         md += QStringLiteral("\n**%1:**\n\n%2\n").arg(assistantName.isEmpty() ? QStringLiteral("Answer") : assistantName,
-                                                      citationsFromOne(message.content).trimmed());
+                                                      citationsNumberedFromOne(message.content).trimmed());
         QList<ChatReference> sources = message.references;
         std::sort(sources.begin(), sources.end(), [](const ChatReference &a, const ChatReference &b) { return a.index < b.index; });
         if (!sources.isEmpty())
