@@ -39,6 +39,8 @@ QString helpText()
         "  calls [--provider NAME] [--status ok|error] [--since ISO-TIME] [--min-latency-ms X]\n"
         "        [--limit N] [--bodies] [--json]\n"
         "                           the rerank call log, newest first\n"
+        "  calls replay ID --reranker NAME [--json]\n"
+        "                           re-sends a call's query and documents to a reranker: both rankings\n"
         "  sim [--profile FILE|field|instant] [--listen HOST:PORT]\n"
         "                           the provider simulator, until killed (default 127.0.0.1:9750)\n"
         "  assistant create NAME --kb KB[,KB...] [--llm NAME] [--reranker NAME] [--top-n N]\n"

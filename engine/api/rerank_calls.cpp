@@ -6,7 +6,10 @@
 
 namespace rag::api {
 
-RerankCalls::RerankCalls(const Workspace &workspace) : m_database(workspace.sharedDatabase()) {}
+RerankCalls::RerankCalls(const Workspace &workspace)
+    : m_database(workspace.sharedDatabase()), m_dataDir(workspace.dataDir())
+{
+}
 
 Result<QList<RerankCallRecord>> RerankCalls::query(const RerankCallFilter &filter) const
 {
@@ -21,6 +24,11 @@ Result<RerankCallRecord> RerankCalls::find(qint64 id) const
 Result<qint64> RerankCalls::count() const
 {
     return store::RerankCallRepository(m_database->connection()).count();
+}
+
+RerankReplayReport RerankCalls::replay(qint64 id, const QString &reranker, CancelTokenPtr cancel) const
+{
+    return providers::replayRerankCall(m_database, m_dataDir, id, reranker, std::move(cancel));
 }
 
 } // namespace rag::api

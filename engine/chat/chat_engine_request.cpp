@@ -37,6 +37,9 @@ providers::RerankRequest ChatEngine::Request::rerankRequest(const QList<index::S
     providers::RerankRequest rerank;
     rerank.query = options.question;
     rerank.documents = rerankTexts(candidates);
+    rerank.documentIds.reserve(candidates.size());
+    for (const index::SearchHit &hit : candidates)
+        rerank.documentIds.append(hit.chunk.id);
     rerank.deadline = remaining();
     rerank.cancel = token;
     return rerank;

@@ -1,6 +1,7 @@
 #include "chat/pipeline_steps.h"
 
 #include "chat/citations.h"
+#include "providers/rerank/reranker.h"
 #include "text/token_counter.h"
 #include "store/assistant_repository.h"
 #include "store/conversation_repository.h"
@@ -107,16 +108,8 @@ QStringList rerankTexts(const QList<index::SearchHit> &candidates)
 {
     QStringList texts;
     texts.reserve(candidates.size());
-    for (const index::SearchHit &hit : candidates) {
-        if (hit.chunk.document.isEmpty()) {
-            texts.append(hit.chunk.content);
-            continue;
-        }
-        QString text; // one allocation, not one per operator+
-        text.reserve(hit.chunk.document.size() + 1 + hit.chunk.content.size());
-        text.append(hit.chunk.document).append(QLatin1Char('\n')).append(hit.chunk.content);
-        texts.append(std::move(text));
-    }
+    for (const index::SearchHit &hit : candidates)
+        texts.append(providers::rerankDocumentText(hit.chunk.document, hit.chunk.content));
     return texts;
 }
 

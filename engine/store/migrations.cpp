@@ -138,6 +138,16 @@ const QList<Migration> &schemaMigrations()
              // cascade delete, which would otherwise scan every message.
              QStringLiteral("CREATE INDEX messages_by_conversation ON messages(conversation_id, id)"),
          }},
+        // A replay (docs/providers.md, "Replaying a call") re-sends a call's query and documents to
+        // another reranker. Bodies are capped at 16 KiB, so the call keeps its query whole and its
+        // documents as chunk ids (chunks are never rewritten in place: a re-ingest gives new ids),
+        // with every score it got, in document order.
+        {4, QStringLiteral("rerank calls keep what a replay needs"),
+         {
+             QStringLiteral("ALTER TABLE rerank_calls ADD COLUMN query TEXT NOT NULL DEFAULT ''"),
+             QStringLiteral("ALTER TABLE rerank_calls ADD COLUMN chunk_ids TEXT NOT NULL DEFAULT ''"),
+             QStringLiteral("ALTER TABLE rerank_calls ADD COLUMN scores TEXT NOT NULL DEFAULT ''"),
+         }},
     };
     return migrations;
 }

@@ -38,6 +38,14 @@ struct RerankCallRecord {
     QList<double> topScores; // the best few, descending
     QString requestBody;     // redacted and capped
     QString responseBody;    // redacted and capped
+    // What a replay needs, read with the bodies: the query whole (redacted), the documents as
+    // chunk ids when the caller knew them (empty otherwise), and every score the provider
+    // returned in document order (empty for a failed call).
+    QString query;
+    QList<qint64> chunkIds;
+    QList<double> scores;
+
+    bool replayable() const { return ok && !chunkIds.isEmpty() && chunkIds.size() == scores.size(); }
 };
 
 struct RerankCallFilter {

@@ -28,6 +28,15 @@ QJsonObject rerankCallToJson(const RerankCallRecord &c, bool withBodies)
     if (withBodies) {
         json.insert(QStringLiteral("request_body"), c.requestBody);
         json.insert(QStringLiteral("response_body"), c.responseBody);
+        QJsonArray chunkIds;
+        for (qint64 id : c.chunkIds)
+            chunkIds.append(id);
+        QJsonArray all;
+        for (double s : c.scores)
+            all.append(s);
+        json.insert(QStringLiteral("query"), c.query);
+        json.insert(QStringLiteral("chunk_ids"), chunkIds);
+        json.insert(QStringLiteral("scores"), all);
     }
     return json;
 }
@@ -41,7 +50,8 @@ QStringList rerankCallJsonFields(bool withBodies)
                        QStringLiteral("latency_ms"), QStringLiteral("error"),      QStringLiteral("tokens"),
                        QStringLiteral("top_scores")};
     if (withBodies)
-        fields << QStringLiteral("request_body") << QStringLiteral("response_body");
+        fields << QStringLiteral("request_body") << QStringLiteral("response_body") << QStringLiteral("query")
+               << QStringLiteral("chunk_ids") << QStringLiteral("scores");
     return fields;
 }
 

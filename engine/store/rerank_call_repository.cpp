@@ -33,6 +33,26 @@ QList<double> decodeScores(const QString &json)
     return scores;
 }
 
+QString encodeIds(const QList<qint64> &ids)
+{
+    QJsonArray array;
+    for (qint64 id : ids)
+        array.append(id);
+    return QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Compact));
+}
+
+QList<qint64> decodeIds(const QString &json)
+{
+    QList<qint64> ids;
+    const QJsonArray array = QJsonDocument::fromJson(json.toUtf8()).array();
+    for (const QJsonValue &v : array)
+        ids.append(v.toInteger());
+    return ids;
+}
+
+// Read only with the bodies: what a call's detail view and a replay need.
+constexpr const char *kBodyColumns = ", request_body, response_body, query, chunk_ids, scores";
+
 RerankCallRecord readCall(const QSqlQuery &q, bool withBodies)
 {
     RerankCallRecord c;
@@ -56,6 +76,9 @@ RerankCallRecord readCall(const QSqlQuery &q, bool withBodies)
     if (withBodies) {
         c.requestBody = q.value(16).toString();
         c.responseBody = q.value(17).toString();
+        c.query = q.value(18).toString();
+        c.chunkIds = decodeIds(q.value(19).toString());
+        c.scores = decodeScores(q.value(20).toString());
     }
     return c;
 }
@@ -81,14 +104,15 @@ Result<void> RerankCallRepository::append(const QList<RerankCallRecord> &calls)
     QSqlQuery insert(m_db);
     insert.prepare(QStringLiteral(
         "INSERT INTO rerank_calls (at, provider, model, endpoint, mode, thread, documents, bytes, attempts,"
-        " http_status, status, latency_ms, error, tokens, top_scores, request_body, response_body)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        " http_status, status, latency_ms, error, tokens, top_scores, request_body, response_body, query, chunk_ids,"
+        " scores) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     for (const RerankCallRecord &c : calls) {
         const QVariantList values = {isoTime(c.at), text(c.provider), text(c.model), text(c.endpoint), text(c.mode),
                                      text(c.thread), c.documents,
                                      c.bytes, c.attempts, c.httpStatus, c.ok ? QStringLiteral("ok") : QStringLiteral("error"),
                                      c.latencyMs, c.error.isEmpty() ? QVariant() : QVariant(c.error), c.tokens,
-                                     encodeScores(c.topScores), text(c.requestBody), text(c.responseBody)};
+                                     encodeScores(c.topScores), text(c.requestBody), text(c.responseBody),
+                                     text(c.query), encodeIds(c.chunkIds), encodeScores(c.scores)};
         for (int i = 0; i < values.size(); ++i)
             insert.bindValue(i, values.at(i));
         if (!insert.exec())
@@ -101,7 +125,7 @@ Result<QList<RerankCallRecord>> RerankCallRepository::query(const RerankCallFilt
 {
     QString sql = QStringLiteral("SELECT %1%2 FROM rerank_calls WHERE 1 = 1")
                       .arg(QLatin1String(kColumns),
-                           filter.withBodies ? QStringLiteral(", request_body, response_body") : QString());
+                           filter.withBodies ? QLatin1String(kBodyColumns) : QLatin1String());
     QVariantList binds;
     if (!filter.provider.isEmpty()) {
         sql += QStringLiteral(" AND provider = ?");
@@ -133,8 +157,8 @@ Result<QList<RerankCallRecord>> RerankCallRepository::query(const RerankCallFilt
 Result<RerankCallRecord> RerankCallRepository::find(qint64 id)
 {
     auto q = exec(m_db,
-                  QStringLiteral("SELECT %1, request_body, response_body FROM rerank_calls WHERE id = ?")
-                      .arg(QLatin1String(kColumns)),
+                  QStringLiteral("SELECT %1%2 FROM rerank_calls WHERE id = ?")
+                      .arg(QLatin1String(kColumns), QLatin1String(kBodyColumns)),
                   {id});
     if (!q)
         return fail(q.error());

@@ -1,12 +1,14 @@
 // `ragdesk providers`, `calls` and `sim` as a user runs them: the simulator as its own process,
 // a provider added with its key from the environment, one real test call, the call log.
 #include "support/cli_runner.h"
+#include "support/fixtures.h"
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSet>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -126,6 +128,73 @@ private Q_SLOTS:
         QCOMPARE(ragdesk({QStringLiteral("assistant"), QStringLiteral("remove"), QStringLiteral("helper")}).exitCode, 0);
         QCOMPARE(ragdesk({QStringLiteral("providers"), QStringLiteral("remove"), QStringLiteral("oa-sim")}).exitCode, 0);
         QCOMPARE(ragdesk({QStringLiteral("kb"), QStringLiteral("remove"), QStringLiteral("notes")}).exitCode, 0);
+    }
+
+    // `calls replay`: an answer's rerank call sent again to the built-in reranker, both rankings
+    // in JSON; calls that cannot be replayed, and bad arguments, say why.
+    void replaysALoggedCall()
+    {
+        QProcess sim;
+        const QString base = rag::test::startSimulatorProcess(sim);
+        QVERIFY2(!base.isEmpty(), "ragdesk sim printed its address");
+        const QString data = m_dir.filePath(QStringLiteral("replay-data"));
+        const auto run = [&](const QStringList &args) { return rag::test::runRagdesk(data, args, environment()); };
+        const QString docs = m_dir.filePath(QStringLiteral("replay-docs"));
+        QVERIFY(rag::test::writeFile(docs + QStringLiteral("/otters.md"), "# Otters\nSea otters hold hands while they sleep.\n"));
+        QVERIFY(rag::test::writeFile(docs + QStringLiteral("/bees.md"), "# Bees\nBees dance to point at flowers.\n"));
+        QCOMPARE(run({QStringLiteral("kb"), QStringLiteral("create"), QStringLiteral("nature")}).exitCode, 0);
+        QCOMPARE(run({QStringLiteral("ingest"), QStringLiteral("nature"), docs}).exitCode, 0);
+        QCOMPARE(run({QStringLiteral("providers"), QStringLiteral("add"), QStringLiteral("jina-sim"), QStringLiteral("--kind"),
+                      QStringLiteral("jina"), QStringLiteral("--base-url"), base + QStringLiteral("/jina/v1"),
+                      QStringLiteral("--model"), QStringLiteral("jina-reranker-v2"), QStringLiteral("--api-key-env"),
+                      QStringLiteral("TEST_PROVIDER_KEY")}).exitCode, 0);
+        QCOMPARE(run({QStringLiteral("providers"), QStringLiteral("test"), QStringLiteral("jina-sim")}).exitCode, 0);
+        QCOMPARE(run({QStringLiteral("ask"), QStringLiteral("nature"), QStringLiteral("why do otters hold hands"),
+                      QStringLiteral("--reranker"), QStringLiteral("jina-sim")}).exitCode, 0);
+
+        const QJsonArray calls = QJsonDocument::fromJson(
+            run({QStringLiteral("calls"), QStringLiteral("--json"), QStringLiteral("--bodies")}).out.toUtf8()).array();
+        QCOMPARE(calls.size(), 2);
+        const QJsonObject answered = calls.at(0).toObject(); // newest first
+        QCOMPARE(answered.value(QStringLiteral("query")).toString(), QStringLiteral("why do otters hold hands"));
+        QCOMPARE(answered.value(QStringLiteral("chunk_ids")).toArray().size(), 2);
+        QCOMPARE(answered.value(QStringLiteral("scores")).toArray().size(), 2);
+        const QString id = QString::number(answered.value(QStringLiteral("id")).toInteger());
+
+        const Run replayed = run({QStringLiteral("calls"), QStringLiteral("replay"), id, QStringLiteral("--reranker"),
+                                  QStringLiteral("builtin"), QStringLiteral("--json")});
+        QCOMPARE(replayed.exitCode, 0);
+        const QJsonObject report = QJsonDocument::fromJson(replayed.out.toUtf8()).object();
+        QCOMPARE(report.value(QStringLiteral("call")).toInteger(), id.toLongLong());
+        QCOMPARE(report.value(QStringLiteral("logged")).toObject().value(QStringLiteral("provider")).toString(), QStringLiteral("jina-sim"));
+        QCOMPARE(report.value(QStringLiteral("replay")).toObject().value(QStringLiteral("provider")).toString(), QStringLiteral("builtin"));
+        QCOMPARE(report.value(QStringLiteral("missing")).toInt(), 0);
+        const QJsonArray documents = report.value(QStringLiteral("documents")).toArray();
+        QCOMPARE(documents.size(), 2);
+        QSet<int> replayRanks;
+        for (int i = 0; i < documents.size(); ++i) {
+            const QJsonObject d = documents.at(i).toObject();
+            QCOMPARE(d.value(QStringLiteral("logged_rank")).toInt(), i + 1);
+            replayRanks.insert(d.value(QStringLiteral("replay_rank")).toInt());
+            QCOMPARE(d.value(QStringLiteral("change")).toInt(),
+                     d.value(QStringLiteral("logged_rank")).toInt() - d.value(QStringLiteral("replay_rank")).toInt());
+        }
+        QCOMPARE(replayRanks, (QSet<int>{1, 2}));
+        const Run table = run({QStringLiteral("calls"), QStringLiteral("replay"), id, QStringLiteral("--reranker"), QStringLiteral("builtin")});
+        QCOMPARE(table.exitCode, 0);
+        QVERIFY2(table.out.contains(QStringLiteral("logged by jina-sim")) && table.out.contains(QStringLiteral("replayed by builtin")),
+                 qPrintable(table.out));
+
+        const QString probe = QString::number(calls.at(1).toObject().value(QStringLiteral("id")).toInteger());
+        const Run refused = run({QStringLiteral("calls"), QStringLiteral("replay"), probe, QStringLiteral("--reranker"), QStringLiteral("builtin")});
+        QCOMPARE(refused.exitCode, 1);
+        QVERIFY2(refused.err.contains(QStringLiteral("without its documents")), qPrintable(refused.err));
+        QCOMPARE(run({QStringLiteral("calls"), QStringLiteral("replay"), QStringLiteral("first"), QStringLiteral("--reranker"),
+                      QStringLiteral("builtin")}).exitCode, 2);
+        const Run noReranker = run({QStringLiteral("calls"), QStringLiteral("replay"), id});
+        QCOMPARE(noReranker.exitCode, 2);
+        QVERIFY(noReranker.err.contains(QStringLiteral("--reranker")));
+        QVERIFY(!replayed.out.contains(kSecret) && !table.out.contains(kSecret));
     }
 
     void builtinProviderNeedsNoConfiguration()

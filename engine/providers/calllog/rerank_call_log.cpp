@@ -60,6 +60,8 @@ void RerankCallLog::drain()
                 p.call.requestBody = redactAndCap(p.bodies.request, p.bodies.secrets);
             if (!p.bodies.response.isEmpty())
                 p.call.responseBody = redactAndCap(p.bodies.response, p.bodies.secrets);
+            if (!p.call.query.isEmpty() && !p.bodies.secrets.isEmpty())
+                p.call.query = redactSecrets(p.call.query, p.bodies.secrets);
             batch.append(std::move(p.call));
         }
         pending.clear(); // the raw bodies, with what they may hold, go at once

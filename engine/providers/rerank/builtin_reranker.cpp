@@ -63,9 +63,14 @@ void BuiltinReranker::log(const RerankRequest &request, const Result<RerankResul
         call.topScores = result->scores;
         std::sort(call.topScores.begin(), call.topScores.end(), std::greater<>());
         call.topScores = call.topScores.mid(0, 5);
+        if (request.documentIds.size() == request.documents.size()) {
+            call.chunkIds = request.documentIds;
+            call.scores = result->scores;
+        }
     } else {
         call.error = result.error();
     }
+    call.query = request.query;
     call.at = QDateTime::currentDateTimeUtc().addMSecs(-qint64(call.latencyMs));
     m_log->record(std::move(call), {scored, {}, {}});
 }

@@ -35,7 +35,8 @@ std::chrono::milliseconds HttpReranker::deadlineFor(const RerankRequest &request
     return m_settings.timeout;
 }
 
-Result<RerankReply> HttpReranker::settleBatch(const RerankBatch &batch, const HttpOutcome &outcome, const QString &mode)
+Result<RerankReply> HttpReranker::settleBatch(const RerankRequest &request, const RerankBatch &batch,
+                                              const HttpOutcome &outcome, const QString &mode)
 {
     Result<RerankReply> reply = fail(QString());
     if (outcome.ok()) {
@@ -71,7 +72,14 @@ Result<RerankReply> HttpReranker::settleBatch(const RerankBatch &batch, const Ht
                 call.topScores.append(score);
             std::sort(call.topScores.begin(), call.topScores.end(), std::greater<>());
             call.topScores = call.topScores.mid(0, kLoggedTopScores);
+            if (request.documentIds.size() == request.documents.size()) {
+                call.chunkIds = request.documentIds.mid(batch.offset, batch.count);
+                call.scores = QList<double>(batch.count, 0.0); // a document the reply left out scored 0
+                for (const auto &[index, score] : reply->scores)
+                    call.scores[index] = score;
+            }
         }
+        call.query = request.query;
         // Keys travel in headers, never in bodies; redaction is the second line of defence.
         m_log->record(std::move(call), {batch.request.body, outcome.body, m_client->secrets()});
     }
@@ -120,7 +128,7 @@ QCoro::Task<Result<RerankResult>> HttpReranker::rerank(RerankRequest request)
     QList<Result<RerankReply>> replies;
     for (qsizetype i = 0; i < batches.size(); ++i) {
         outcomes.append(co_await std::move(calls[size_t(i)]));
-        replies.append(settleBatch(batches.at(i), outcomes.constLast(), QStringLiteral("async")));
+        replies.append(settleBatch(request, batches.at(i), outcomes.constLast(), QStringLiteral("async")));
     }
     co_return combine(input, batches, replies, outcomes);
 }
@@ -138,7 +146,7 @@ Result<RerankResult> HttpReranker::rerankBlocking(const RerankRequest &request)
     QList<Result<RerankReply>> replies;
     for (const RerankBatch &batch : batches) { // one after another, as a blocking client sends
         outcomes.append(m_client->postBlocking(batch.request, options));
-        replies.append(settleBatch(batch, outcomes.constLast(), QStringLiteral("blocking")));
+        replies.append(settleBatch(request, batch, outcomes.constLast(), QStringLiteral("blocking")));
         if (!replies.constLast())
             break;
     }

@@ -26,7 +26,8 @@ private:
     RerankInput inputFor(const RerankRequest &request) const;
     std::chrono::milliseconds deadlineFor(const RerankRequest &request) const;
     // Turns one HTTP call's outcome into scores or an error, and logs the call.
-    Result<RerankReply> settleBatch(const RerankBatch &batch, const HttpOutcome &outcome, const QString &mode);
+    Result<RerankReply> settleBatch(const RerankRequest &request, const RerankBatch &batch, const HttpOutcome &outcome,
+                                    const QString &mode);
     Result<RerankResult> combine(const RerankInput &input, const QList<RerankBatch> &batches,
                                  const QList<Result<RerankReply>> &replies, const QList<HttpOutcome> &outcomes) const;
 

@@ -17,7 +17,10 @@ namespace rag::providers {
 
 struct RerankRequest {
     QString query;
-    QStringList documents; // as stored, title first when there is one
+    QStringList documents; // as stored, title first when there is one (rerankDocumentText)
+    // The chunk each document is, when the caller knows (the chat pipeline does): the call log
+    // keeps them so that a call can be replayed. Empty, or one per document.
+    QList<qint64> documentIds;
     std::chrono::milliseconds deadline{0}; // 0: the provider's timeout
     CancelTokenPtr cancel;
 };
@@ -28,6 +31,17 @@ struct RerankResult {
     int attempts = 0;
     qint64 latencyMicros = 0;
 };
+
+// What a reranker is sent for a chunk: its document's title, a new line, its text.
+inline QString rerankDocumentText(const QString &title, const QString &content)
+{
+    if (title.isEmpty())
+        return content;
+    QString text; // one allocation, not one per operator+
+    text.reserve(title.size() + 1 + content.size());
+    text.append(title).append(QLatin1Char('\n')).append(content);
+    return text;
+}
 
 class Reranker {
 public:
