@@ -3,10 +3,12 @@
 #include "call_table_model.h"
 
 #include <QFontDatabase>
+#include <QHBoxLayout>
 #include <QJsonDocument>
 #include <QJsonParseError>
 #include <QLabel>
 #include <QPlainTextEdit>
+#include <QPushButton>
 #include <QSplitter>
 #include <QVBoxLayout>
 
@@ -163,16 +165,39 @@ CallDetails::CallDetails(QWidget *parent) : QWidget(parent)
     bodies->setChildrenCollapsible(false);
     bodies->addWidget(titled(tr("Request body"), m_request));
     bodies->addWidget(titled(tr("Response body"), m_response));
+    m_replay = new QPushButton(tr("&Replay..."));
+    m_replay->setObjectName(QStringLiteral("replayCall"));
+    connect(m_replay, &QPushButton::clicked, this, [this] { Q_EMIT replayRequested(m_shown); });
+    auto *top = new QHBoxLayout;
+    top->addWidget(m_fields, 1);
+    top->addWidget(m_replay, 0, Qt::AlignTop);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 4, 0, 0);
-    layout->addWidget(m_fields);
+    layout->addLayout(top);
     layout->addWidget(bodies, 1);
     clear();
+}
+
+void CallDetails::offerReplay(const api::RerankCallRecord &call)
+{
+    m_shown = call;
+    m_replay->setEnabled(call.replayable());
+    if (call.id == 0)
+        m_replay->setToolTip(tr("Replays the selected call to another reranker"));
+    else if (call.replayable())
+        m_replay->setToolTip(tr("Send this call's query and %1 documents to a reranker of your choice and compare "
+                                "the rankings").arg(call.chunkIds.size()));
+    else if (!call.ok)
+        m_replay->setToolTip(tr("A failed call returned no ranking to compare with"));
+    else
+        m_replay->setToolTip(tr("This call was logged without its documents (a provider test, or a call made "
+                                "before calls kept them)"));
 }
 
 void CallDetails::showCall(const api::RerankCallRecord &call)
 {
     m_fields->setText(fieldsHtml(call));
+    offerReplay({}); // known once the bodies are read
     for (QPlainTextEdit *view : {m_request, m_response}) {
         view->clear();
         view->setPlaceholderText(tr("Loading..."));
@@ -186,17 +211,20 @@ void CallDetails::showBodies(const api::RerankCallRecord &call, const QString &e
         m_response->clear();
         m_request->setPlaceholderText(error);
         m_response->setPlaceholderText(error);
+        offerReplay({});
         return;
     }
     m_request->setPlaceholderText(tr("(empty)"));
     m_response->setPlaceholderText(call.ok ? tr("(empty)") : tr("(no response body)"));
     m_request->setPlainText(prettyBody(call.requestBody));
     m_response->setPlainText(prettyBody(call.responseBody));
+    offerReplay(call);
 }
 
 void CallDetails::clear()
 {
     m_fields->setText(tr("Select a call to see its fields and bodies."));
+    offerReplay({});
     for (QPlainTextEdit *view : {m_request, m_response}) {
         view->clear();
         view->setPlaceholderText({});

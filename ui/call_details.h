@@ -1,5 +1,5 @@
-// The lower half of the rerank call inspector: every field of the selected call, and its
-// request and response bodies (already redacted by the engine), JSON re-indented for reading.
+// The lower half of the rerank call inspector: every field of the selected call, its request and
+// response bodies (already redacted by the engine), JSON re-indented for reading, and "Replay...".
 #pragma once
 
 #include "api/records.h"
@@ -8,6 +8,7 @@
 
 class QLabel;
 class QPlainTextEdit;
+class QPushButton;
 
 namespace rag::ui {
 
@@ -22,8 +23,15 @@ public:
     void showBodies(const api::RerankCallRecord &call, const QString &error);
     void clear();
 
+Q_SIGNALS:
+    // "Replay..." was pressed for the call on show (read with its bodies: replayable).
+    void replayRequested(const api::RerankCallRecord &call);
+
 private:
+    void offerReplay(const api::RerankCallRecord &call); // a default record: nothing to replay
     QLabel *m_fields = nullptr;
+    QPushButton *m_replay = nullptr;
+    api::RerankCallRecord m_shown; // with bodies, once they are read
     QPlainTextEdit *m_request = nullptr;
     QPlainTextEdit *m_response = nullptr;
 };

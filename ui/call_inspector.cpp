@@ -3,6 +3,7 @@
 #include "call_details.h"
 #include "call_export.h"
 #include "call_table_model.h"
+#include "rerank_replay_dialog.h"
 #include "metrics/nearest_rank.h"
 
 #include <QCheckBox>
@@ -65,7 +66,7 @@ QLabel *caption(const QString &text, QWidget *buddy)
 } // namespace
 
 CallInspector::CallInspector(Workspace &workspace, QWidget *parent)
-    : QWidget(parent), m_calls(workspace)
+    : QWidget(parent), m_workspace(workspace), m_calls(workspace)
 {
     m_thread.setMaxThreadCount(1);
     m_thread.setExpiryTimeout(-1);
@@ -105,6 +106,7 @@ CallInspector::CallInspector(Workspace &workspace, QWidget *parent)
     m_stack->addWidget(m_empty);
 
     m_details = new CallDetails;
+    connect(m_details, &CallDetails::replayRequested, this, &CallInspector::openReplay);
     auto *split = new QSplitter(Qt::Vertical);
     split->setChildrenCollapsible(false);
     split->addWidget(m_stack);
@@ -353,6 +355,16 @@ void CallInspector::chooseExportFile()
         path += format.startsWith(QLatin1String("CSV")) ? QStringLiteral(".csv") : QStringLiteral(".json");
     if (const QString error = exportTo(path); !error.isEmpty())
         QMessageBox::warning(this, tr("Export failed"), error);
+}
+
+void CallInspector::openReplay(const api::RerankCallRecord &call)
+{
+    auto *dialog = new RerankReplayDialog(m_workspace, call, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    // The replay lands in the log too: the list shows it once the dialog closes.
+    connect(dialog, &QDialog::finished, this, &CallInspector::refresh);
+    dialog->open();
+    Q_EMIT replayOpened(dialog);
 }
 
 QString CallInspector::summaryText() const

@@ -1,5 +1,6 @@
 // Admin inspection of reranker calls: the engine's call log, filtered (provider, status, latency,
-// time, limit), sortable, with one call's fields and redacted bodies below, and an export.
+// time, limit), sortable, with one call's fields and redacted bodies below, an export, and the
+// replay of a call to another reranker (RerankReplayDialog).
 // Queries run on one worker thread owned by the widget; a newer query supersedes an older one.
 #pragma once
 
@@ -16,6 +17,7 @@
 
 class QCheckBox;
 class QComboBox;
+class QDialog;
 class QLabel;
 class QPushButton;
 class QSortFilterProxyModel;
@@ -47,6 +49,7 @@ public:
 Q_SIGNALS:
     void callsShown(int count);   // a query's rows (or its error) are on screen
     void detailsShown(qint64 id); // the selected call's bodies are on screen
+    void replayOpened(QDialog *dialog); // a replay dialog is open (deleted when closed)
 
 protected:
     void showEvent(QShowEvent *event) override;
@@ -68,7 +71,9 @@ private:
     void showSelected();
     void rememberProviders(const QList<api::RerankCallRecord> &calls);
     void chooseExportFile();
+    void openReplay(const api::RerankCallRecord &call);
 
+    Workspace &m_workspace;
     api::RerankCalls m_calls; // copied into each read: the reads never touch this widget
     QComboBox *m_provider = nullptr;
     QComboBox *m_status = nullptr;

@@ -2,8 +2,10 @@
 #include "call_inspector.h"
 #include "call_table_model.h"
 #include "main_window.h"
+#include "rerank_replay_dialog.h"
 #include "store/rerank_call_json.h"
 #include "store/rerank_call_repository.h"
+#include "support/fixtures.h"
 #include "support/temp_workspace.h"
 
 #include <QCheckBox>
@@ -20,8 +22,10 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QSqlQuery>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTest>
 
 using namespace rag;
@@ -391,6 +395,90 @@ private Q_SLOTS:
 
     // Ticked "Live" (the default), a shown inspector picks up calls made since; hidden, it stops
     // querying.
+    // A logged call's query and documents go to the built-in reranker from the detail pane's
+    // "Replay..."; the dialog shows both rankings with each change of rank marked, and the
+    // replay, a real call, is in the list once the dialog closes.
+    void replaysACallSideBySide()
+    {
+        test::TempWorkspace t;
+        QVERIFY(test::writeFile(t.path(QStringLiteral("docs/otters.md")),
+                                "# Otters\nSea otters hold hands while they sleep so they do not drift apart.\n"));
+        QVERIFY(test::writeFile(t.path(QStringLiteral("docs/bees.md")), "# Bees\nBees dance to point at flowers.\n"));
+        QVERIFY(test::writeFile(t.path(QStringLiteral("docs/rivers.md")), "# Rivers\nRiver otters sleep in dens.\n"));
+        t.ingest(QStringLiteral("nature"), {t.path(QStringLiteral("docs"))});
+        // Logged with bees first: a ranking the built-in reranker will not share.
+        auto logged = makeCall(QStringLiteral("jina"), true, 120.5, 5);
+        logged.query = QStringLiteral("why do otters hold hands");
+        QSqlQuery chunks(t.workspace->database().connection());
+        QVERIFY(chunks.exec(QStringLiteral("SELECT id, content FROM chunks ORDER BY id")));
+        while (chunks.next()) {
+            const QString content = chunks.value(1).toString();
+            logged.chunkIds.append(chunks.value(0).toLongLong());
+            logged.scores.append(content.contains(QStringLiteral("Bees")) ? 0.9 : content.contains(QStringLiteral("River")) ? 0.5 : 0.2);
+        }
+        QCOMPARE(logged.chunkIds.size(), 3);
+        logged.documents = 3;
+        record(t, {makeCall(QStringLiteral("cohere"), true, 300.0, 40), logged});
+
+        Inspector in(*t.workspace);
+        QSignalSpy details(&in.widget, &ui::CallInspector::detailsShown);
+        QSignalSpy opened(&in.widget, &ui::CallInspector::replayOpened);
+        in.widget.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&in.widget));
+        QVERIFY(in.waitForQuery());
+        auto *replay = in.widget.findChild<QPushButton *>(QStringLiteral("replayCall"));
+        QVERIFY(replay && !replay->isEnabled());
+
+        // A call logged without its documents cannot be replayed, and the button says why.
+        QTest::mouseClick(in.table->viewport(), Qt::LeftButton, {}, in.table->visualRect(in.table->model()->index(1, Column::Provider)).center());
+        QTRY_COMPARE_WITH_TIMEOUT(details.size(), 1, kTimeoutMs);
+        QVERIFY(!replay->isEnabled());
+        QVERIFY(replay->toolTip().contains(QStringLiteral("without its documents")));
+
+        QTest::mouseClick(in.table->viewport(), Qt::LeftButton, {}, in.table->visualRect(in.table->model()->index(0, Column::Provider)).center());
+        QTRY_COMPARE_WITH_TIMEOUT(details.size(), 2, kTimeoutMs);
+        QVERIFY(replay->isEnabled());
+        QTest::mouseClick(replay, Qt::LeftButton);
+        QCOMPARE(opened.size(), 1);
+        auto *dialog = qobject_cast<ui::RerankReplayDialog *>(opened.first().first().value<QDialog *>());
+        QVERIFY(dialog && dialog->isVisible());
+        auto *reranker = dialog->findChild<QComboBox *>(QStringLiteral("replayReranker"));
+        QCOMPARE(reranker->currentData().toString(), QStringLiteral("builtin")); // not the logged provider
+        QSignalSpy replayed(dialog, &ui::RerankReplayDialog::replayed);
+        QTest::mouseClick(dialog->findChild<QPushButton *>(QStringLiteral("runReplay")), Qt::LeftButton);
+        QVERIFY(dialog->isRunning());
+        QTRY_COMPARE_WITH_TIMEOUT(replayed.size(), 1, kTimeoutMs);
+
+        const api::RerankReplayReport &report = dialog->report();
+        QVERIFY2(report.ok(), qPrintable(report.error));
+        auto *table = dialog->findChild<QTableWidget *>(QStringLiteral("replayTable"));
+        QCOMPARE(table->rowCount(), 3);
+        QVERIFY(report.moved() > 0);
+        for (int row = 0; row < table->rowCount(); ++row) {
+            const api::RerankReplayRow &expected = report.rows.at(row); // both in the logged order
+            QCOMPARE(table->item(row, 0)->data(Qt::DisplayRole).toInt(), row + 1);
+            QCOMPARE(table->item(row, 1)->data(Qt::DisplayRole).toInt(), expected.replayRank);
+            const QString change = table->item(row, 2)->text();
+            if (expected.rankChange() > 0)
+                QCOMPARE(change, QStringLiteral("▲ %1").arg(expected.rankChange()));
+            else if (expected.rankChange() < 0)
+                QCOMPARE(change, QStringLiteral("▼ %1").arg(-expected.rankChange()));
+            else
+                QCOMPARE(change, QStringLiteral("="));
+        }
+        QCOMPARE(table->item(0, 5)->text(), QStringLiteral("bees.md")); // the logged best
+        auto *summary = dialog->findChild<QLabel *>(QStringLiteral("replaySummary"));
+        QVERIFY2(summary->text().contains(QStringLiteral("Replayed by <b>builtin</b>")), qPrintable(summary->text()));
+        QVERIFY(summary->text().contains(QStringLiteral("logged: jina, 120.5 ms")));
+
+        if (const QString shot = qEnvironmentVariable("RAGDESK_REPLAY_SCREENSHOT"); !shot.isEmpty())
+            QVERIFY(dialog->grab().save(shot));
+        const int before = in.rows();
+        dialog->reject();
+        QTRY_COMPARE_WITH_TIMEOUT(in.rows(), before + 1, kTimeoutMs);
+        QCOMPARE(in.cell(0, Column::Provider), QStringLiteral("builtin"));
+    }
+
     void liveRefreshShowsNewCalls()
     {
         test::TempWorkspace t;

@@ -9,6 +9,9 @@
 #include "main_window.h"
 #include "monitor_dock.h"
 #include "providers_dialog.h"
+#include "rerank_replay_dialog.h"
+#include "api/configured_providers.h"
+#include "support/simulator_thread.h"
 #include "support/temp_workspace.h"
 
 #include <QComboBox>
@@ -116,6 +119,7 @@ private Q_SLOTS:
         QVERIFY(window.callInspector()->findChild<QPlainTextEdit *>(QStringLiteral("requestBody"))->toPlainText().contains(QStringLiteral("vector weight")));
         shoot(window, "rerank-calls");
 
+
         // Providers: one added from the dialog (not called: TEI needs no key or model).
         ui::ProvidersDialog providers(*t.workspace, &window);
         providers.show();
@@ -127,6 +131,28 @@ private Q_SLOTS:
         QVERIFY(providers.save());
         shoot(providers, "providers");
         providers.close();
+
+        // Replay (back on the rerank calls): the chat's call sent to a Jina reranker (the simulator, over loopback), the two
+        // rankings side by side.
+        test::SimulatorThread simulator;
+        QString warning;
+        QVERIFY(api::ConfiguredProviders(*t.workspace)
+                    .add({QStringLiteral("jina-sim"), QStringLiteral("jina"), simulator.url(QStringLiteral("/jina/v1")),
+                          QStringLiteral("jina-reranker-v2")},
+                         QStringLiteral("sk-screenshot"), &warning));
+        QSignalSpy opened(window.callInspector(), &ui::CallInspector::replayOpened);
+        QTest::mouseClick(window.callInspector()->findChild<QPushButton *>(QStringLiteral("replayCall")), Qt::LeftButton);
+        QCOMPARE(opened.size(), 1);
+        auto *replay = qobject_cast<ui::RerankReplayDialog *>(opened.first().first().value<QDialog *>());
+        QVERIFY(replay);
+        auto *reranker = replay->findChild<QComboBox *>(QStringLiteral("replayReranker"));
+        QCOMPARE(reranker->currentData().toString(), QStringLiteral("jina-sim"));
+        QSignalSpy replayed(replay, &ui::RerankReplayDialog::replayed);
+        QTest::mouseClick(replay->findChild<QPushButton *>(QStringLiteral("runReplay")), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(replayed.size(), 1, kTimeoutMs);
+        QVERIFY2(replay->report().ok(), qPrintable(replay->report().error));
+        shoot(*replay, "rerank-replay");
+        replay->reject();
 
         // Load test: a short run against the instant simulator, its result on screen.
         window.tabs()->setCurrentIndex(kLoadTestTab);
