@@ -19,23 +19,12 @@ namespace rag::cli {
 
 namespace {
 
-Result<QJsonObject> readReport(const QString &path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return fail(QStringLiteral("cannot read %1: %2").arg(path, file.errorString()));
-    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll());
-    if (!doc.isObject())
-        return fail(QStringLiteral("%1 is not a report.json").arg(path));
-    return doc.object();
-}
-
 // `--plot OUT.svg REPORT.json...`: the sweeps of several runs (async beside blocking) in one plot.
 int plotCommand(const QString &outPath, const QStringList &reports)
 {
     QList<loadtest::SweepCurve> curves;
     for (const QString &path : reports) {
-        auto report = readReport(path);
+        auto report = loadtest::readReportFile(path);
         if (!report)
             return failure(report.error());
         loadtest::SweepCurve curve = loadtest::sweepCurve(*report);
@@ -85,7 +74,7 @@ int loadtestCommand(Workspace &workspace, const QStringList &args)
         return failure(questions.error());
     QJsonObject oldReport;
     if (parser.isSet(QStringLiteral("compare"))) {
-        auto old = readReport(parser.value(QStringLiteral("compare")));
+        auto old = loadtest::readReportFile(parser.value(QStringLiteral("compare")));
         if (!old)
             return failure(old.error());
         oldReport = *old;

@@ -185,8 +185,8 @@ Result<std::unique_ptr<RemoteTarget>> RemoteTarget::create(const TargetSpec &spe
 {
     if (spec.kind == TargetKind::Embedded)
         return fail(QStringLiteral("the embedded engine is not a remote target"));
-    QString key;
-    if (!spec.apiKeyEnv.isEmpty()) {
+    QString key = spec.apiKey;
+    if (key.isEmpty() && !spec.apiKeyEnv.isEmpty()) {
         key = qEnvironmentVariable(spec.apiKeyEnv.toUtf8().constData());
         if (key.isEmpty())
             return fail(QStringLiteral("target.api_key_env: the environment variable %1 is not set").arg(spec.apiKeyEnv));

@@ -2,7 +2,9 @@
 
 #include "loadtest/sweep_report.h"
 
+#include <QFile>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QSet>
 #include <QStringList>
 
@@ -201,6 +203,17 @@ Result<QString> compareReports(const QJsonObject &oldReport, const QJsonObject &
     lines << deltaLine(QStringLiteral("cpu per request"), oldReport[QStringLiteral("cpu")][QStringLiteral("ms_per_request")],
                        newReport[QStringLiteral("cpu")][QStringLiteral("ms_per_request")], ms);
     return lines.join(QLatin1Char('\n')) + QLatin1Char('\n');
+}
+
+Result<QJsonObject> readReportFile(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return fail(QStringLiteral("cannot read %1: %2").arg(path, file.errorString()));
+    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll());
+    if (!doc.isObject())
+        return fail(QStringLiteral("%1 is not a report.json").arg(path));
+    return doc.object();
 }
 
 } // namespace rag::loadtest

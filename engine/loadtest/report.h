@@ -39,4 +39,7 @@ QString consoleSummary(const Scenario &scenario, const RunSummary &summary, cons
 // rss_peak_mb, anon_peak_mb, loop_lag_p99_ms, cpu per request. An error when either report is not of kReportSchema.
 Result<QString> compareReports(const QJsonObject &oldReport, const QJsonObject &newReport);
 
+// A report.json read back (for --compare, --plot and the desktop's "Compare with report").
+Result<QJsonObject> readReportFile(const QString &path);
+
 } // namespace rag::loadtest

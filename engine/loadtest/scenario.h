@@ -38,6 +38,9 @@ struct TargetSpec {
     QString model;
     QString chatId;
     QString apiKeyEnv;
+    // The key itself, set by the desktop app from its keychain (docs/loadtest.md); never read from
+    // or written to JSON. When set it is used instead of api_key_env.
+    QString apiKey;
 };
 
 struct ProviderSpec {

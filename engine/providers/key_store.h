@@ -24,9 +24,10 @@ public:
     static QString backendName(Backend backend); // "keychain" / "file"
     static Result<Backend> backendFromName(const QString &name);
     QString fallbackPath() const;
+    // False without a session bus or with RAGDESK_KEYCHAIN=off: asking would only wait.
+    bool keychainUsable() const;
 
 private:
-    bool keychainUsable() const;
 
     QString m_dataDir;
 };
