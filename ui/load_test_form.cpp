@@ -1,5 +1,6 @@
 #include "load_test_form.h"
 
+#include "load_test_target.h"
 #include "loadtest/load_test_job.h"
 
 #include <QCheckBox>
@@ -93,33 +94,8 @@ LoadTestForm::LoadTestForm(QWidget *parent) : QWidget(parent)
 
 void LoadTestForm::buildTarget()
 {
-    m_kb = new QComboBox;
-    m_kb->setObjectName(QStringLiteral("loadTestKb"));
-    m_mode = new QComboBox;
-    m_mode->setObjectName(QStringLiteral("loadTestMode"));
-    m_mode->addItem(tr("async"), QStringLiteral("async"));
-    m_mode->addItem(tr("blocking"), QStringLiteral("blocking"));
-    m_mode->setToolTip(tr("async: the engine's coroutine pipeline; blocking: the thread-per-request baseline"));
-    m_pool = new QSpinBox;
-    m_pool->setObjectName(QStringLiteral("loadTestPool"));
-    m_pool->setRange(1, 10000);
-    m_pool->setValue(35);
-    m_pool->setPrefix(tr("pool "));
-    m_pool->setToolTip(tr("Threads of the blocking baseline"));
-    connect(m_mode, &QComboBox::currentIndexChanged, this, &LoadTestForm::updateEnabled);
-    m_profile = new QComboBox;
-    m_profile->setObjectName(QStringLiteral("loadTestProfile"));
-    m_profile->addItem(tr("field (hosted-provider latencies)"), QStringLiteral("field"));
-    m_profile->addItem(tr("instant (no latency)"), QStringLiteral("instant"));
-    m_profile->setToolTip(tr("The provider simulator runs as its own process and answers reranks and chats"));
-
-    auto *engine = new QHBoxLayout;
-    engine->setContentsMargins(0, 0, 0, 0);
-    engine->addWidget(m_mode, 1);
-    engine->addWidget(m_pool, 1);
-    m_layout->addRow(tr("Knowledge base"), m_kb);
-    m_layout->addRow(tr("Engine"), engine);
-    m_layout->addRow(tr("Simulator"), m_profile);
+    m_target = new LoadTestTarget(m_layout, this);
+    connect(m_target, &LoadTestTarget::changed, this, &LoadTestForm::updateEnabled);
 }
 
 void LoadTestForm::buildLoad()
@@ -208,11 +184,12 @@ void LoadTestForm::buildQuestions()
 
 void LoadTestForm::setKnowledgeBases(const QStringList &names)
 {
-    const QString selected = m_kb->currentText();
-    m_kb->clear();
-    m_kb->addItems(names);
-    const int row = m_kb->findText(selected, Qt::MatchExactly | Qt::MatchCaseSensitive);
-    m_kb->setCurrentIndex(row >= 0 ? row : (names.isEmpty() ? -1 : 0));
+    m_target->setKnowledgeBases(names);
+}
+
+void LoadTestForm::setAssistants(const QStringList &names)
+{
+    m_target->setAssistants(names);
 }
 
 QJsonValue LoadTestForm::sweepJson() const
@@ -231,15 +208,6 @@ QJsonValue LoadTestForm::sweepJson() const
 
 QByteArray LoadTestForm::formJson() const
 {
-    const bool blocking = m_mode->currentData().toString() == QLatin1String("blocking");
-    QJsonObject target{{QStringLiteral("kind"), QStringLiteral("embedded")},
-                       {QStringLiteral("kb"), m_kb->currentText()},
-                       {QStringLiteral("mode"), m_mode->currentData().toString()}};
-    if (blocking)
-        target.insert(QStringLiteral("pool"), m_pool->value());
-    const QJsonObject providers{
-        {QStringLiteral("simulator"), QJsonObject{{QStringLiteral("profile"), m_profile->currentData().toString()}}}};
-
     const bool closed = m_model->currentData().toString() == QLatin1String("closed");
     QJsonObject load{{QStringLiteral("model"), m_model->currentData().toString()},
                      {QStringLiteral("warmup_s"), m_warmup->value()},
@@ -263,12 +231,13 @@ QByteArray LoadTestForm::formJson() const
     }
     const QString file = m_questionsFile->text().trimmed();
     const QJsonValue questions = file.isEmpty() ? QJsonValue(QJsonArray::fromStringList(kDemoQuestions)) : QJsonValue(file);
-    const QJsonObject scenario{{QStringLiteral("name"), m_kb->currentText().isEmpty() ? QStringLiteral("desktop") : m_kb->currentText()},
-                               {QStringLiteral("target"), target},
-                               {QStringLiteral("providers"), providers},
-                               {QStringLiteral("load"), load},
-                               {QStringLiteral("questions"), questions},
-                               {QStringLiteral("thresholds"), thresholds}};
+    QJsonObject scenario{{QStringLiteral("name"), m_target->scenarioName()},
+                         {QStringLiteral("target"), m_target->targetJson()},
+                         {QStringLiteral("load"), load},
+                         {QStringLiteral("questions"), questions},
+                         {QStringLiteral("thresholds"), thresholds}};
+    if (!m_target->isRemote()) // a remote target brings its own providers
+        scenario.insert(QStringLiteral("providers"), m_target->providersJson());
     return QJsonDocument(scenario).toJson(QJsonDocument::Compact);
 }
 
@@ -278,7 +247,7 @@ Result<PreparedRun> LoadTestForm::prepare() const
     if (!m_scenarioFile.isEmpty()) {
         scenario = loadtest::readScenarioFile(m_scenarioFile);
     } else {
-        if (m_kb->count() == 0)
+        if (!m_target->isRemote() && !m_target->hasKnowledgeBase())
             return fail(tr("There is no knowledge base to load-test: create one on the Knowledge tab first"));
         scenario = loadtest::parseScenario(formJson(), QDir::currentPath());
     }
@@ -335,7 +304,7 @@ void LoadTestForm::updateEnabled()
     m_useForm->setEnabled(!m_locked);
     m_open->setEnabled(!m_locked);
     m_fileBanner->setVisible(!m_fileBanner->text().isEmpty());
-    m_pool->setEnabled(m_mode->currentData().toString() == QLatin1String("blocking"));
+    m_target->updateVisible();
     const bool closed = m_model->currentData().toString() == QLatin1String("closed");
     for (QWidget *row : {static_cast<QWidget *>(m_users), static_cast<QWidget *>(m_ramp), m_thinkRow})
         m_layout->setRowVisible(row, closed);

@@ -1,5 +1,5 @@
-// The load-test panel's scenario: a form for the common case (a knowledge base of this workspace
-// against the provider simulator), or a scenario file run as it is. Either way the scenario goes
+// The load-test panel's scenario: a form (what is tested, LoadTestTarget; the load; questions and
+// thresholds), or a scenario file run as it is. Either way the scenario goes
 // through parseScenario, so the form's errors are the command line's, word for word.
 #pragma once
 
@@ -21,6 +21,8 @@ class QFormLayout;
 
 namespace rag::ui {
 
+class LoadTestTarget;
+
 struct PreparedRun {
     loadtest::Scenario scenario;
     loadtest::QuestionSet questions;
@@ -33,6 +35,8 @@ public:
 
     // Keeps the selected knowledge base when it is still listed.
     void setKnowledgeBases(const QStringList &names);
+    void setAssistants(const QStringList &names); // likewise
+    LoadTestTarget *target() const { return m_target; }
     // The scenario JSON the form describes (what "Run" validates and runs).
     QByteArray formJson() const;
     // The scenario and its questions, or the validator's message. A scenario file is read again
@@ -63,10 +67,7 @@ private:
     QFormLayout *m_layout = nullptr;
     QLabel *m_fileBanner = nullptr;
     QPushButton *m_useForm = nullptr;
-    QComboBox *m_kb = nullptr;
-    QComboBox *m_mode = nullptr;
-    QSpinBox *m_pool = nullptr;
-    QComboBox *m_profile = nullptr;
+    LoadTestTarget *m_target = nullptr;
     QComboBox *m_model = nullptr;
     QSpinBox *m_users = nullptr;
     QDoubleSpinBox *m_ramp = nullptr;

@@ -4,12 +4,11 @@
 #include "field_labels.h"
 #include "live_chart.h"
 #include "load_test_form.h"
-#include "load_test_summary.h"
+#include "load_test_result_view.h"
+#include "load_test_target.h"
 #include "workspace/workspace.h"
 
-#include <QDesktopServices>
 #include <QDir>
-#include <QFileDialog>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -18,8 +17,6 @@
 #include <QScrollArea>
 #include <QShowEvent>
 #include <QSplitter>
-#include <QTemporaryDir>
-#include <QUrl>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -56,7 +53,7 @@ QString loadWord(loadtest::LoadModel model, double load)
 } // namespace
 
 LoadTestPanel::LoadTestPanel(Workspace &workspace, HostSource host, QWidget *parent)
-    : QWidget(parent), m_hostSource(std::move(host)), m_reader(new ChatReader(workspace, this))
+    : QWidget(parent), m_hostSource(std::move(host)), m_reader(new ChatReader(workspace, this)), m_workspace(workspace)
 {
     qRegisterMetaType<loadtest::LoadProgress>();
     qRegisterMetaType<loadtest::LoadTestResult>();
@@ -159,39 +156,12 @@ QWidget *LoadTestPanel::buildCharts()
 
 QWidget *LoadTestPanel::buildResult()
 {
-    m_summary = new LoadTestSummary;
-    m_save = new QPushButton(tr("Save reports…"));
-    m_save->setObjectName(QStringLiteral("loadTestSave"));
-    m_save->setToolTip(tr("report.json, timeseries.csv, report.html (and sweep.svg) into a folder"));
-    connect(m_save, &QPushButton::clicked, this, [this] {
-        const QString dir = QFileDialog::getExistingDirectory(this, tr("Save the reports into"));
-        if (dir.isEmpty())
-            return;
-        if (auto saved = saveReports(dir); saved)
-            m_status->setText(tr("Reports written to %1").arg(QDir::toNativeSeparators(dir)));
-    });
-    m_openHtml = new QPushButton(tr("Open HTML report"));
-    m_openHtml->setObjectName(QStringLiteral("loadTestOpenHtml"));
-    connect(m_openHtml, &QPushButton::clicked, this, [this] {
-        auto path = writeHtmlReport();
-        if (!path)
-            return;
-        m_status->setText(tr("HTML report: %1").arg(QDir::toNativeSeparators(*path)));
-        QDesktopServices::openUrl(QUrl::fromLocalFile(*path));
-    });
-    auto *buttons = new QHBoxLayout;
-    buttons->addWidget(m_save);
-    buttons->addWidget(m_openHtml);
-    buttons->addStretch(1);
+    m_result = new LoadTestResultView;
+    connect(m_result, &LoadTestResultView::error, this, &LoadTestPanel::showError);
+    connect(m_result, &LoadTestResultView::status, m_status, &QLabel::setText);
     auto *box = new QGroupBox(tr("Result"));
     auto *layout = new QVBoxLayout(box);
-    // Scrolls in a short window (800x600) rather than pushing the charts off screen.
-    auto *scroll = new QScrollArea;
-    scroll->setWidget(m_summary);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    layout->addWidget(scroll);
-    layout->addLayout(buttons);
+    layout->addWidget(m_result);
     return box;
 }
 
@@ -211,6 +181,10 @@ void LoadTestPanel::reloadKnowledgeBases()
 void LoadTestPanel::showKnowledgeBases(const ChatTargets &targets)
 {
     m_form->setKnowledgeBases(targets.knowledgeBases);
+    QStringList assistants;
+    for (const api::Assistant &assistant : targets.assistants)
+        assistants.append(assistant.spec.name);
+    m_form->setAssistants(assistants);
     if (!targets.error.isEmpty())
         showError(tr("Could not read the knowledge bases: %1").arg(targets.error));
     Q_EMIT knowledgeBasesShown(int(targets.knowledgeBases.size()));
@@ -226,24 +200,49 @@ bool LoadTestPanel::run()
         showError(prepared.error());
         return false;
     }
+    if (m_form->scenarioFile().isEmpty() && m_form->target()->isRemote()) {
+        QString warning;
+        auto key = m_form->target()->takeApiKey(m_workspace, &warning);
+        if (!key) {
+            showError(key.error());
+            return false;
+        }
+        prepared->scenario.target.apiKey = *key;
+        if (!warning.isEmpty())
+            m_status->setText(warning);
+    }
+    m_blockingRun.reset();
+    m_asyncOutcome.reset();
+    if (m_form->scenarioFile().isEmpty() && m_form->target()->comparesModes()) {
+        m_blockingRun = *prepared;
+        m_blockingRun->scenario.target.mode = loadtest::EngineMode::Blocking;
+        m_blockingRun->scenario.name += tr(" (blocking)");
+        prepared->scenario.name += tr(" (async)");
+    }
+    return start(*prepared);
+}
+
+bool LoadTestPanel::start(const PreparedRun &prepared)
+{
     if (!m_host) {
         m_host = m_hostSource();
         connect(m_host, &loadtest::LoadTestHost::status, m_status, &QLabel::setText);
         connect(m_host, &loadtest::LoadTestHost::progress, this, &LoadTestPanel::showProgress);
         connect(m_host, &loadtest::LoadTestHost::finished, this, &LoadTestPanel::showFinished);
     }
-    const loadtest::Scenario &scenario = prepared->scenario;
+    const loadtest::Scenario &scenario = prepared.scenario;
     m_stepS = scenario.load.iterations ? 0 : scenario.load.totalS();
     m_steps = int(std::max<qsizetype>(1, scenario.load.sweep.size()));
     m_model = scenario.load.model;
     loadtest::LoadTestOptions options;
     options.program = m_program;
-    if (!m_host->start(scenario, prepared->questions, options)) {
+    if (!m_host->start(scenario, prepared.questions, options)) {
         showError(tr("A load test is already running"));
         return false;
     }
     m_outcome.reset();
-    m_summary->clear();
+    if (!m_asyncOutcome)
+        m_result->clear();
     m_lastStep = 0;
     for (LiveChart *chart : {m_completed, m_ttfc, m_inFlight}) {
         chart->clear();
@@ -254,7 +253,8 @@ bool LoadTestPanel::run()
     m_progress->setValue(0);
     m_progressLine->setText(tr("Starting %1…").arg(scenario.name));
     m_runtime->clear();
-    m_status->setText(tr("Starting the simulator and the engine…"));
+    m_status->setText(scenario.target.kind == loadtest::TargetKind::Embedded ? tr("Starting the simulator and the engine…")
+                                                                          : tr("Starting…"));
     setRunning(true);
     return true;
 }
@@ -313,14 +313,28 @@ void LoadTestPanel::showFinished(const loadtest::LoadTestResult &result)
         return;
     }
     m_outcome = result.outcome;
-    m_summary->showOutcome(result.outcome);
+    if (m_blockingRun && !result.outcome.stopped) {
+        // The first half of "async and blocking, compared": the same load again, blocking.
+        m_asyncOutcome = result.outcome;
+        m_result->showOutcome(result.outcome);
+        const PreparedRun next = *std::exchange(m_blockingRun, std::nullopt);
+        setRunning(false);
+        if (start(next))
+            return;
+        m_asyncOutcome.reset();
+        Q_EMIT runFinished(false);
+        return;
+    }
+    m_blockingRun.reset();
+    if (m_asyncOutcome)
+        m_result->showPair(*m_asyncOutcome, result.outcome);
+    else
+        m_result->showOutcome(result.outcome);
     if (!result.outcome.stopped)
         m_progress->setValue(m_progress->maximum());
     else if (m_progress->maximum() == 0)
         m_progress->setRange(0, 1); // stop the busy indicator
     m_status->setText(result.outcome.stopped ? tr("Stopped") : tr("Finished"));
-    m_save->setEnabled(true);
-    m_openHtml->setEnabled(true);
     Q_EMIT runFinished(true);
 }
 
@@ -336,35 +350,22 @@ void LoadTestPanel::setRunning(bool running)
     m_form->setLocked(running);
     m_run->setEnabled(!running);
     m_stop->setEnabled(running);
-    m_save->setEnabled(!running && m_outcome.has_value());
-    m_openHtml->setEnabled(!running && m_outcome.has_value());
+    m_result->setBusy(running);
+}
+
+Result<void> LoadTestPanel::compareWith(const QString &reportPath)
+{
+    return m_result->compareWith(reportPath);
 }
 
 Result<void> LoadTestPanel::saveReports(const QString &dir)
 {
-    if (!m_outcome)
-        return fail(tr("There is no finished run to save"));
-    auto written = loadtest::writeReports(dir, *m_outcome);
-    if (!written)
-        showError(written.error());
-    return written;
+    return m_result->saveReports(dir);
 }
 
 Result<QString> LoadTestPanel::writeHtmlReport()
 {
-    if (!m_outcome)
-        return fail(tr("There is no finished run to show"));
-    QTemporaryDir dir(QDir::temp().filePath(QStringLiteral("ragdesk-loadtest-XXXXXX")));
-    if (!dir.isValid()) {
-        showError(tr("Cannot create a folder for the report: %1").arg(dir.errorString()));
-        return fail(dir.errorString());
-    }
-    dir.setAutoRemove(false);
-    if (auto written = loadtest::writeReports(dir.path(), *m_outcome); !written) {
-        showError(written.error());
-        return fail(written.error());
-    }
-    return dir.filePath(QStringLiteral("report.html"));
+    return m_result->writeHtmlReport();
 }
 
 } // namespace rag::ui

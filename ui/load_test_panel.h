@@ -5,6 +5,7 @@
 #pragma once
 
 #include "core/result.h"
+#include "load_test_form.h"
 #include "loadtest/load_test_host.h"
 
 #include <QPointer>
@@ -26,7 +27,7 @@ namespace rag::ui {
 class ChatReader;
 class LiveChart;
 class LoadTestForm;
-class LoadTestSummary;
+class LoadTestResultView;
 struct ChatTargets;
 
 class LoadTestPanel : public QWidget {
@@ -47,12 +48,15 @@ public:
     bool run();  // the Run button; false (the reason on screen) when nothing started
     void stop(); // the Stop button; what finished is still reported
     bool isRunning() const { return m_running; }
-    // The last finished run; empty before one, and after a run that could not start.
+    // The last finished run; empty before one, and after a run that could not start. With
+    // "async and blocking, compared", the blocking run (asyncOutcome() has the other).
     const std::optional<loadtest::LoadTestOutcome> &outcome() const { return m_outcome; }
-    // report.json, timeseries.csv, report.html (and sweep.svg) of the last run into `dir`.
+    const std::optional<loadtest::LoadTestOutcome> &asyncOutcome() const { return m_asyncOutcome; }
+    LoadTestResultView *resultView() const { return m_result; }
+    // The last run against an earlier report.json, shown under the summary.
+    Result<void> compareWith(const QString &reportPath);
+    // The last run's reports (see LoadTestResultView).
     Result<void> saveReports(const QString &dir);
-    // The last run's report.html in a new folder under the temporary folder: it stays after the
-    // app quits, so a browser opened on it can still read it.
     Result<QString> writeHtmlReport();
 
 Q_SIGNALS:
@@ -70,6 +74,7 @@ private:
     void showKnowledgeBases(const ChatTargets &targets);
     void showProgress(const loadtest::LoadProgress &progress);
     void showFinished(const loadtest::LoadTestResult &result);
+    bool start(const PreparedRun &run);
     void showError(const QString &message);
     void setRunning(bool running);
 
@@ -79,6 +84,9 @@ private:
     QString m_program;
     bool m_running = false;
     std::optional<loadtest::LoadTestOutcome> m_outcome;
+    std::optional<loadtest::LoadTestOutcome> m_asyncOutcome; // the first half of a compared pair
+    std::optional<PreparedRun> m_blockingRun;                // the second half, until it starts
+    Workspace &m_workspace;
     double m_stepS = 0; // warm-up + duration of one step; 0 when the run is bounded by iterations
     int m_steps = 1;
     loadtest::LoadModel m_model = loadtest::LoadModel::Closed;
@@ -95,8 +103,9 @@ private:
     LiveChart *m_completed = nullptr;
     LiveChart *m_ttfc = nullptr;
     LiveChart *m_inFlight = nullptr;
-    LoadTestSummary *m_summary = nullptr;
+    LoadTestResultView *m_result = nullptr;
     QPushButton *m_save = nullptr;
+    QPushButton *m_compare = nullptr;
     QPushButton *m_openHtml = nullptr;
 };
 

@@ -60,6 +60,7 @@ bool loadTestThreadApartFromGui()
 struct Panel {
     explicit Panel(ui::MainWindow &window)
         : panel(window.loadTestPanel())
+        , summary(panel->findChild<QWidget *>(QStringLiteral("loadTestSummary")))
         , kb(panel->findChild<QComboBox *>(QStringLiteral("loadTestKb")))
         , profile(panel->findChild<QComboBox *>(QStringLiteral("loadTestProfile")))
         , users(panel->findChild<QSpinBox *>(QStringLiteral("loadTestUsers")))
@@ -77,10 +78,10 @@ struct Panel {
         , completedChart(panel->findChild<ui::LiveChart *>(QStringLiteral("loadTestChartCompleted")))
         , ttfcChart(panel->findChild<ui::LiveChart *>(QStringLiteral("loadTestChartTtfc")))
         , inFlightChart(panel->findChild<ui::LiveChart *>(QStringLiteral("loadTestChartInFlight")))
-        , verdict(panel->findChild<QLabel *>(QStringLiteral("loadTestVerdict")))
-        , counts(panel->findChild<QLabel *>(QStringLiteral("loadTestCounts")))
-        , saturation(panel->findChild<QLabel *>(QStringLiteral("loadTestSaturation")))
-        , verdicts(panel->findChild<QListWidget *>(QStringLiteral("loadTestThresholdVerdicts")))
+        , verdict(summary->findChild<QLabel *>(QStringLiteral("loadTestVerdict")))
+        , counts(summary->findChild<QLabel *>(QStringLiteral("loadTestCounts")))
+        , saturation(summary->findChild<QLabel *>(QStringLiteral("loadTestSaturation")))
+        , verdicts(summary->findChild<QListWidget *>(QStringLiteral("loadTestThresholdVerdicts")))
         , scenarioFile(panel->findChild<QLabel *>(QStringLiteral("loadTestScenarioFile")))
         , finished(panel, &ui::LoadTestPanel::runFinished)
         , progressed(panel, &ui::LoadTestPanel::progressShown)
@@ -116,6 +117,7 @@ struct Panel {
     }
 
     ui::LoadTestPanel *panel;
+    QWidget *summary; // the run's (a compared pair's blocking run)
     QComboBox *kb;
     QComboBox *profile;
     QSpinBox *users;
