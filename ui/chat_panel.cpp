@@ -102,13 +102,18 @@ QWidget *ChatPanel::buildTopBar()
     caption->setBuddy(m_target);
 
     auto *bar = new QWidget;
-    auto *layout = new QHBoxLayout(bar);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(caption);
-    layout->addWidget(m_target);
-    layout->addWidget(m_newConversation);
-    layout->addStretch(1);
+    m_topBar = new QHBoxLayout(bar);
+    m_topBar->setContentsMargins(0, 0, 0, 0);
+    m_topBar->addWidget(caption);
+    m_topBar->addWidget(m_target);
+    m_topBar->addWidget(m_newConversation);
+    m_topBar->addStretch(1);
     return bar;
+}
+
+void ChatPanel::addToTopBar(QWidget *widget)
+{
+    m_topBar->addWidget(widget);
 }
 
 QWidget *ChatPanel::buildInputBar()

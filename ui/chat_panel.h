@@ -13,6 +13,7 @@
 #include <functional>
 
 class QComboBox;
+class QHBoxLayout;
 class QListWidget;
 class QPlainTextEdit;
 class QPushButton;
@@ -55,6 +56,8 @@ public:
     qint64 conversationId() const { return m_conversationId; }
     ChatTranscript *transcript() const { return m_transcript; }
     ConversationActions *conversationActions() const { return m_conversationActions; }
+    // At the end of the top bar (ChatSplit's "side by side" and "close" buttons).
+    void addToTopBar(QWidget *widget);
 
 Q_SIGNALS:
     void targetsShown(int count);          // the picker lists what can be asked
@@ -94,6 +97,7 @@ private:
     EngineSource m_engine;
     ChatReader *m_reader = nullptr;
     QList<Target> m_targets;
+    QHBoxLayout *m_topBar = nullptr;
     QComboBox *m_target = nullptr;
     QPushButton *m_newConversation = nullptr;
     QSplitter *m_split = nullptr;

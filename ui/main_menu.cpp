@@ -1,5 +1,6 @@
 #include "main_menu.h"
 
+#include "chat_split.h"
 #include "main_window.h"
 #include "monitor_dock.h"
 
@@ -82,6 +83,16 @@ QMenu *MainMenu::buildViewMenu()
         QAction *show = menu->addAction(tabs->tabText(i), this, [tabs, i] { tabs->setCurrentIndex(i); });
         show->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
     }
+    // Another chat beside the last, on the Chat tab (docs/desktop.md, "Tabs").
+    QAction *sideBySide = menu->addAction(tr("New chat &side by side"), this, [this, tabs] {
+        tabs->setCurrentWidget(m_window.chats());
+        if (ChatPanel *chat = m_window.chats()->addChat())
+            chat->setFocus();
+    });
+    sideBySide->setObjectName(QStringLiteral("chatSideBySideAction"));
+    sideBySide->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T));
+    connect(m_window.chats(), &ChatSplit::chatsChanged, sideBySide,
+            [sideBySide](int count) { sideBySide->setEnabled(count < ChatSplit::kMaxChats); });
     menu->addSeparator();
     QAction *monitor = m_window.monitorDock()->toggleViewAction();
     monitor->setText(tr("&Monitor"));

@@ -5,6 +5,7 @@
 #include "call_inspector.h"
 #include "chat/engine_host.h"
 #include "chat_panel.h"
+#include "chat_split.h"
 #include "document_list.h"
 #include "ingest_panel.h"
 #include "load_test_panel.h"
@@ -91,8 +92,8 @@ MainWindow::MainWindow(Workspace &workspace, QWidget *parent) : QMainWindow(pare
     m_tabs->addTab(knowledge, tr("Knowledge"));
     m_tabs->addTab(m_callInspector, tr("Rerank calls"));
     // Like the inspector, the chat reads the database when its tab is shown.
-    m_chat = new ChatPanel(m_workspace, [this] { return &engineHost(); });
-    m_tabs->addTab(m_chat, tr("Chat"));
+    m_chats = new ChatSplit(m_workspace, [this] { return &engineHost(); });
+    m_tabs->addTab(m_chats, tr("Chat"));
     m_loadTest = new LoadTestPanel(m_workspace, [this] { return &loadTestHost(); });
     m_tabs->addTab(m_loadTest, tr("Load test"));
     setCentralWidget(m_tabs);
@@ -193,7 +194,7 @@ void MainWindow::showAssistants()
 {
     AssistantsDialog dialog(m_workspace, this);
     dialog.exec();
-    m_chat->reloadTargets(); // the chat offers what was created, changed or removed
+    m_chats->reloadTargets(); // the chats offer what was created, changed or removed
 }
 
 void MainWindow::focusSearch()
@@ -376,13 +377,18 @@ MainWindow::~MainWindow()
 {
     // The chat's handles go before the host that feeds them (the host would drop late outcomes
     // anyway); the host then cancels what is still in flight and stops its thread.
-    delete m_chat;
-    m_chat = nullptr;
+    delete m_chats;
+    m_chats = nullptr;
     m_engineHost.reset();
     // Likewise the load test: the host stops a run still going and waits for it to unwind.
     delete m_loadTest;
     m_loadTest = nullptr;
     m_loadTestHost.reset();
+}
+
+ChatPanel *MainWindow::chatPanel() const
+{
+    return m_chats->first();
 }
 
 chat::EngineHost &MainWindow::engineHost()

@@ -35,6 +35,7 @@ namespace rag::ui {
 
 class CallInspector;
 class ChatPanel;
+class ChatSplit;
 class MainMenu;
 class DocumentList;
 class MessageBar;
@@ -69,7 +70,8 @@ public:
     // "Knowledge", "Rerank calls", "Chat", then "Load test"
     QTabWidget *tabs() const { return m_tabs; }
     CallInspector *callInspector() const { return m_callInspector; }
-    ChatPanel *chatPanel() const { return m_chat; }
+    ChatPanel *chatPanel() const; // the first chat
+    ChatSplit *chats() const { return m_chats; }
     LoadTestPanel *loadTestPanel() const { return m_loadTest; }
     // The window's one chat engine (its own thread and pools), started on first use.
     chat::EngineHost &engineHost();
@@ -112,7 +114,7 @@ private:
     MonitorDock *m_monitor = nullptr;
     bool m_quitting = false; // the user said quit; closing waits for running work to stop
     CallInspector *m_callInspector = nullptr;
-    ChatPanel *m_chat = nullptr;
+    ChatSplit *m_chats = nullptr;
     std::unique_ptr<chat::EngineHost> m_engineHost;
     LoadTestPanel *m_loadTest = nullptr;
     std::unique_ptr<loadtest::LoadTestHost> m_loadTestHost;
