@@ -19,6 +19,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QSettings>
 #include <QSpinBox>
 #include <QVBoxLayout>
 
@@ -287,6 +288,47 @@ void LoadTestForm::useForm()
     m_scenarioFile.clear();
     m_fileBanner->clear();
     m_fileBanner->setToolTip({});
+    updateEnabled();
+}
+
+void LoadTestForm::saveSettings(QSettings &settings) const
+{
+    m_target->saveSettings(settings);
+    settings.setValue(QStringLiteral("loadTest/model"), m_model->currentData());
+    settings.setValue(QStringLiteral("loadTest/users"), m_users->value());
+    settings.setValue(QStringLiteral("loadTest/ramp_s"), m_ramp->value());
+    settings.setValue(QStringLiteral("loadTest/think_ms"), m_think->value());
+    settings.setValue(QStringLiteral("loadTest/thinkExponential"), m_thinkExponential->isChecked());
+    settings.setValue(QStringLiteral("loadTest/rate"), m_rate->value());
+    settings.setValue(QStringLiteral("loadTest/poisson"), m_poisson->isChecked());
+    settings.setValue(QStringLiteral("loadTest/warmup_s"), m_warmup->value());
+    settings.setValue(QStringLiteral("loadTest/duration_s"), m_duration->value());
+    settings.setValue(QStringLiteral("loadTest/sweep"), m_sweep->text());
+    settings.setValue(QStringLiteral("loadTest/questions"), m_questionsFile->text());
+    settings.setValue(QStringLiteral("loadTest/thresholds"), m_thresholds->toPlainText());
+}
+
+void LoadTestForm::restoreSettings(const QSettings &settings)
+{
+    if (!settings.contains(QStringLiteral("loadTest/model")))
+        return; // never saved: the defaults
+    m_target->restoreSettings(settings);
+    const auto number = [&settings](const char *key, double fallback) {
+        return settings.value(QStringLiteral("loadTest/") + QLatin1String(key), fallback).toDouble();
+    };
+    if (const int row = m_model->findData(settings.value(QStringLiteral("loadTest/model"))); row >= 0)
+        m_model->setCurrentIndex(row);
+    m_users->setValue(int(number("users", m_users->value())));
+    m_ramp->setValue(number("ramp_s", m_ramp->value()));
+    m_think->setValue(number("think_ms", m_think->value()));
+    m_thinkExponential->setChecked(settings.value(QStringLiteral("loadTest/thinkExponential")).toBool());
+    m_rate->setValue(number("rate", m_rate->value()));
+    m_poisson->setChecked(settings.value(QStringLiteral("loadTest/poisson")).toBool());
+    m_warmup->setValue(number("warmup_s", m_warmup->value()));
+    m_duration->setValue(number("duration_s", m_duration->value()));
+    m_sweep->setText(settings.value(QStringLiteral("loadTest/sweep")).toString());
+    m_questionsFile->setText(settings.value(QStringLiteral("loadTest/questions")).toString());
+    m_thresholds->setPlainText(settings.value(QStringLiteral("loadTest/thresholds"), m_thresholds->toPlainText()).toString());
     updateEnabled();
 }
 

@@ -16,6 +16,7 @@ class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
 class QPushButton;
+class QSettings;
 class QSpinBox;
 class QFormLayout;
 
@@ -47,6 +48,10 @@ public:
     Result<void> openScenarioFile(const QString &path);
     void useForm(); // back to the form
     QString scenarioFile() const { return m_scenarioFile; }
+    // The form's values under "loadTest/" (docs/desktop.md, "What the window remembers"): saved
+    // when a run starts and when the window closes, restored when it opens. Never a key.
+    void saveSettings(QSettings &settings) const;
+    void restoreSettings(const QSettings &settings);
     // Locked while a run goes: what is on screen is what is running.
     void setLocked(bool locked);
 

@@ -15,6 +15,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QSettings>
 #include <QShowEvent>
 #include <QSplitter>
 #include <QVBoxLayout>
@@ -199,6 +200,10 @@ bool LoadTestPanel::run()
     if (!prepared) {
         showError(prepared.error());
         return false;
+    }
+    if (m_form->scenarioFile().isEmpty()) {
+        QSettings settings; // what ran is what the form offers next time
+        m_form->saveSettings(settings);
     }
     if (m_form->scenarioFile().isEmpty() && m_form->target()->isRemote()) {
         QString warning;

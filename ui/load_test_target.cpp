@@ -7,7 +7,10 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QSettings>
 #include <QSpinBox>
+
+#include <utility>
 
 namespace rag::ui {
 
@@ -17,9 +20,10 @@ const QString kEmbedded = QStringLiteral("embedded");
 const QString kOpenAi = QStringLiteral("openai");
 const QString kBoth = QStringLiteral("both");
 
-void reselect(QComboBox *box, const QStringList &names, int fixedItems)
+void reselect(QComboBox *box, const QStringList &names, int fixedItems, QString *wanted)
 {
-    const QString selected = box->currentData().toString();
+    // A remembered choice counts once, when the first list comes; then the user's choice rules.
+    const QString selected = wanted->isEmpty() ? box->currentData().toString() : std::exchange(*wanted, QString());
     while (box->count() > fixedItems)
         box->removeItem(fixedItems);
     for (const QString &name : names)
@@ -105,12 +109,12 @@ LoadTestTarget::LoadTestTarget(QFormLayout *layout, QObject *parent) : QObject(p
 
 void LoadTestTarget::setKnowledgeBases(const QStringList &names)
 {
-    reselect(m_kb, names, 0);
+    reselect(m_kb, names, 0, &m_wantedKb);
 }
 
 void LoadTestTarget::setAssistants(const QStringList &names)
 {
-    reselect(m_assistant, names, 1);
+    reselect(m_assistant, names, 1, &m_wantedAssistant);
 }
 
 bool LoadTestTarget::isRemote() const
@@ -149,6 +153,36 @@ Result<QString> LoadTestTarget::takeApiKey(const Workspace &workspace, QString *
 void LoadTestTarget::setKeyKept(bool kept)
 {
     m_key->setPlaceholderText(kept ? tr("kept in the keychain; type to replace it") : tr("none (or type it once)"));
+}
+
+void LoadTestTarget::saveSettings(QSettings &settings) const
+{
+    settings.setValue(QStringLiteral("loadTest/target/kind"), m_kind->currentData());
+    settings.setValue(QStringLiteral("loadTest/target/kb"), m_kb->currentData());
+    settings.setValue(QStringLiteral("loadTest/target/assistant"), m_assistant->currentData());
+    settings.setValue(QStringLiteral("loadTest/target/mode"), m_mode->currentData());
+    settings.setValue(QStringLiteral("loadTest/target/pool"), m_pool->value());
+    settings.setValue(QStringLiteral("loadTest/target/providers"), m_providers->currentData());
+    settings.setValue(QStringLiteral("loadTest/target/url"), m_url->text());
+    settings.setValue(QStringLiteral("loadTest/target/remoteId"), m_remoteId->text());
+}
+
+void LoadTestTarget::restoreSettings(const QSettings &settings)
+{
+    const auto choose = [&settings](QComboBox *box, const char *key) {
+        const int row = box->findData(settings.value(QStringLiteral("loadTest/target/") + QLatin1String(key)));
+        if (row >= 0)
+            box->setCurrentIndex(row);
+    };
+    choose(m_kind, "kind");
+    choose(m_mode, "mode");
+    choose(m_providers, "providers");
+    m_pool->setValue(settings.value(QStringLiteral("loadTest/target/pool"), m_pool->value()).toInt());
+    m_url->setText(settings.value(QStringLiteral("loadTest/target/url")).toString());
+    m_remoteId->setText(settings.value(QStringLiteral("loadTest/target/remoteId")).toString());
+    m_wantedKb = settings.value(QStringLiteral("loadTest/target/kb")).toString();
+    m_wantedAssistant = settings.value(QStringLiteral("loadTest/target/assistant")).toString();
+    updateVisible();
 }
 
 QJsonObject LoadTestTarget::targetJson() const

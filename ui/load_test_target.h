@@ -12,6 +12,7 @@
 #include <QStringList>
 
 class QComboBox;
+class QSettings;
 class QFormLayout;
 class QLabel;
 class QLineEdit;
@@ -43,6 +44,10 @@ public:
     // store's notice when it fell back to the file.
     Result<QString> takeApiKey(const Workspace &workspace, QString *warning);
 
+    // Under "loadTest/target/" (never the key): what the form showed at the last run or quit.
+    void saveSettings(QSettings &settings) const;
+    void restoreSettings(const QSettings &settings);
+
     QJsonObject targetJson() const;
     QJsonObject providersJson() const;
     QString scenarioName() const;
@@ -64,6 +69,9 @@ private:
     QLineEdit *m_remoteId = nullptr; // the model (OpenAI-compatible) or the chat id (RAGFlow)
     QLabel *m_remoteIdLabel = nullptr;
     QLineEdit *m_key = nullptr;
+    // Restored before the lists arrive: selected once they do (setKnowledgeBases, setAssistants).
+    QString m_wantedKb;
+    QString m_wantedAssistant;
 
     void setKeyKept(bool kept); // says so in the key field's placeholder
 };

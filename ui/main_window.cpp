@@ -342,6 +342,7 @@ void MainWindow::restoreSettings()
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     m_tabs->setCurrentIndex(settings.value(QStringLiteral("window/tab"), 0).toInt());
+    m_loadTest->form()->restoreSettings(settings);
     selectKnowledgeBase(settings.value(QStringLiteral("window/knowledgeBase")).toString());
 }
 
@@ -351,6 +352,7 @@ void MainWindow::saveSettings() const
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
     settings.setValue(QStringLiteral("window/tab"), m_tabs->currentIndex());
+    m_loadTest->form()->saveSettings(settings);
     settings.setValue(QStringLiteral("window/knowledgeBase"), selectedKnowledgeBase());
 }
 

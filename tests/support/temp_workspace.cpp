@@ -1,11 +1,17 @@
 #include "support/temp_workspace.h"
 
+#include <QSettings>
 #include <QTest>
 
 namespace rag::test {
 
 TempWorkspace::TempWorkspace()
 {
+    // The desktop's QSettings (window, forms) go to this folder too: a test starts from the
+    // defaults, whatever an earlier test or the developer's own use of the app saved.
+    const QString settings = dir.filePath(QStringLiteral("settings"));
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settings);
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settings);
     workspace = reopen();
 }
 

@@ -1,4 +1,5 @@
-// A workspace in a temporary data dir that disappears with the test.
+// A workspace in a temporary data dir that disappears with the test; the desktop's QSettings go
+// there too while it lives.
 #pragma once
 
 #include "workspace/workspace.h"

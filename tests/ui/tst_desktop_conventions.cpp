@@ -1,5 +1,6 @@
 // The main window as a desktop app: menus and shortcuts, its title, what it remembers between
 // runs, asking before quitting mid-work, and the dialog shown when it cannot start.
+#include "load_test_panel.h"
 #include "main_menu.h"
 #include "main_window.h"
 #include "startup_error.h"
@@ -10,16 +11,19 @@
 #include <QAbstractButton>
 #include <QAction>
 #include <QApplication>
+#include <QComboBox>
 #include <QDialogButtonBox>
-#include <QPushButton>
-#include <QSpinBox>
+#include <QDoubleSpinBox>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPlainTextEdit>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTest>
@@ -144,6 +148,55 @@ private Q_SLOTS:
         QCOMPARE(again.tabs()->currentIndex(), 1);
         QCOMPARE(again.findChild<QListWidget *>(QStringLiteral("knowledgeBases"))->currentItem()->data(Qt::UserRole).toString(),
                  QStringLiteral("beta"));
+    }
+
+    // The load-test form comes back as it was at the last run or quit; a remote target's key
+    // is never among what is remembered.
+    void loadTestFormIsRemembered()
+    {
+        test::TempWorkspace t;
+        QVERIFY(t.workspace->createKnowledgeBase({QStringLiteral("alpha")}));
+        QVERIFY(t.workspace->createKnowledgeBase({QStringLiteral("beta")}));
+        const QString secret = QStringLiteral("sk-never-remembered-777");
+        {
+            ui::MainWindow window(*t.workspace);
+            QSignalSpy listed(window.loadTestPanel(), &ui::LoadTestPanel::knowledgeBasesShown);
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            window.tabs()->setCurrentWidget(window.loadTestPanel());
+            QTRY_VERIFY_WITH_TIMEOUT(!listed.isEmpty(), 10000);
+            auto *kb = window.findChild<QComboBox *>(QStringLiteral("loadTestKb"));
+            kb->setCurrentIndex(kb->findText(QStringLiteral("beta")));
+            auto *mode = window.findChild<QComboBox *>(QStringLiteral("loadTestMode"));
+            mode->setCurrentIndex(mode->findData(QStringLiteral("blocking")));
+            window.findChild<QSpinBox *>(QStringLiteral("loadTestPool"))->setValue(12);
+            auto *model = window.findChild<QComboBox *>(QStringLiteral("loadTestModel"));
+            model->setCurrentIndex(model->findData(QStringLiteral("open")));
+            window.findChild<QDoubleSpinBox *>(QStringLiteral("loadTestRate"))->setValue(42);
+            window.findChild<QLineEdit *>(QStringLiteral("loadTestSweep"))->setText(QStringLiteral("10, 20"));
+            window.findChild<QPlainTextEdit *>(QStringLiteral("loadTestThresholds"))->setPlainText(QStringLiteral("p99(ttfc) < 900ms"));
+            window.findChild<QLineEdit *>(QStringLiteral("loadTestUrl"))->setText(QStringLiteral("https://rag.example.com/v1"));
+            window.findChild<QLineEdit *>(QStringLiteral("loadTestKey"))->setText(secret);
+            QVERIFY(window.close());
+        }
+        ui::MainWindow again(*t.workspace);
+        QSignalSpy listed(again.loadTestPanel(), &ui::LoadTestPanel::knowledgeBasesShown);
+        again.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&again));
+        again.tabs()->setCurrentWidget(again.loadTestPanel());
+        QTRY_VERIFY_WITH_TIMEOUT(!listed.isEmpty(), 10000);
+        QCOMPARE(again.findChild<QComboBox *>(QStringLiteral("loadTestKb"))->currentText(), QStringLiteral("beta"));
+        QCOMPARE(again.findChild<QComboBox *>(QStringLiteral("loadTestMode"))->currentData().toString(), QStringLiteral("blocking"));
+        QCOMPARE(again.findChild<QSpinBox *>(QStringLiteral("loadTestPool"))->value(), 12);
+        QCOMPARE(again.findChild<QComboBox *>(QStringLiteral("loadTestModel"))->currentData().toString(), QStringLiteral("open"));
+        QCOMPARE(again.findChild<QDoubleSpinBox *>(QStringLiteral("loadTestRate"))->value(), 42.0);
+        QCOMPARE(again.findChild<QLineEdit *>(QStringLiteral("loadTestSweep"))->text(), QStringLiteral("10, 20"));
+        QCOMPARE(again.findChild<QPlainTextEdit *>(QStringLiteral("loadTestThresholds"))->toPlainText(), QStringLiteral("p99(ttfc) < 900ms"));
+        QCOMPARE(again.findChild<QLineEdit *>(QStringLiteral("loadTestUrl"))->text(), QStringLiteral("https://rag.example.com/v1"));
+        QVERIFY(again.findChild<QLineEdit *>(QStringLiteral("loadTestKey"))->text().isEmpty());
+        const QSettings settings;
+        for (const QString &key : settings.allKeys())
+            QVERIFY2(!settings.value(key).toString().contains(secret), qPrintable(key));
     }
 
     // Every tab fits a window on an 800x600 screen, title bar and panel included.
