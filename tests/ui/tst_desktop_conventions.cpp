@@ -21,6 +21,7 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScreen>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -197,6 +198,33 @@ private Q_SLOTS:
         const QSettings settings;
         for (const QString &key : settings.allKeys())
             QVERIFY2(!settings.value(key).toString().contains(secret), qPrintable(key));
+    }
+
+    // At 150% scale (QT_SCALE_FACTOR=1.5 on a 1920x1080 screen: 1280x720 device-independent
+    // pixels; ctest runs this function so, as tst_desktop_conventions_scaled) the first window and
+    // every tab fit the screen.
+    void firstWindowFitsAScaledScreen()
+    {
+        if (qEnvironmentVariable("QT_SCALE_FACTOR") != QLatin1String("1.5"))
+            QSKIP("run with QT_SCALE_FACTOR=1.5 (ctest: tst_desktop_conventions_scaled)");
+        test::TempWorkspace t;
+        ui::MainWindow window(*t.workspace);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QScreen *screen = window.screen();
+        QCOMPARE(screen->devicePixelRatio(), 1.5);
+        const QRect available = screen->availableGeometry();
+        QVERIFY2(available.width() <= 1280 && available.height() <= 720,
+                 qPrintable(QStringLiteral("%1x%2").arg(available.width()).arg(available.height())));
+        QVERIFY2(window.frameGeometry().width() <= available.width() && window.frameGeometry().height() <= available.height(),
+                 qPrintable(QStringLiteral("%1x%2 on %3x%4").arg(window.frameGeometry().width()).arg(window.frameGeometry().height())
+                                .arg(available.width()).arg(available.height())));
+        for (int tab = 0; tab < window.tabs()->count(); ++tab) {
+            window.tabs()->setCurrentIndex(tab);
+            const QSize minimum = window.minimumSizeHint();
+            QVERIFY2(minimum.width() <= available.width() && minimum.height() <= available.height(),
+                     qPrintable(QStringLiteral("tab %1 needs %2x%3").arg(tab).arg(minimum.width()).arg(minimum.height())));
+        }
     }
 
     // Every tab fits a window on an 800x600 screen, title bar and panel included.
