@@ -3,6 +3,7 @@
 #include "chat/engine_host.h"
 #include "live_chart.h"
 #include "metrics/stage_statistics.h"
+#include "stage_bars.h"
 
 #include <QGridLayout>
 #include <QLabel>
@@ -50,6 +51,11 @@ MonitorDock::MonitorDock(HostSource host, QWidget *parent)
     m_text->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_text->setAlignment(Qt::AlignTop | Qt::AlignLeft);
 
+    m_latest = new QLabel(tr("No answer yet."));
+    m_latest->setObjectName(QStringLiteral("monitorLatest"));
+    m_latest->setTextFormat(Qt::RichText);
+    m_latest->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+
     auto *charts = new QGridLayout;
     charts->addWidget(m_ttfc, 0, 0);
     charts->addWidget(m_answered, 0, 1);
@@ -59,6 +65,7 @@ MonitorDock::MonitorDock(HostSource host, QWidget *parent)
     auto *layout = new QVBoxLayout(body);
     layout->addLayout(charts, 3);
     layout->addWidget(m_text, 1);
+    layout->addWidget(m_latest);
     auto *scroll = new QScrollArea;
     scroll->setWidget(body);
     scroll->setWidgetResizable(true);
@@ -85,6 +92,8 @@ void MonitorDock::setWatching(bool watching)
         const metrics::StageSnapshot now = m_host->engine()->statistics().snapshotOf(QStringLiteral("ttfc"));
         m_ttfcBefore = now.stages.value(QStringLiteral("ttfc"));
         m_answeredBefore = now.completed;
+        m_reranksBefore = now.reranks;
+        m_rerankFailuresBefore = now.rerankFailures;
     }
     m_second.start();
 }
@@ -106,6 +115,12 @@ void MonitorDock::tick()
     m_reading.answered = now.completed;
     m_reading.answeredLastS = int(now.completed - m_answeredBefore);
     m_answeredBefore = now.completed;
+    m_reading.reranks = now.reranks;
+    m_reading.rerankFailures = now.rerankFailures;
+    m_reading.reranksLastS = int(now.reranks - m_reranksBefore);
+    m_reading.rerankFailuresLastS = int(now.rerankFailures - m_rerankFailuresBefore);
+    m_reranksBefore = now.reranks;
+    m_rerankFailuresBefore = now.rerankFailures;
     m_reading.ttfcP50LastMs = window.count() > 0 ? double(window.percentile(0.5)) / 1000.0 : 0;
     m_reading.ttfcP95LastMs = window.count() > 0 ? double(window.percentile(0.95)) / 1000.0 : 0;
     m_reading.threads = m_sample.threads;
@@ -119,6 +134,13 @@ void MonitorDock::tick()
     m_threads->append(m_reading.threads);
     m_guiLag->append(m_reading.guiLagP99Ms);
     m_text->setText(details());
+    if (!now.latest.isEmpty()) {
+        double total = 0;
+        for (const auto &stage : now.latest)
+            total += stage.second;
+        m_latest->setText(tr("<b>Latest answer</b>, %1 ms:").arg(total, 0, 'f', 0)
+                          + stageBarsHtml(now.latest, total, palette().color(QPalette::Highlight)));
+    }
     Q_EMIT updated();
 }
 
@@ -137,6 +159,7 @@ QString MonitorDock::details() const
         http.append(tr("%1 %2 in flight, %3 queued (of %4)").arg(it.key()).arg(it->inFlight).arg(it->queued).arg(it->maxConnections));
     return tr("Answered %1 · TTFC p50 %2 ms, p95 %3 ms (last second)\n"
               "Threads %4 · RSS %5 MB · loop lag p99: GUI %6 ms, engine %7 ms\n"
+              "Reranks %11/s, %12 failed\n"
               "In flight: %8\nPools: %9\nHTTP: %10")
         .arg(m_reading.answered)
         .arg(m_reading.ttfcP50LastMs, 0, 'f', 0)
@@ -145,7 +168,9 @@ QString MonitorDock::details() const
         .arg(m_reading.rssMb, 0, 'f', 0)
         .arg(m_reading.guiLagP99Ms, 0, 'f', 1)
         .arg(m_reading.engineLagP99Ms, 0, 'f', 1)
-        .arg(joined(stages), joined(pools), joined(http));
+        .arg(joined(stages), joined(pools), joined(http))
+        .arg(m_reading.reranksLastS)
+        .arg(m_reading.rerankFailuresLastS);
 }
 
 } // namespace rag::ui

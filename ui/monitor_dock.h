@@ -35,6 +35,10 @@ struct MonitorReading {
     int answeredLastS = 0;
     double ttfcP50LastMs = 0;   // 0: no answer started its stream that second
     double ttfcP95LastMs = 0;
+    qint64 reranks = 0;          // rerank stages run since the engine started
+    qint64 rerankFailures = 0;   // ... whose reranker failed
+    int reranksLastS = 0;        // rerank stages that ended that second
+    int rerankFailuresLastS = 0; // ... with the reranker failing
 };
 
 class MonitorDock : public QDockWidget {
@@ -61,12 +65,15 @@ private:
     metrics::RuntimeSample m_sample;
     metrics::LatencyHistogram m_ttfcBefore; // the cumulative TTFC histogram a second ago
     qint64 m_answeredBefore = 0;
+    qint64 m_reranksBefore = 0;
+    qint64 m_rerankFailuresBefore = 0;
     MonitorReading m_reading;
     LiveChart *m_ttfc = nullptr;
     LiveChart *m_answered = nullptr;
     LiveChart *m_threads = nullptr;
     LiveChart *m_guiLag = nullptr;
     QLabel *m_text = nullptr;
+    QLabel *m_latest = nullptr; // the latest answer's stages as bars
 };
 
 } // namespace rag::ui

@@ -1,6 +1,7 @@
 #include "passage_pane.h"
 
 #include "markdown_html.h"
+#include "stage_bars.h"
 
 #include <QHBoxLayout>
 #include <QJsonValue>
@@ -59,32 +60,17 @@ void PassagePane::showReference(const api::ChatReference &reference)
 void PassagePane::showTiming(const QJsonObject &trace)
 {
     m_title->setText(tr("How this answer was made"));
-    // The stages in pipeline order, each as its share of the whole; the bar takes the palette's
-    // highlight, so any theme draws it.
+    // The stages in pipeline order, each as its share of the whole.
     static const char *const kStages[] = {"admission", "load", "embed", "search", "rerank", "prompt",
                                           "first_token", "last_chunk", "save"};
-    const double total = trace.value(QStringLiteral("total")).toDouble();
-    const QString bar = palette().color(QPalette::Highlight).name();
-    QString rows;
+    QList<std::pair<QString, double>> stages;
     for (const char *stage : kStages) {
-        const QJsonValue value = trace.value(QLatin1String(stage));
-        if (!value.isDouble())
-            continue;
-        const double ms = value.toDouble();
-        const int percent = total > 0 ? std::clamp(int(std::lround(100.0 * ms / total)), 0, 100) : 0;
-        // The bar: one cell as wide as the stage's share, filled; the rest of the row empty.
-        rows += QStringLiteral("<tr><td>%1</td><td align=\"right\">%2&nbsp;ms</td><td width=\"60%\">"
-                               "<table width=\"100%\" cellspacing=\"0\" cellpadding=\"0\"><tr>"
-                               "<td width=\"%3%\" bgcolor=\"%4\">&nbsp;</td><td width=\"%5%\"></td></tr></table>"
-                               "</td></tr>")
-                    .arg(QString::fromLatin1(stage).replace(u'_', u' '))
-                    .arg(ms, 0, 'f', 1)
-                    .arg(std::max(percent, 1))
-                    .arg(bar)
-                    .arg(100 - std::max(percent, 1));
+        if (const QJsonValue value = trace.value(QLatin1String(stage)); value.isDouble())
+            stages.append({QString::fromLatin1(stage), value.toDouble()});
     }
-    QString html = rows.isEmpty() ? tr("<p>No timing was recorded for this answer.</p>")
-                                  : QStringLiteral("<table cellspacing=\"4\">%1</table>").arg(rows);
+    const double total = trace.value(QStringLiteral("total")).toDouble();
+    const QString bars = stageBarsHtml(stages, total, palette().color(QPalette::Highlight));
+    QString html = bars.isEmpty() ? tr("<p>No timing was recorded for this answer.</p>") : bars;
     if (trace.value(QStringLiteral("ttfc")).isDouble())
         html += tr("<p>First words after %1 ms; %2 ms in all.</p>")
                     .arg(trace.value(QStringLiteral("ttfc")).toDouble(), 0, 'f', 0)

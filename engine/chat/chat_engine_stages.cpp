@@ -116,6 +116,7 @@ QCoro::Task<Result<AskResult>> ChatEngine::runStages(std::shared_ptr<Request> re
         StageScope scope(m_statistics, Stage::Rerank);
         auto reranking = rerankStage(m_registry.get(), blocking, spec.reranker, r.rerankRequest(hits));
         const Result<providers::RerankResult> scored = co_await reranking;
+        m_statistics.noteRerank(scored.ok());
         if (r.stopped())
             co_return stopped(r, QStringLiteral("rerank"));
         hits = r.ranked(std::move(hits), scored);

@@ -34,9 +34,21 @@ void StageStatistics::record(const RequestTrace &trace, bool ok, bool cancelled)
         ++m_totals.completed;
         if (const auto total = trace.totalMs())
             m_totals.stages[QStringLiteral("e2e")].record(toMicros(*total));
+        m_totals.latest.clear();
+        for (int i = 0; i < int(Stage::Count); ++i) {
+            if (const auto ms = trace.durationMs(Stage(i)); ms && Stage(i) != Stage::FirstChunk)
+                m_totals.latest.append({stageName(Stage(i)), *ms});
+        }
     } else {
         ++m_totals.failed;
     }
+}
+
+void StageStatistics::noteRerank(bool ok)
+{
+    QMutexLocker lock(&m_mutex);
+    ++m_totals.reranks;
+    m_totals.rerankFailures += ok ? 0 : 1;
 }
 
 void StageStatistics::enter(Stage stage)
@@ -84,6 +96,9 @@ StageSnapshot StageStatistics::snapshotOf(const QString &stage) const
         copy.completed = m_totals.completed;
         copy.failed = m_totals.failed;
         copy.cancelled = m_totals.cancelled;
+        copy.reranks = m_totals.reranks;
+        copy.rerankFailures = m_totals.rerankFailures;
+        copy.latest = m_totals.latest;
         if (const auto found = m_totals.stages.constFind(stage); found != m_totals.stages.constEnd())
             copy.stages.insert(stage, *found);
     }

@@ -7,11 +7,13 @@
 #include "metrics/request_trace.h"
 
 #include <QHash>
+#include <QList>
 #include <QMutex>
 #include <QString>
 
 #include <array>
 #include <atomic>
+#include <utility>
 
 namespace rag::metrics {
 
@@ -27,11 +29,17 @@ struct StageSnapshot {
     qint64 failed = 0;    // not ok and not cancelled
     qint64 cancelled = 0; // cancelled, whatever `ok` said
     QHash<QString, int> inFlight; // every stage name -> requests currently in it (0 included)
+    qint64 reranks = 0;           // rerank stages run (async and blocking)
+    qint64 rerankFailures = 0;    // ... whose reranker failed (the answer went on in hybrid order)
+    // The latest completed request's stages in pipeline order (name, ms), "ttfc" left out: what
+    // a monitor draws as that request's breakdown.
+    QList<std::pair<QString, double>> latest;
 };
 
 class StageStatistics {
 public:
     void record(const RequestTrace &trace, bool ok, bool cancelled);
+    void noteRerank(bool ok); // a rerank stage's outcome
     void enter(Stage stage); // a request entered the stage
     void leave(Stage stage); // ... and left it; an unmatched leave() is ignored (never below 0)
     QHash<QString, int> inFlight() const; // just the counters: cheap enough to poll

@@ -266,6 +266,17 @@ void TestChatEngine::rerankFailureFallsBackToHybridOrder()
     store::RerankCallFilter errors;
     errors.status = QStringLiteral("error");
     QCOMPARE(store::RerankCallRepository(m_ws->workspace->database().connection()).query(errors)->size(), 1);
+    // The monitor's counters: one rerank, and it failed.
+    const metrics::StageSnapshot counted = engine.statistics().snapshot();
+    QCOMPARE(counted.reranks, 1);
+    QCOMPARE(counted.rerankFailures, 1);
+    // The latest answer's stages, in pipeline order, for the monitor's bars.
+    QStringList stages;
+    for (const auto &[name, ms] : counted.latest)
+        stages.append(name);
+    QVERIFY2(stages.indexOf(QStringLiteral("search")) >= 0
+                 && stages.indexOf(QStringLiteral("search")) < stages.indexOf(QStringLiteral("rerank")),
+             qPrintable(stages.join(u',')));
 }
 
 void TestChatEngine::cancelDuringEachStage_data()

@@ -59,6 +59,15 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT((charted = charted || dock->lastReading().ttfcP95LastMs > 0, dock->lastReading().answered == 1 && charted),
                                  kTimeoutMs);
         QVERIFY(dock->findChild<ui::LiveChart *>(QStringLiteral("monitorThreads"))->pointCount() >= 2);
+        // The answer was reranked (the built-in reranker): one rerank, no failure; and its stages
+        // show as bars, search and rerank among them.
+        QTRY_COMPARE_WITH_TIMEOUT(dock->lastReading().reranks, 1, kTimeoutMs);
+        QCOMPARE(dock->lastReading().rerankFailures, 0);
+        const QString latest = dock->findChild<QLabel *>(QStringLiteral("monitorLatest"))->text();
+        QVERIFY2(latest.startsWith(QStringLiteral("<b>Latest answer</b>")) && latest.contains(QStringLiteral("<td>search</td>"))
+                     && latest.contains(QStringLiteral("<td>rerank</td>")) && latest.contains(QStringLiteral("bgcolor=")),
+                 qPrintable(latest));
+        QVERIFY(dock->findChild<QLabel *>(QStringLiteral("monitorText"))->text().contains(QStringLiteral("failed")));
 
         // Closed, it stops reading.
         QTest::keyClick(&window, Qt::Key_F9);
