@@ -1,8 +1,10 @@
 // The provider simulator over real loopback HTTP: every route answers in its provider's format,
 // rankings follow term overlap, streams parse, and bad requests get provider-style errors.
 #include "simulator_test_client.h"
+#include "providers/sim/document_terms.h"
 
 #include "text/text_tokenizer.h"
+#include "text/token_counter.h"
 
 #include <QSet>
 
@@ -103,6 +105,40 @@ private Q_SLOTS:
             QVERIFY(qAbs(result[u"relevance_score"].toDouble() - referenceRelevance(query, docs.at(index))) < 1e-9);
         }
         QVERIFY(referenceRelevance(query, docs.at(0)) > referenceRelevance(query, docs.at(1)));
+
+        // The documents' terms are remembered from the first call: another query over the same
+        // documents still scores by the definition, and usage counts their tokens.
+        const QString again = QStringLiteral("food of the otters, RUN");
+        const Answer second = client.post("/jina/v1/rerank", json({{"model", "m"}, {"query", again}, {"documents", documents}}));
+        QCOMPARE(second.status, 200);
+        for (const QJsonValue &result : second.object()[u"results"].toArray()) {
+            const int index = result[u"index"].toInt();
+            QVERIFY(qAbs(result[u"relevance_score"].toDouble() - referenceRelevance(again, docs.at(index))) < 1e-9);
+        }
+        int tokens = rag::text::countTokens(again);
+        for (const QString &doc : docs)
+            tokens += rag::text::countTokens(doc);
+        QCOMPARE(second.object()[u"usage"][u"total_tokens"].toInt(), tokens);
+    }
+
+    // The remembered documents are bounded: past the limit the cache starts over, and what it
+    // answers then is still right.
+    void documentTermsStartOverWhenFull()
+    {
+        rag::sim::DocumentTerms cache;
+        const QString first = QStringLiteral("Sea otters hold hands; otters sleep.");
+        QCOMPARE(cache.of(first).terms, int(rag::text::tokenize(first).size()));
+        QCOMPARE(cache.of(first).occurrences(cache.termId(QStringLiteral("otter"))), 2);
+        QCOMPARE(cache.of(first).tokens, rag::text::countTokens(first));
+        for (std::size_t i = 1; i < rag::sim::DocumentTerms::kMaxEntries; ++i)
+            cache.of(QStringLiteral("document %1").arg(i));
+        QCOMPARE(cache.size(), rag::sim::DocumentTerms::kMaxEntries);
+        const QString late = QStringLiteral("Bees dance; bees point at flowers.");
+        const auto &entry = cache.of(late); // one over the limit: the cache starts over with it
+        QCOMPARE(cache.size(), std::size_t(1));
+        QCOMPARE(entry.occurrences(cache.termId(QStringLiteral("bee"))), 2);
+        QCOMPARE(cache.termId(QStringLiteral("otter")), -1);
+        QCOMPARE(cache.of(first).occurrences(cache.termId(QStringLiteral("otter"))), 2);
     }
 
     void cohereVoyageDashscopeRerank()

@@ -120,7 +120,7 @@ int usageTokens(const RerankCall &call)
 {
     int tokens = countTokens(call.query);
     for (const QString &doc : call.documents)
-        tokens += countTokens(doc);
+        tokens += documentTokens(doc);
     return tokens;
 }
 

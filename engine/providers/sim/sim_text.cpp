@@ -1,5 +1,7 @@
 #include "providers/sim/sim_text.h"
 
+#include "providers/sim/document_terms.h"
+
 #include "text/text_tokenizer.h"
 #include "text/token_counter.h"
 
@@ -51,58 +53,47 @@ QStringList topicWords(const QString &question)
 
 namespace {
 
-// The query's distinct terms, sorted, and the first letters they start with: each document word
-// is looked up in them without being copied, and words that start with none of those letters are
-// not even stemmed (a rerank call scores dozens of passages of hundreds of words).
-struct QueryTerms {
-    QStringList wanted;
-    quint64 firstLetters = 0;
-
-    explicit QueryTerms(const QString &query) : wanted(text::tokenize(query))
-    {
-        std::sort(wanted.begin(), wanted.end());
-        wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
-        for (const QString &term : std::as_const(wanted))
-            firstLetters |= text::asciiTermBit(term.at(0));
-    }
-
-    double relevance(const QString &document) const
-    {
-        if (wanted.isEmpty())
-            return 0;
-        std::vector<bool> found(size_t(wanted.size()), false);
-        qsizetype foundCount = 0;
-        int hits = 0;
-        qsizetype terms = 0;
-        terms += text::forEachTokenStartingWith(document, firstLetters, [&](QStringView term) {
-            ++terms;
-            const auto it = std::lower_bound(wanted.cbegin(), wanted.cend(), term,
-                                             [](const QString &a, QStringView b) { return QStringView(a) < b; });
-            if (it == wanted.cend() || QStringView(*it) != term)
-                return;
-            ++hits;
-            const size_t slot = size_t(it - wanted.cbegin());
-            if (!found[slot]) {
-                found[slot] = true;
-                ++foundCount;
-            }
-        });
-        const double coverage = double(foundCount) / double(wanted.size());
-        const double density = terms == 0 ? 0.0 : double(hits) / double(terms);
-        return 0.9 * coverage + 0.1 * density;
-    }
-};
+DocumentTerms &documentTerms()
+{
+    thread_local DocumentTerms cache; // a simulator lives on one thread
+    return cache;
+}
 
 } // namespace
 
 QList<double> relevances(const QString &query, const QStringList &documents)
 {
-    const QueryTerms terms(query);
+    QStringList wanted = text::tokenize(query);
+    std::sort(wanted.begin(), wanted.end());
+    wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
     QList<double> out;
     out.reserve(documents.size());
-    for (const QString &document : documents)
-        out.append(terms.relevance(document));
+    DocumentTerms &cache = documentTerms();
+    for (const QString &document : documents) {
+        if (wanted.isEmpty()) {
+            out.append(0);
+            continue;
+        }
+        const DocumentTerms::Entry &entry = cache.of(document);
+        // Looked up after of(): a full cache starts over, and term ids with it.
+        qsizetype found = 0;
+        int hits = 0;
+        for (const QString &term : std::as_const(wanted)) {
+            const int id = cache.termId(term);
+            const int occurrences = id < 0 ? 0 : entry.occurrences(id);
+            found += occurrences > 0 ? 1 : 0;
+            hits += occurrences;
+        }
+        const double coverage = double(found) / double(wanted.size());
+        const double density = entry.terms == 0 ? 0.0 : double(hits) / double(entry.terms);
+        out.append(0.9 * coverage + 0.1 * density);
+    }
     return out;
+}
+
+int documentTokens(const QString &document)
+{
+    return documentTerms().of(document).tokens;
 }
 
 double logitOf(double relevance)

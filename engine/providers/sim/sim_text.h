@@ -13,7 +13,10 @@ inline constexpr int kEmbeddingDimensions = 64;
 
 // Relevance of each document to `query`, in [0, 1]: mostly the share of query terms the document
 // contains, plus a little for how dense they are in it (a tie-breaker between equal coverage).
+// Each document's terms are remembered (DocumentTerms), so a passage reranked again costs a hash.
 QList<double> relevances(const QString &query, const QStringList &documents);
+// countTokens of a reranked document, remembered with its terms.
+int documentTokens(const QString &document);
 
 // A relevance as a logit in [-10, 10], as cross-encoders without a sigmoid return.
 double logitOf(double relevance);
