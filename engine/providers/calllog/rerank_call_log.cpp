@@ -60,8 +60,10 @@ void RerankCallLog::drain()
                 p.call.requestBody = redactAndCap(p.bodies.request, p.bodies.secrets);
             if (!p.bodies.response.isEmpty())
                 p.call.responseBody = redactAndCap(p.bodies.response, p.bodies.secrets);
-            if (!p.call.query.isEmpty() && !p.bodies.secrets.isEmpty())
+            if (!p.bodies.secrets.isEmpty()) {
                 p.call.query = redactSecrets(p.call.query, p.bodies.secrets);
+                p.call.error = redactSecrets(p.call.error, p.bodies.secrets); // errors quote providers
+            }
             batch.append(std::move(p.call));
         }
         pending.clear(); // the raw bodies, with what they may hold, go at once

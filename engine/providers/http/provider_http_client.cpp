@@ -1,5 +1,6 @@
 #include "providers/http/provider_http_client.h"
 
+#include "providers/calllog/secret_redactor.h"
 #include "providers/http/admission_queue.h"
 #include "providers/http/cancellable_delay.h"
 #include "providers/http/http_attempt.h"
@@ -208,6 +209,7 @@ QCoro::Task<HttpOutcome> ProviderHttpClient::post(WireRequest request, HttpCallO
     m_admission->release();
     outcome.queuedMicros = queuedMicros;
     outcome.latencyMicros = clock.nsecsElapsed() / 1000;
+    scrubSecrets(outcome);
     noteOutcome(outcome, true);
     co_return outcome;
 }
@@ -250,8 +252,21 @@ HttpOutcome ProviderHttpClient::postBlocking(const WireRequest &request, const H
         }
     }
     outcome.latencyMicros = clock.nsecsElapsed() / 1000;
+    scrubSecrets(outcome);
     noteOutcome(outcome, true);
     return outcome;
+}
+
+void ProviderHttpClient::scrubSecrets(HttpOutcome &outcome) const
+{
+    // A provider may echo the key it was sent in an error (a 401 "invalid key sk-..."): the body
+    // and the message become error texts, call-log columns and test reports, so the key goes here,
+    // before anything reads them. Successful bodies are left alone: they are parsed, not shown.
+    if (outcome.ok() || m_apiKey.isEmpty())
+        return;
+    if (outcome.body.contains(m_apiKey.toUtf8()))
+        outcome.body = redactSecrets(QString::fromUtf8(outcome.body), secrets()).toUtf8();
+    outcome.message = redactSecrets(outcome.message, secrets());
 }
 
 } // namespace rag::providers

@@ -75,6 +75,7 @@ private:
     void releaseManager(QNetworkAccessManager *manager);
     void noteQueued(int delta);
     void noteOutcome(const HttpOutcome &outcome, bool wasInFlight);
+    void scrubSecrets(HttpOutcome &outcome) const; // the key out of an error's body and message
 
     HttpClientConfig m_config;
     QString m_apiKey;
