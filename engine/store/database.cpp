@@ -6,6 +6,7 @@
 
 #include <QAtomicInt>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QSqlError>
 
@@ -83,6 +84,15 @@ Result<std::shared_ptr<Database>> Database::open(const DatabaseUrl &url)
     const QFileInfo file(url.sqlitePath);
     if (!QDir().mkpath(file.absolutePath()))
         return fail(QStringLiteral("cannot create the folder %1").arg(file.absolutePath()));
+    if (!file.exists()) {
+        // Made here, empty, readable by the user alone, before SQLite opens it: SQLite creates
+        // its -wal and -shm files with the database file's permissions.
+        QFile empty(url.sqlitePath);
+        if (!empty.open(QIODevice::WriteOnly))
+            return fail(QStringLiteral("cannot create the database %1: %2").arg(url.sqlitePath, empty.errorString()));
+        empty.close();
+        QFile::setPermissions(url.sqlitePath, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    }
     std::shared_ptr<Database> database(new Database(url));
     const QSqlDatabase db = database->connection();
     if (!db.isOpen())

@@ -6,6 +6,8 @@
 #include "store/sql.h"
 
 #include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QStandardPaths>
 
 namespace rag {
@@ -26,8 +28,13 @@ Workspace::Workspace(QString dataDir, std::shared_ptr<store::Database> database,
 Result<std::unique_ptr<Workspace>> Workspace::open(const WorkspaceConfig &config)
 {
     const QString dataDir = QDir(config.dataDir.isEmpty() ? defaultDataDir() : config.dataDir).absolutePath();
+    const bool created = !QFileInfo::exists(dataDir);
     if (!QDir().mkpath(dataDir))
         return fail(QStringLiteral("cannot create the data folder %1").arg(dataDir));
+    // Conversations, call bodies and maybe keys live here: only the user may look in (a folder
+    // the user chose and made is left as it is).
+    if (created)
+        QFile::setPermissions(dataDir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
     const QString url = config.database.isEmpty()
         ? QStringLiteral("sqlite:") + QDir(dataDir).filePath(QStringLiteral("ragdesk.sqlite"))
         : config.database;

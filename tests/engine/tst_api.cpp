@@ -12,6 +12,8 @@
 #include "workspace/workspace.h"
 
 #include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
 #include <QTest>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -259,6 +261,33 @@ private Q_SLOTS:
         QCOMPARE(*calls.count(), 0);
         QVERIFY(calls.query({})->isEmpty());
         QVERIFY(!calls.find(1));
+    }
+
+    // A data folder ragdesk makes is the user's alone, and so are the database and its WAL; a
+    // folder the user made and chose is left as it is.
+    void theDataFolderIsTheUsersAlone()
+    {
+        const auto others = QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ExeGroup
+                            | QFileDevice::ReadOther | QFileDevice::WriteOther | QFileDevice::ExeOther;
+        const QString data = m_ws->path(QStringLiteral("data"));
+        QCOMPARE(QFileInfo(data).permissions() & others, QFileDevice::Permissions());
+        QVERIFY(m_ws->workspace->createKnowledgeBase({QStringLiteral("private")})); // a write: the WAL exists
+        for (const char *name : {"ragdesk.sqlite", "ragdesk.sqlite-wal"}) {
+            const QFileInfo file(QDir(data).filePath(QLatin1String(name)));
+            QVERIFY2(file.exists(), name);
+            QCOMPARE(file.permissions() & others, QFileDevice::Permissions());
+        }
+
+        const QString chosen = m_ws->path(QStringLiteral("shared"));
+        QVERIFY(QDir().mkpath(chosen));
+        const auto open = QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner | QFileDevice::ReadGroup
+                          | QFileDevice::ExeGroup | QFileDevice::ReadOther | QFileDevice::ExeOther;
+        QVERIFY(QFile::setPermissions(chosen, open));
+        auto opened = Workspace::open({chosen, {}, {}});
+        QVERIFY(opened);
+        QVERIFY(QFileInfo(chosen).permissions() & QFileDevice::ReadOther);
+        QCOMPARE(QFileInfo(QDir(chosen).filePath(QStringLiteral("ragdesk.sqlite"))).permissions() & others,
+                 QFileDevice::Permissions());
     }
 };
 
