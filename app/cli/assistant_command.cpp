@@ -2,6 +2,7 @@
 
 #include "api/assistants.h"
 #include "cli/console.h"
+#include "cli/number_options.h"
 
 #include <QCommandLineParser>
 #include <QJsonArray>
@@ -17,27 +18,6 @@ const QString kCreateUsage = QStringLiteral(
     "usage: ragdesk assistant create NAME --kb KB[,KB...] [--llm NAME] [--reranker NAME] [--top-n N] [--top-k N]"
     " [--threshold X] [--vector-weight X] [--system TEXT] [--prologue TEXT] [--empty-response TEXT]"
     " [--temperature X] [--max-tokens N] [--no-quote]");
-
-// Reads a number option into *target when it is set; malformed numbers are usage errors, ranges
-// are checked by validateAssistantSpec with the rest.
-template <typename T>
-bool readNumber(const QCommandLineParser &parser, const QString &name, T *target, QString *error)
-{
-    if (!parser.isSet(name))
-        return true;
-    const QString value = parser.value(name);
-    bool ok = false;
-    if constexpr (std::is_same_v<T, int>) {
-        *target = value.toInt(&ok);
-        if (!ok)
-            *error = QStringLiteral("--%1 takes a whole number, not '%2'").arg(name, value);
-    } else {
-        *target = value.toDouble(&ok);
-        if (!ok)
-            *error = QStringLiteral("--%1 takes a number, not '%2'").arg(name, value);
-    }
-    return ok;
-}
 
 int create(Workspace &workspace, const QStringList &args)
 {
@@ -68,12 +48,12 @@ int create(Workspace &workspace, const QStringList &args)
     spec.emptyResponse = parser.value(QStringLiteral("empty-response"));
     spec.quote = !parser.isSet(QStringLiteral("no-quote"));
     QString error;
-    if (!readNumber(parser, QStringLiteral("top-n"), &spec.topN, &error)
-        || !readNumber(parser, QStringLiteral("top-k"), &spec.topK, &error)
-        || !readNumber(parser, QStringLiteral("threshold"), &spec.similarityThreshold, &error)
-        || !readNumber(parser, QStringLiteral("vector-weight"), &spec.vectorSimilarityWeight, &error)
-        || !readNumber(parser, QStringLiteral("temperature"), &spec.temperature, &error)
-        || !readNumber(parser, QStringLiteral("max-tokens"), &spec.maxTokens, &error))
+    if (!readNumberOption(parser, QStringLiteral("top-n"), &spec.topN, &error)
+        || !readNumberOption(parser, QStringLiteral("top-k"), &spec.topK, &error)
+        || !readNumberOption(parser, QStringLiteral("threshold"), &spec.similarityThreshold, &error)
+        || !readNumberOption(parser, QStringLiteral("vector-weight"), &spec.vectorSimilarityWeight, &error)
+        || !readNumberOption(parser, QStringLiteral("temperature"), &spec.temperature, &error)
+        || !readNumberOption(parser, QStringLiteral("max-tokens"), &spec.maxTokens, &error))
         return usageError(error);
 
     auto assistant = api::Assistants(workspace).create(spec);

@@ -1,6 +1,7 @@
 #include "cli/cli.h"
 
 #include "cli/console.h"
+#include "cli/number_options.h"
 #include "workspace/workspace.h"
 
 #include <QCommandLineParser>
@@ -10,17 +11,6 @@
 namespace rag::cli {
 
 namespace {
-bool readNumber(const QCommandLineParser &parser, const QString &name, double &value, QString &error)
-{
-    if (!parser.isSet(name))
-        return true;
-    bool ok = false;
-    value = parser.value(name).toDouble(&ok);
-    if (!ok)
-        error = QStringLiteral("--%1 takes a number, not '%2'").arg(name, parser.value(name));
-    return ok;
-}
-
 QJsonObject hitToJson(const index::SearchHit &hit)
 {
     return {{QStringLiteral("id"), hit.chunk.id},
@@ -56,15 +46,12 @@ int searchCommand(Workspace &workspace, const QStringList &args)
         return usageError(QStringLiteral("rerankers are not available in this build; search without --reranker"));
 
     index::SearchOptions options;
-    double topN = options.topN;
-    double topK = options.topK;
     QString error;
-    if (!readNumber(parser, QStringLiteral("top-n"), topN, error) || !readNumber(parser, QStringLiteral("top-k"), topK, error)
-        || !readNumber(parser, QStringLiteral("threshold"), options.similarityThreshold, error)
-        || !readNumber(parser, QStringLiteral("vector-weight"), options.vectorSimilarityWeight, error))
+    if (!readNumberOption(parser, QStringLiteral("top-n"), &options.topN, &error)
+        || !readNumberOption(parser, QStringLiteral("top-k"), &options.topK, &error)
+        || !readNumberOption(parser, QStringLiteral("threshold"), &options.similarityThreshold, &error)
+        || !readNumberOption(parser, QStringLiteral("vector-weight"), &options.vectorSimilarityWeight, &error))
         return usageError(error);
-    options.topN = int(topN);
-    options.topK = int(topK);
     if (parser.isSet(QStringLiteral("rrf")))
         options.fusion = index::SearchOptions::Fusion::ReciprocalRank;
     if (auto valid = index::validateSearchOptions(options); !valid)

@@ -133,6 +133,21 @@ private Q_SLOTS:
         QCOMPARE(badNumber.exitCode, 2);
         const Run noValue = ragdesk({QStringLiteral("kb"), QStringLiteral("list"), QStringLiteral("--db")});
         QCOMPARE(noValue.exitCode, 2);
+        // A number no int holds is named as typed, not as what it wrapped around to.
+        QCOMPARE(ragdesk({QStringLiteral("kb"), QStringLiteral("create"), QStringLiteral("huge")}).exitCode, 0);
+        const Run huge = ragdesk({QStringLiteral("search"), QStringLiteral("huge"), QStringLiteral("x"),
+                                  QStringLiteral("--top-n"), QStringLiteral("99999999999999")});
+        QCOMPARE(huge.exitCode, 2);
+        QVERIFY2(huge.err.contains(QStringLiteral("--top-n is out of range: '99999999999999'")), qPrintable(huge.err));
+        const Run fraction = ragdesk({QStringLiteral("search"), QStringLiteral("huge"), QStringLiteral("x"),
+                                      QStringLiteral("--top-k"), QStringLiteral("2.5")});
+        QCOMPARE(fraction.exitCode, 2);
+        QVERIFY2(fraction.err.contains(QStringLiteral("--top-k takes a whole number, not '2.5'")), qPrintable(fraction.err));
+        const Run assistant = ragdesk({QStringLiteral("assistant"), QStringLiteral("create"), QStringLiteral("a"),
+                                       QStringLiteral("--kb"), QStringLiteral("huge"), QStringLiteral("--top-n"),
+                                       QStringLiteral("99999999999999")});
+        QCOMPARE(assistant.exitCode, 2);
+        QVERIFY2(assistant.err.contains(QStringLiteral("--top-n is out of range")), qPrintable(assistant.err));
     }
 
     void databaseCanLiveElsewhere()
