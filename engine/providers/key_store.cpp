@@ -5,6 +5,7 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QJsonParseError>
 #include <QSaveFile>
 #include <QTimer>
 
@@ -36,12 +37,32 @@ bool runJob(QKeychain::Job &job, QString *error)
     return false;
 }
 
-QJsonObject readFallback(const QString &path)
+// The fallback file's keys: none when it does not exist; an error when it exists but cannot be
+// read or is not a JSON object, so that nothing writes over keys it could not read.
+Result<QJsonObject> readFallback(const QString &path)
 {
     QFile file(path);
+    if (!file.exists())
+        return QJsonObject();
     if (!file.open(QIODevice::ReadOnly))
-        return {};
-    return QJsonDocument::fromJson(file.readAll()).object();
+        return fail(QStringLiteral("the key file %1 cannot be read: %2").arg(path, file.errorString()));
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &error);
+    if (error.error != QJsonParseError::NoError || !doc.isObject())
+        return fail(QStringLiteral("the key file %1 is damaged (%2)")
+                        .arg(path, error.error != QJsonParseError::NoError ? error.errorString() : QStringLiteral("not a JSON object")));
+    return doc.object();
+}
+
+// A damaged key file is renamed, never overwritten: its keys may still be recovered by hand.
+Result<QString> keepAside(const QString &path)
+{
+    QString aside = path + QStringLiteral(".damaged");
+    for (int n = 2; QFile::exists(aside); ++n)
+        aside = path + QStringLiteral(".damaged-%1").arg(n);
+    if (!QFile::rename(path, aside))
+        return fail(QStringLiteral("cannot move %1 aside").arg(path));
+    return aside;
 }
 
 Result<void> writeFallback(const QString &path, const QJsonObject &keys)
@@ -105,20 +126,32 @@ Result<KeyStore::Backend> KeyStore::store(const QString &provider, const QString
     } else if (qEnvironmentVariable("RAGDESK_KEYCHAIN") == QLatin1String("off")) {
         why = QStringLiteral("RAGDESK_KEYCHAIN=off");
     }
-    QJsonObject keys = readFallback(fallbackPath());
-    keys.insert(provider, key);
-    if (auto written = writeFallback(fallbackPath(), keys); !written)
+    auto keys = readFallback(fallbackPath());
+    QString damaged;
+    if (!keys) {
+        auto aside = keepAside(fallbackPath());
+        if (!aside)
+            return fail(keys.error() + QStringLiteral("; ") + aside.error());
+        damaged = QStringLiteral("; %1: it was kept as %2 and a new file started, so the keys it held must be added again")
+                      .arg(keys.error(), *aside);
+        keys = QJsonObject();
+    }
+    keys->insert(provider, key);
+    if (auto written = writeFallback(fallbackPath(), *keys); !written)
         return fail(written.error());
     if (warning)
-        *warning = QStringLiteral("the API key of '%1' is stored in %2 (readable only by you), not in a keychain: %3")
-                       .arg(provider, fallbackPath(), why);
+        *warning = QStringLiteral("the API key of '%1' is stored in %2 (readable only by you), not in a keychain: %3%4")
+                       .arg(provider, fallbackPath(), why, damaged);
     return Backend::File;
 }
 
 Result<QString> KeyStore::read(const QString &provider, Backend backend) const
 {
     if (backend == Backend::File) {
-        const QJsonValue key = readFallback(fallbackPath()).value(provider);
+        const auto keys = readFallback(fallbackPath());
+        if (!keys)
+            return fail(QStringLiteral("cannot read the API key of '%1': %2").arg(provider, keys.error()));
+        const QJsonValue key = keys->value(provider);
         if (!key.isString())
             return fail(QStringLiteral("the API key of '%1' is missing from %2; add the provider again")
                             .arg(provider, fallbackPath()));
@@ -135,10 +168,10 @@ Result<QString> KeyStore::read(const QString &provider, Backend backend) const
 void KeyStore::remove(const QString &provider, Backend backend)
 {
     if (backend == Backend::File) {
-        QJsonObject keys = readFallback(fallbackPath());
-        if (keys.contains(provider)) {
-            keys.remove(provider);
-            (void)writeFallback(fallbackPath(), keys);
+        auto keys = readFallback(fallbackPath()); // a damaged file is left as it is
+        if (keys && keys->contains(provider)) {
+            keys->remove(provider);
+            (void)writeFallback(fallbackPath(), *keys);
         }
         return;
     }

@@ -76,7 +76,23 @@ private Q_SLOTS:
         file.close();
         const auto read = store.read(QStringLiteral("a"), KeyStore::Backend::File);
         QVERIFY(!read);
-        QVERIFY2(read.error().contains(QStringLiteral("'a'")), qPrintable(read.error()));
+        QVERIFY2(read.error().contains(QStringLiteral("'a'")) && read.error().contains(QStringLiteral("damaged")),
+                 qPrintable(read.error()));
+
+        // Removing a key leaves a damaged file as it is...
+        store.remove(QStringLiteral("a"), KeyStore::Backend::File);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(file.readAll(), QByteArray("{ not json"));
+        file.close();
+        // ...and a new key never writes over it: the file is kept aside, and the warning says so.
+        QString warning;
+        const auto stored = store.store(QStringLiteral("b"), QStringLiteral("key-b"), &warning);
+        QVERIFY(stored && *stored == KeyStore::Backend::File);
+        QVERIFY2(warning.contains(QStringLiteral("kept as")) && warning.contains(QStringLiteral(".damaged")), qPrintable(warning));
+        QFile aside(store.fallbackPath() + QStringLiteral(".damaged"));
+        QVERIFY(aside.open(QIODevice::ReadOnly));
+        QCOMPARE(aside.readAll(), QByteArray("{ not json"));
+        QCOMPARE(*store.read(QStringLiteral("b"), KeyStore::Backend::File), QStringLiteral("key-b"));
     }
 
     void backendNamesRoundTrip()
