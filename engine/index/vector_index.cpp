@@ -8,10 +8,12 @@
 #include <QSaveFile>
 
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <hnswlib/hnswlib.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <mutex>
 
@@ -302,16 +304,33 @@ Result<std::unique_ptr<VectorIndex>> VectorIndex::load(const QString &path, Vect
 Result<void> VectorIndex::save(const QString &path) const
 {
     std::unique_lock lock(m_mutex);
-    // Write beside the target and rename, so a crash mid-save leaves the old index intact.
+    // Write beside the target, check that every byte got there, flush it to the disk, and only
+    // then rename it over the old index: a crash, a full disk or an unwritable folder leaves the
+    // old index whole. hnswlib writes through a std::ofstream whose failures it never checks, so
+    // the file's size is compared with what saveIndex() writes.
     const QString temporary = path + QStringLiteral(".tmp");
+    const auto discard = [&temporary](const QString &why) {
+        QFile::remove(temporary);
+        return fail(QStringLiteral("cannot save the vector index: %1").arg(why));
+    };
     try {
         m_graph->saveIndex(temporary.toStdString());
     } catch (const std::exception &e) {
-        return fail(QStringLiteral("cannot save the vector index: %1").arg(QString::fromUtf8(e.what())));
+        return discard(QString::fromUtf8(e.what()));
     }
-    QFile::remove(path);
-    if (!QFile::rename(temporary, path))
-        return fail(QStringLiteral("cannot move the vector index into place at %1").arg(path));
+    qint64 expected = kHeaderBytes + qint64(m_graph->cur_element_count * m_graph->size_data_per_element_);
+    for (size_t i = 0; i < m_graph->cur_element_count; ++i) {
+        const int level = m_graph->element_levels_[i];
+        expected += qint64(sizeof(unsigned int)) + (level > 0 ? qint64(m_graph->size_links_per_element_) * level : 0);
+    }
+    QFile written(temporary);
+    if (written.size() != expected)
+        return discard(QStringLiteral("%1 holds %2 of its %3 bytes (is the disk full?)").arg(temporary).arg(written.size()).arg(expected));
+    if (!written.open(QIODevice::ReadWrite) || ::fsync(written.handle()) != 0)
+        return discard(QStringLiteral("cannot flush %1 to the disk").arg(temporary));
+    written.close();
+    if (::rename(QFile::encodeName(temporary).constData(), QFile::encodeName(path).constData()) != 0) // replaces at once
+        return discard(QStringLiteral("cannot move it into place at %1: %2").arg(path, QString::fromLocal8Bit(std::strerror(errno))));
     return {};
 }
 

@@ -4,6 +4,8 @@
 
 #include <QFile>
 #include <QRandomGenerator>
+#include <QDir>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QtConcurrent/QtConcurrentMap>
@@ -167,6 +169,32 @@ private Q_SLOTS:
         QVERIFY(nearest.last().id != 2000);
         QVERIFY(!VectorIndex::load(path, {48, 16, 100, 64})); // another dimension
         QVERIFY(!VectorIndex::load(dir.filePath(QStringLiteral("missing")), {32, 16, 100, 64}));
+    }
+
+    // A save that cannot write its file whole (here: its temporary name is taken by a folder, as
+    // a full disk would cut it short) is an error, and the index saved before stays as it was.
+    void aFailedSaveKeepsTheOldIndex()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("kb.hnsw"));
+        QRandomGenerator random(5);
+        VectorIndex index({32, 16, 100, 64});
+        for (int i = 1; i <= 50; ++i)
+            index.add(i, randomUnitVector(random, 32).data());
+        QVERIFY(index.save(path));
+        const qint64 good = QFileInfo(path).size();
+        QVERIFY(!QFile::exists(path + QStringLiteral(".tmp"))); // moved into place
+
+        for (int i = 51; i <= 80; ++i)
+            index.add(i, randomUnitVector(random, 32).data());
+        QVERIFY(QDir().mkdir(path + QStringLiteral(".tmp")));
+        const auto failed = index.save(path);
+        QVERIFY(!failed);
+        QVERIFY2(failed.error().contains(QStringLiteral("cannot save the vector index")), qPrintable(failed.error()));
+        QCOMPARE(QFileInfo(path).size(), good);
+        auto loaded = VectorIndex::load(path, {32, 16, 100, 64});
+        QVERIFY2(loaded, loaded ? "" : qPrintable(loaded.error()));
+        QCOMPARE((*loaded)->size(), 50);
     }
 
     // The index reads hnswlib's file itself (mapped, every link checked): what it reads must
