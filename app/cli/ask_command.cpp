@@ -61,6 +61,16 @@ int askCommand(Workspace &workspace, const QStringList &args)
     if (words.size() != (withAssistant ? 1 : 2) || words.constLast().trimmed().isEmpty())
         return usageError(usage);
 
+    // With --json, a failure also ends the JSON lines on stdout, so a reader of that stream alone
+    // learns how it ended (docs/chat.md).
+    const bool json = parser.isSet(QStringLiteral("json"));
+    const auto failAs = [json](const QString &message, int exitCode) {
+        if (json)
+            outJson(QJsonDocument(QJsonObject{{QStringLiteral("error"), message}}));
+        failure(message);
+        return exitCode;
+    };
+
     chat::AskOptions options;
     options.question = words.constLast();
     const QString mode = parser.value(QStringLiteral("mode"));
@@ -87,18 +97,17 @@ int askCommand(Workspace &workspace, const QStringList &args)
         options.adHoc.reranker = parser.value(QStringLiteral("reranker"));
         options.save = false;
         if (auto kb = workspace.knowledgeBase(words.first()); !kb)
-            return failure(kb.error());
+            return failAs(kb.error(), kExitFailure);
         // A typo must not quietly turn into "no reranker" or a failed answer after the search.
         const api::ConfiguredProviders providers(workspace);
         for (const QString &name : {options.adHoc.llm, options.adHoc.reranker}) {
             const bool builtin = name == QLatin1String("builtin") || (name == QLatin1String("none") && name == options.adHoc.reranker);
             if (!builtin && !providers.find(name))
-                return failure(QStringLiteral("no provider named '%1' (see ragdesk providers list)").arg(name));
+                return failAs(QStringLiteral("no provider named '%1' (see ragdesk providers list)").arg(name), kExitFailure);
         }
     }
     options.cancel = CancelToken::create();
 
-    const bool json = parser.isSet(QStringLiteral("json"));
     chat::ChatEngine engine(workspace);
     std::optional<Result<chat::AskResult>> outcome;
     const chat::DeltaSink sink = [json](const QString &delta) {
@@ -117,12 +126,7 @@ int askCommand(Workspace &workspace, const QStringList &args)
     if (!outcome->ok()) {
         if (!json)
             out(QStringLiteral("\n"));
-        if (options.cancel->isCancelled())
-        {
-            failure(outcome->error());
-            return 130;
-        }
-        return failure(outcome->error());
+        return failAs(outcome->error(), options.cancel->isCancelled() ? 130 : kExitFailure);
     }
     const chat::AskResult &result = outcome->value();
     if (json) {

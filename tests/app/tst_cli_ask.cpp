@@ -131,6 +131,18 @@ private Q_SLOTS:
         QCOMPARE(run.exitCode, exitCode);
         QVERIFY(!run.err.trimmed().isEmpty());
     }
+
+    // With --json a failure ends the JSON lines with an error object, as well as saying it on stderr.
+    void aFailureEndsTheJsonLines()
+    {
+        const Run run = ragdesk({QStringLiteral("ask"), QStringLiteral("nowhere"), QStringLiteral("hello"), QStringLiteral("--json")});
+        QCOMPARE(run.exitCode, 1);
+        const QList<QJsonObject> lines = jsonLines(run.out);
+        QCOMPARE(lines.size(), 1);
+        QVERIFY2(lines.last().value(QStringLiteral("error")).toString().contains(QStringLiteral("no knowledge base named 'nowhere'")),
+                 qPrintable(run.out));
+        QVERIFY(run.err.contains(QStringLiteral("no knowledge base named 'nowhere'")));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCliAsk)
