@@ -2,7 +2,14 @@
 
 #include <QPointer>
 
+#include <algorithm>
+
 namespace rag::chat {
+
+namespace {
+// What part of a request's remaining time the rerank call may take.
+constexpr double kRerankShareOfDeadline = 0.5;
+} // namespace
 
 void ChatEngine::Request::pushDelta(const QString &text)
 {
@@ -40,7 +47,11 @@ providers::RerankRequest ChatEngine::Request::rerankRequest(const QList<index::S
     rerank.documentIds.reserve(candidates.size());
     for (const index::SearchHit &hit : candidates)
         rerank.documentIds.append(hit.chunk.id);
-    rerank.deadline = remaining();
+    // A share of what is left, so that a reranker that hangs leaves the answer its time: the
+    // stage then falls back to the hybrid order (docs/chat.md). The provider's own timeout still
+    // applies when shorter.
+    rerank.deadline = std::max(std::chrono::milliseconds(1),
+                               std::chrono::milliseconds(qint64(double(remaining().count()) * kRerankShareOfDeadline)));
     rerank.cancel = token;
     return rerank;
 }

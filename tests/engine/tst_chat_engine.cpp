@@ -118,6 +118,7 @@ private slots:
     void emptyRetrievalAnswersWithoutTheModel();
     void aQuestionTooLongForTheContextIsRefused();
     void rerankFailureFallsBackToHybridOrder();
+    void aHangingRerankerLeavesTheAnswerItsTime();
     void cancelDuringEachStage_data();
     void cancelDuringEachStage();
     void deadlineEndsTheRequest();
@@ -277,6 +278,28 @@ void TestChatEngine::rerankFailureFallsBackToHybridOrder()
     QVERIFY2(stages.indexOf(QStringLiteral("search")) >= 0
                  && stages.indexOf(QStringLiteral("search")) < stages.indexOf(QStringLiteral("rerank")),
              qPrintable(stages.join(u',')));
+}
+
+// A reranker that never answers takes half of what is left of the deadline, then the answer goes
+// on in hybrid order with the other half, in both modes: the request does not fail for it.
+void TestChatEngine::aHangingRerankerLeavesTheAnswerItsTime()
+{
+    m_sim->setProfileJson(R"({"endpoints":{"rerank":{"faults":[{"kind":"hang"}]}}})");
+    createAssistant(spec(QStringLiteral("guide"), QStringLiteral("sim-chat"), QStringLiteral("sim-rerank")));
+    ChatEngine engine(*m_ws->workspace);
+    for (const AskMode mode : {AskMode::Async, AskMode::Blocking}) {
+        AskOptions options = ask(QStringLiteral("guide"));
+        options.deadline = 2s;
+        options.mode = mode;
+        QElapsedTimer clock;
+        clock.start();
+        const Asked asked = run(engine, options);
+        QVERIFY2(asked.result.ok(), qPrintable(asked.result.ok() ? QString() : asked.result.error()));
+        QVERIFY(asked.result->rerankFallback);
+        QVERIFY2(asked.result->rerankError.contains(QStringLiteral("timeout")), qPrintable(asked.result->rerankError));
+        QVERIFY(!asked.result->answer.isEmpty());
+        QVERIFY2(clock.elapsed() >= 800, qPrintable(QString::number(clock.elapsed()))); // the reranker had about its half
+    }
 }
 
 void TestChatEngine::cancelDuringEachStage_data()
