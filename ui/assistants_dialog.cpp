@@ -137,15 +137,11 @@ void AssistantsDialog::loadChoices()
     m_reranker->addItem(tr("built-in"), QStringLiteral("builtin"));
     m_reranker->addItem(tr("none (hybrid order)"), QStringLiteral("none"));
     // Only providers that serve the role are offered: a reranker that reranks, a model that chats.
-    if (auto providers = api::ConfiguredProviders(m_workspace).list(); providers) {
-        for (const api::ProviderRecord &provider : std::as_const(*providers)) {
-            const QStringList serves = api::ConfiguredProviders::capabilitiesOf(provider.kind);
-            if (serves.contains(QStringLiteral("chat")))
-                m_llm->addItem(provider.name, provider.name);
-            if (serves.contains(QStringLiteral("rerank")))
-                m_reranker->addItem(provider.name, provider.name);
-        }
-    }
+    const api::ConfiguredProviders providers(m_workspace);
+    for (const QString &name : providers.namesServing(QStringLiteral("chat")))
+        m_llm->addItem(name, name);
+    for (const QString &name : providers.namesServing(QStringLiteral("rerank")))
+        m_reranker->addItem(name, name);
 }
 
 Result<QStringList> AssistantsDialog::storedNames() const

@@ -146,14 +146,7 @@ RerankReplayDialog::~RerankReplayDialog()
 
 void RerankReplayDialog::fillRerankers(const Workspace &workspace)
 {
-    const api::ConfiguredProviders providers(workspace);
-    QStringList names;
-    if (auto list = providers.list()) {
-        for (const api::ProviderRecord &record : std::as_const(*list)) {
-            if (api::ConfiguredProviders::capabilitiesOf(record.kind).contains(QLatin1String("rerank")))
-                names.append(record.name);
-        }
-    }
+    QStringList names = api::ConfiguredProviders(workspace).namesServing(QStringLiteral("rerank"));
     names.append(QStringLiteral("builtin"));
     for (const QString &name : std::as_const(names))
         m_reranker->addItem(name == QLatin1String("builtin") ? tr("builtin (lexical, offline)") : name, name);

@@ -100,6 +100,18 @@ ProviderTestReport ConfiguredProviders::test(const QString &name, const QString 
     return providers::testProvider(m_database, m_dataDir, name, capability);
 }
 
+QStringList ConfiguredProviders::namesServing(const QString &capability) const
+{
+    QStringList names;
+    if (auto providers = list(); providers) {
+        for (const ProviderRecord &provider : std::as_const(*providers)) {
+            if (capabilitiesOf(provider.kind).contains(capability))
+                names.append(provider.name);
+        }
+    }
+    return names;
+}
+
 QStringList ConfiguredProviders::capabilitiesOf(const QString &kindName)
 {
     QStringList served;

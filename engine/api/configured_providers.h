@@ -33,6 +33,9 @@ public:
     // it serves.
     ProviderTestReport test(const QString &name, const QString &capability) const;
 
+    // The configured providers that serve `capability` ("rerank", "embeddings", "chat"), by name;
+    // empty when there are none or the list cannot be read.
+    QStringList namesServing(const QString &capability) const;
     // What a kind of provider can do, as capability names ("rerank", "embeddings", "chat").
     static QStringList capabilitiesOf(const QString &kindName);
     static QStringList kindNames(); // every kind a provider can be

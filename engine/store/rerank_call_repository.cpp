@@ -7,6 +7,7 @@
 #include <QSqlError>
 
 #include <algorithm>
+#include <type_traits>
 
 namespace rag::store {
 
@@ -16,38 +17,28 @@ constexpr const char *kColumns =
     "id, at, provider, model, endpoint, mode, thread, documents, bytes, attempts, http_status, status,"
     " latency_ms, error, tokens, top_scores";
 
-QString encodeScores(const QList<double> &scores)
+// A list of numbers as a compact JSON array, and back: scores and chunk ids.
+template <typename T>
+QString encodeNumbers(const QList<T> &numbers)
 {
     QJsonArray array;
-    for (double s : scores)
-        array.append(s);
+    for (T n : numbers)
+        array.append(n);
     return QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Compact));
 }
 
-QList<double> decodeScores(const QString &json)
+template <typename T>
+QList<T> decodeNumbers(const QString &json)
 {
-    QList<double> scores;
+    QList<T> numbers;
     const QJsonArray array = QJsonDocument::fromJson(json.toUtf8()).array();
-    for (const QJsonValue &v : array)
-        scores.append(v.toDouble());
-    return scores;
-}
-
-QString encodeIds(const QList<qint64> &ids)
-{
-    QJsonArray array;
-    for (qint64 id : ids)
-        array.append(id);
-    return QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Compact));
-}
-
-QList<qint64> decodeIds(const QString &json)
-{
-    QList<qint64> ids;
-    const QJsonArray array = QJsonDocument::fromJson(json.toUtf8()).array();
-    for (const QJsonValue &v : array)
-        ids.append(v.toInteger());
-    return ids;
+    for (const QJsonValue &v : array) {
+        if constexpr (std::is_integral_v<T>)
+            numbers.append(T(v.toInteger()));
+        else
+            numbers.append(T(v.toDouble()));
+    }
+    return numbers;
 }
 
 // Read only with the bodies: what a call's detail view and a replay need.
@@ -72,13 +63,13 @@ RerankCallRecord readCall(const QSqlQuery &q, bool withBodies)
     c.latencyMs = q.value(12).toDouble();
     c.error = q.value(13).toString();
     c.tokens = q.value(14).toLongLong();
-    c.topScores = decodeScores(q.value(15).toString());
+    c.topScores = decodeNumbers<double>(q.value(15).toString());
     if (withBodies) {
         c.requestBody = q.value(16).toString();
         c.responseBody = q.value(17).toString();
         c.query = q.value(18).toString();
-        c.chunkIds = decodeIds(q.value(19).toString());
-        c.scores = decodeScores(q.value(20).toString());
+        c.chunkIds = decodeNumbers<qint64>(q.value(19).toString());
+        c.scores = decodeNumbers<double>(q.value(20).toString());
     }
     return c;
 }
@@ -111,8 +102,8 @@ Result<void> RerankCallRepository::append(const QList<RerankCallRecord> &calls)
                                      text(c.thread), c.documents,
                                      c.bytes, c.attempts, c.httpStatus, c.ok ? QStringLiteral("ok") : QStringLiteral("error"),
                                      c.latencyMs, c.error.isEmpty() ? QVariant() : QVariant(c.error), c.tokens,
-                                     encodeScores(c.topScores), text(c.requestBody), text(c.responseBody),
-                                     text(c.query), encodeIds(c.chunkIds), encodeScores(c.scores)};
+                                     encodeNumbers(c.topScores), text(c.requestBody), text(c.responseBody),
+                                     text(c.query), encodeNumbers(c.chunkIds), encodeNumbers(c.scores)};
         for (int i = 0; i < values.size(); ++i)
             insert.bindValue(i, values.at(i));
         if (!insert.exec())
