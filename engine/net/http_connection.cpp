@@ -159,6 +159,15 @@ HttpConnection::HttpConnection(QTcpSocket *socket, std::shared_ptr<const HttpHan
         qCDebug(lcNet) << "closing idle connection from" << m_socket->peerAddress();
         closeGracefully();
     });
+    m_requestTimer.setSingleShot(true);
+    m_requestTimer.setInterval(m_limits.requestTimeoutMs);
+    connect(&m_requestTimer, &QTimer::timeout, this, [this] {
+        if (m_state != State::Reading)
+            return;
+        qCDebug(lcNet) << "request from" << m_socket->peerAddress() << "still incomplete after"
+                       << m_limits.requestTimeoutMs << "ms";
+        failRequest(408);
+    });
     m_lingerTimer.setSingleShot(true);
     m_lingerTimer.setInterval(kLingerMs);
     connect(&m_lingerTimer, &QTimer::timeout, this, [this] {
@@ -223,6 +232,8 @@ void HttpConnection::processInput()
     if (!fresh.isEmpty()) {
         m_input += fresh;
         m_idleTimer.start(); // a slow request is not idle, a silent one is
+        if (!m_requestTimer.isActive())
+            m_requestTimer.start(); // but it must be whole in time
     }
     if (m_input.isEmpty() || awaitsOrSawHttp2Preface())
         return;
@@ -253,6 +264,7 @@ bool HttpConnection::awaitsOrSawHttp2Preface()
     if (compared == preface.size()) {
         m_state = State::Closed;
         m_idleTimer.stop();
+        m_requestTimer.stop();
         emit http2Preface(this);
     }
     return true; // a preface, whole or still arriving
@@ -272,6 +284,7 @@ void HttpConnection::dispatch()
 {
     m_state = State::Handling;
     m_idleTimer.stop(); // the handler may take long; the client's own deadline bounds it
+    m_requestTimer.stop();
     // The handler is the boundary where exceptions stop: one must not take the event loop down.
     try {
         (*m_handler)(m_request, this);
@@ -395,6 +408,7 @@ void HttpConnection::closeGracefully()
         return;
     m_state = State::Closing;
     m_idleTimer.stop();
+    m_requestTimer.stop();
     m_socket->readAll();
     onBytesWritten(); // half-closes now when nothing is left to send
 }
@@ -422,6 +436,7 @@ void HttpConnection::handleDisconnected()
         return;
     m_state = State::Closed;
     m_idleTimer.stop();
+    m_requestTimer.stop();
     m_lingerTimer.stop();
     emit closed();
     emit finished(this);

@@ -84,6 +84,7 @@ private:
     bool m_processQueued = false;
     bool m_firstBytes = true; // nothing parsed yet: HTTP/2's preface may still come
     QTimer m_idleTimer;   // keep-alive connection with no request
+    QTimer m_requestTimer; // a request still arriving: a slow client may not hold a connection
     QTimer m_lingerTimer; // after our half-close, how long to wait for the peer's close
 };
 

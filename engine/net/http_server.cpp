@@ -111,6 +111,11 @@ void HttpServer::close()
         connection->shutDown();
 }
 
+void HttpServer::stopListening()
+{
+    d->tcp.close();
+}
+
 int HttpServer::openConnections() const
 {
     return d->openConnections();

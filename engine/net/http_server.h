@@ -66,6 +66,7 @@ struct HttpServerLimits {
     qsizetype maxHeaderBytes = 64 * 1024;        // over it: 431 and close
     qsizetype maxBodyBytes = 32 * 1024 * 1024;   // over it: 413 and close
     int idleTimeoutMs = 60'000;                  // keep-alive connection with no request
+    int requestTimeoutMs = 30'000;               // from a request's first byte to its whole body: 408
     int maxConnections = 8192;                   // over it: new connections are closed at once
     int listenBacklog = 1024;                    // bursts of connects must not hit SYN drops
 };
@@ -80,6 +81,7 @@ public:
     quint16 port() const;
     QHostAddress address() const;
     void close(); // stops listening and drops every connection
+    void stopListening(); // new connections are refused; open ones go on (a drain)
 
     int openConnections() const; // HTTP/1.1 and HTTP/2
 

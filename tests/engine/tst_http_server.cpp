@@ -452,6 +452,38 @@ private Q_SLOTS:
         QTRY_COMPARE(server.openConnections(), 0);
     }
 
+    // A client that sends its request a byte at a time is not idle, but it may not hold the
+    // connection for longer than the request timeout either (slowloris).
+    void requestStillArrivingAfterTheTimeoutGets408()
+    {
+        HttpServerLimits limits;
+        limits.requestTimeoutMs = 300;
+        limits.idleTimeoutMs = 10'000;
+        int handled = 0;
+        HttpServer server([&](const HttpRequest &r, HttpResponder *p) { ++handled; echo(r, p); }, limits);
+        QVERIFY(server.listen(QHostAddress::LocalHost, 0).ok());
+        RawClient slow(server.port());
+        slow.send("GET /slow HTTP/1.1\r\n");
+        QTimer trickle;
+        connect(&trickle, &QTimer::timeout, this, [&] { slow.send("X-A: b\r\n"); });
+        trickle.start(50); // each byte well inside the idle timeout
+        QTRY_VERIFY_WITH_TIMEOUT(slow.disconnected, 5000);
+        trickle.stop();
+        QCOMPARE(slow.responses().size(), 1);
+        QCOMPARE(slow.responses().first().status, 408);
+        QCOMPARE(handled, 0);
+
+        // Requests that arrive whole are timed one by one: a keep-alive connection outlives it.
+        RawClient steady(server.port());
+        steady.send(get("/one"));
+        QTRY_COMPARE(steady.responses().size(), 1);
+        QTest::qWait(400);
+        steady.send(get("/two"));
+        QTRY_COMPARE(steady.responses().size(), 2);
+        QCOMPARE(steady.responses().at(1).status, 200);
+        QVERIFY(!steady.disconnected);
+    }
+
     void connectionsOverTheLimitAreRefused()
     {
         HttpServerLimits limits;
