@@ -1,6 +1,7 @@
 #include "cli/cli.h"
 
 #include "api/configured_providers.h"
+#include "chat/answer_json.h"
 #include "chat/chat_engine.h"
 #include "cli/console.h"
 #include "cli/interrupt_watcher.h"
@@ -21,21 +22,6 @@ QCoro::Task<void> askInto(chat::ChatEngine *engine, chat::AskOptions options, ch
                           std::optional<Result<chat::AskResult>> *out)
 {
     out->emplace(co_await engine->ask(options, sink));
-}
-
-QJsonArray referencesJson(const QList<api::ChatReference> &references)
-{
-    QJsonArray array;
-    for (const api::ChatReference &r : references)
-        array.append(QJsonObject{{QStringLiteral("index"), r.index},
-                                 {QStringLiteral("chunk_id"), r.chunkId},
-                                 {QStringLiteral("document"), r.document},
-                                 {QStringLiteral("content"), r.content},
-                                 {QStringLiteral("page"), r.page > 0 ? QJsonValue(r.page) : QJsonValue()},
-                                 {QStringLiteral("similarity"), r.similarity},
-                                 {QStringLiteral("term_similarity"), r.termSimilarity},
-                                 {QStringLiteral("vector_similarity"), r.vectorSimilarity}});
-    return array;
 }
 
 } // namespace
@@ -131,7 +117,7 @@ int askCommand(Workspace &workspace, const QStringList &args)
     const chat::AskResult &result = outcome->value();
     if (json) {
         QJsonObject done{{QStringLiteral("answer"), result.answer},
-                         {QStringLiteral("references"), referencesJson(result.references)},
+                         {QStringLiteral("references"), chat::referencesToJson(result.references)},
                          {QStringLiteral("trace"), result.trace},
                          {QStringLiteral("ttfc_ms"), result.ttfcMs},
                          {QStringLiteral("extractive"), result.extractive},

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/cancel_token.h"
+#include "providers/wire/chat_wire.h"
 #include "store/chat_records.h"
 
 #include <QJsonObject>
@@ -23,6 +24,9 @@ struct AskOptions {
     QString assistant;           // an assistant's name; empty: `adHoc` (ask KB QUESTION)
     store::AssistantSpec adHoc;  // used when `assistant` is empty
     qint64 conversationId = 0;   // continue this conversation; 0: start one
+    // Earlier turns the caller keeps itself (an OpenAI client sends the whole conversation each
+    // time), oldest first; used only when conversationId is 0.
+    QList<providers::ChatMessage> history;
     bool save = true;            // store the exchange (ad-hoc questions need no conversation)
     AskMode mode = AskMode::Async;
     std::chrono::milliseconds deadline{120'000}; // the whole request
@@ -40,6 +44,8 @@ struct AskResult {
     bool emptyResponse = false;              // nothing retrieved: the assistant's empty_response
     bool rerankFallback = false;             // the reranker failed: hybrid order used
     QString rerankError;
+    qint64 promptTokens = 0;     // as the model reported them, else counted by the engine
+    qint64 completionTokens = 0;
 };
 
 // Coalesced text deltas of the answer, in order, on the thread that asked.

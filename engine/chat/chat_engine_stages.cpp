@@ -10,6 +10,7 @@
 #include "providers/chat/chat_model.h"
 #include "providers/provider_registry.h"
 #include "providers/rerank/reranker.h"
+#include "text/token_counter.h"
 #include "workspace/workspace.h"
 
 #include <QtConcurrent/QtConcurrentRun>
@@ -132,6 +133,7 @@ QCoro::Task<Result<AskResult>> ChatEngine::runStages(std::shared_ptr<Request> re
         r.trace.mark(Stage::FirstToken);
         r.pushDelta(spec.emptyResponse);
         answer = spec.emptyResponse;
+        r.result.completionTokens = text::countTokens(answer);
     } else {
         const Prompt prompt = promptFor(r.context, hits, r.options.question);
         hits = hits.mid(0, prompt.chunksUsed);
@@ -152,6 +154,9 @@ QCoro::Task<Result<AskResult>> ChatEngine::runStages(std::shared_ptr<Request> re
             co_return fail(answered.error());
         r.result.extractive = answered->extractive;
         answer = answered->content;
+        const bool reported = answered->usage && answered->usage->completionTokens > 0;
+        r.result.promptTokens = reported ? answered->usage->promptTokens : prompt.tokens;
+        r.result.completionTokens = reported ? answered->usage->completionTokens : text::countTokens(answer);
     }
     r.flushDeltas();
     r.trace.mark(Stage::LastChunk);

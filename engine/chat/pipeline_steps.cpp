@@ -67,6 +67,8 @@ Result<LoadedContext> loadContext(store::Database &database, const AskOptions &o
         context.conversationId = conversation->id;
         for (const store::StoredMessage &m : std::as_const(conversation->messages))
             context.history.append({m.role, m.content});
+    } else {
+        context.history = options.history;
     }
     return context;
 }
