@@ -5,7 +5,7 @@
 # not have never reaches main. A module may always use itself; Qt, system headers and folders
 # that are not modules (app/cli/) are not checked.
 function(ragdesk_check_layering)
-  set(engine_modules core text metrics store net index ingest workspace providers sim api chat loadtest)
+  set(engine_modules core text metrics store net index ingest workspace providers sim api chat loadtest serve)
   set(modules ${engine_modules} ui app)
   set(dir_sim "${PROJECT_SOURCE_DIR}/engine/providers/sim")
   set(dir_ui "${PROJECT_SOURCE_DIR}/ui")

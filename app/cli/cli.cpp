@@ -13,6 +13,7 @@ bool isCommand(const QString &word)
     static const QSet<QString> commands = {QStringLiteral("kb"), QStringLiteral("ingest"), QStringLiteral("search"),
                                            QStringLiteral("providers"), QStringLiteral("calls"), QStringLiteral("sim"),
                                            QStringLiteral("assistant"), QStringLiteral("ask"), QStringLiteral("loadtest"),
+                                           QStringLiteral("serve"),
                                            QStringLiteral("help")};
     return commands.contains(word);
 }
@@ -59,6 +60,9 @@ QString helpText()
         "                           (docs/loadtest.md); writes report.json, timeseries.csv,\n"
         "                           report.html (and sweep.svg); exit 1 when a threshold fails\n"
         "  loadtest --plot OUT.svg REPORT.json...  TTFC p95 and throughput against load\n"
+        "  serve [--listen HOST:PORT] [--api-key-env VAR] [--grace-ms N] [--deadline-ms N]\n"
+        "                           the HTTP API (docs/serve.md): OpenAI-compatible chat completions\n"
+        "                           and models, /healthz, /readyz (default 127.0.0.1:8080)\n"
         "\n"
         "Provider kinds: %2\n"
         "\n"
@@ -101,6 +105,8 @@ int run(const QStringList &arguments)
         return askCommand(**workspace, args);
     if (command == QLatin1String("loadtest"))
         return loadtestCommand(**workspace, args);
+    if (command == QLatin1String("serve"))
+        return serveCommand(**workspace, args);
     if (command == QLatin1String("kb"))
         return kbCommand(**workspace, args);
     if (command == QLatin1String("ingest"))

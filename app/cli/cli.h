@@ -25,5 +25,6 @@ int simCommand(const QStringList &args); // needs no workspace
 int assistantCommand(Workspace &workspace, const QStringList &args);
 int askCommand(Workspace &workspace, const QStringList &args);
 int loadtestCommand(Workspace &workspace, const QStringList &args);
+int serveCommand(Workspace &workspace, const QStringList &args);
 
 } // namespace rag::cli

@@ -21,5 +21,8 @@ CliRun runRagdesk(const QString &dataDir, const QStringList &args,
 
 // Starts `ragdesk sim --listen 127.0.0.1:0` and returns the base URL it printed (empty on failure).
 QString startSimulatorProcess(QProcess &sim, const QStringList &extraArgs = {});
+// Starts `ragdesk --data-dir DIR serve --listen 127.0.0.1:0 ...` the same way.
+QString startServeProcess(QProcess &serve, const QString &dataDir, const QStringList &extraArgs = {},
+                          const QProcessEnvironment &environment = cliEnvironment());
 
 } // namespace rag::test

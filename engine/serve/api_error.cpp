@@ -1,0 +1,90 @@
+#include "serve/api_error.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace rag::serve {
+
+namespace {
+
+QJsonValue nullIfEmpty(const QString &text)
+{
+    return text.isEmpty() ? QJsonValue() : QJsonValue(text);
+}
+
+} // namespace
+
+ApiError ApiError::badRequest(const QString &message, const QString &param)
+{
+    return {400, "invalid_request_error", {}, message, param, 0};
+}
+
+ApiError ApiError::unauthorized()
+{
+    return {401, "invalid_request_error", "invalid_api_key",
+            QStringLiteral("Incorrect or missing API key: send \"Authorization: Bearer KEY\" with a key this server "
+                           "was started with"),
+            {}, 0};
+}
+
+ApiError ApiError::notFound(const QByteArray &path)
+{
+    return {404, "invalid_request_error", "unknown_url",
+            QStringLiteral("Unknown request URL: %1 (docs/serve.md lists the endpoints)").arg(QString::fromUtf8(path)), {}, 0};
+}
+
+ApiError ApiError::methodNotAllowed(const QByteArray &allowed)
+{
+    return {405, "invalid_request_error", "method_not_allowed",
+            QStringLiteral("This endpoint takes %1").arg(QString::fromLatin1(allowed)), {}, 0};
+}
+
+ApiError ApiError::shuttingDown()
+{
+    return {503, "overloaded", "shutting_down", QStringLiteral("The server is shutting down; try another instance"), {}, 5};
+}
+
+QByteArray errorBody(const ApiError &error)
+{
+    const QJsonObject inner{{QStringLiteral("message"), error.message},
+                            {QStringLiteral("type"), QString::fromLatin1(error.type)},
+                            {QStringLiteral("param"), nullIfEmpty(error.param)},
+                            {QStringLiteral("code"), nullIfEmpty(QString::fromLatin1(error.code))}};
+    return QJsonDocument(QJsonObject{{QStringLiteral("error"), inner}}).toJson(QJsonDocument::Compact);
+}
+
+QByteArray errorEvent(const ApiError &error)
+{
+    return "data: " + errorBody(error) + "\n\n";
+}
+
+void respondError(net::HttpResponder *responder, const ApiError &error)
+{
+    net::HttpHeaders headers;
+    if (error.retryAfterSeconds > 0)
+        headers.append(std::pair<QByteArray, QByteArray>("Retry-After", QByteArray::number(error.retryAfterSeconds)));
+    if (error.status == 401)
+        headers.append(std::pair<QByteArray, QByteArray>("WWW-Authenticate", "Bearer"));
+    responder->respond(error.status, "application/json", errorBody(error) + '\n', headers);
+}
+
+ApiError errorFromAnswer(const QString &engineError, const QString &model)
+{
+    if (engineError.startsWith(QLatin1String("overloaded")))
+        return {503, "overloaded", "overloaded", engineError, {}, 1};
+    // The client's own going away writes nothing; a cancel that reaches an open response is the
+    // server's drain running out of grace.
+    if (engineError.startsWith(QLatin1String("the engine shut down")) || engineError.startsWith(QLatin1String("cancelled")))
+        return ApiError::shuttingDown();
+    if (engineError.startsWith(QLatin1String("no assistant named")))
+        return {404, "invalid_request_error", "model_not_found",
+                QStringLiteral("The model '%1' does not exist: models are this server's assistants (GET /v1/models)").arg(model),
+                QStringLiteral("model"), 0};
+    if (engineError.startsWith(QLatin1String("question too long")))
+        return {400, "invalid_request_error", "context_length_exceeded", engineError, QStringLiteral("messages"), 0};
+    if (engineError.startsWith(QLatin1String("the request passed its deadline")))
+        return {504, "timeout", "deadline_exceeded", engineError, {}, 0};
+    return {500, "server_error", {}, engineError, {}, 0};
+}
+
+} // namespace rag::serve

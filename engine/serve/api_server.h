@@ -1,0 +1,75 @@
+// `ragdesk serve`'s HTTP API on the engine thread (docs/serve.md): routes requests to the chat
+// engine and the api/ facades, checks keys, reports liveness and readiness, and drains on
+// shutdown. Answers are coroutines on this thread; database work runs on the engine's DB pool and
+// index loading on its CPU pool, so the loop that serves everyone never waits.
+#pragma once
+
+#include "chat/chat_engine.h"
+#include "net/http_server.h"
+#include "serve/bearer_auth.h"
+
+#include <QHash>
+#include <QObject>
+#include <QTimer>
+
+#include <chrono>
+#include <memory>
+
+namespace rag {
+class Workspace;
+}
+
+namespace rag::serve {
+
+struct ServeConfig {
+    QList<QByteArray> apiKeys;                    // none: no key asked (loopback binds only)
+    net::HttpServerLimits limits;
+    std::chrono::milliseconds answerDeadline{120'000};
+};
+
+class ApiServer : public QObject {
+    Q_OBJECT
+public:
+    ApiServer(Workspace &workspace, chat::ChatEngine &engine, ServeConfig config, QObject *parent = nullptr);
+    ~ApiServer() override;
+
+    Result<void> listen(const QHostAddress &address, quint16 port); // port 0: any free port
+    quint16 port() const;
+
+    // Opens every knowledge base's indexes on the CPU pool; /readyz answers 200 once they are
+    // loaded (ready()), 503 with the reason before or if loading failed.
+    void warmUp();
+    bool isReady() const { return m_ready; }
+
+    // Stops accepting connections and refuses new requests with 503; answers in flight go on
+    // until `grace`, then are cancelled. drained() once none is left (at once if none is running).
+    void drain(std::chrono::milliseconds grace);
+    bool isDraining() const { return m_draining; }
+    void cancelAll(); // every answer in flight stops now (a second SIGTERM)
+    int activeAnswers() const { return int(m_active.size()); }
+
+signals:
+    void ready();
+    void drained();
+
+private:
+    void handle(const net::HttpRequest &request, net::HttpResponder *responder);
+    void serveHealth(const net::HttpRequest &request, net::HttpResponder *responder);
+    void serveModels(net::HttpResponder *responder);
+    void serveCompletion(const net::HttpRequest &request, net::HttpResponder *responder);
+    void answerEnded(quint64 id);
+
+    Workspace &m_workspace;
+    chat::ChatEngine &m_engine;
+    ServeConfig m_config;
+    BearerAuth m_auth;
+    std::unique_ptr<net::HttpServer> m_http;
+    bool m_ready = false;
+    QString m_notReadyReason = QStringLiteral("loading indexes");
+    bool m_draining = false;
+    QTimer m_graceTimer;
+    quint64 m_nextAnswer = 1;
+    QHash<quint64, CancelTokenPtr> m_active; // answers in flight, to cancel when the grace ends
+};
+
+} // namespace rag::serve

@@ -1,0 +1,442 @@
+// serve's HTTP API over real loopback HTTP (docs/serve.md): OpenAI chat completions streamed and
+// not, multi-turn from the history the client sends, models, keys, malformed and oversized
+// requests, a client leaving mid-stream (the simulator sees its stream end), 503 under overload,
+// readiness, and the drain that lets answers finish before the server stops.
+#include "chat/chat_engine.h"
+#include "serve/api_server.h"
+#include "store/assistant_repository.h"
+#include "store/provider_repository.h"
+#include "support/fixtures.h"
+#include "support/simulator_thread.h"
+#include "support/temp_workspace.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <memory>
+
+using namespace rag;
+
+namespace {
+
+constexpr int kTimeoutMs = 20000;
+
+struct Exchange {
+    int status = 0;
+    QByteArray body;
+    QNetworkReply::NetworkError error = QNetworkReply::NoError;
+    QByteArray header(const QByteArray &name) const { return headers.value(name.toLower()); }
+    QHash<QByteArray, QByteArray> headers;
+
+    QJsonObject json() const { return QJsonDocument::fromJson(body).object(); }
+    QJsonObject errorObject() const { return json().value(QStringLiteral("error")).toObject(); }
+    // The JSON payloads of an SSE body's "data:" lines, [DONE] as a null document.
+    QList<QJsonObject> events(bool *sawDone = nullptr) const
+    {
+        QList<QJsonObject> out;
+        for (const QByteArray &line : body.split('\n')) {
+            if (!line.startsWith("data: "))
+                continue;
+            if (line.mid(6) == "[DONE]") {
+                if (sawDone)
+                    *sawDone = true;
+                continue;
+            }
+            out.append(QJsonDocument::fromJson(line.mid(6)).object());
+        }
+        return out;
+    }
+};
+
+} // namespace
+
+class TestServeApi : public QObject {
+    Q_OBJECT
+
+    std::unique_ptr<test::TempWorkspace> m_ws;
+    std::unique_ptr<chat::ChatEngine> m_engine;
+    std::unique_ptr<serve::ApiServer> m_server;
+    QNetworkAccessManager m_nam;
+
+    void startServer(serve::ServeConfig config = {}, chat::ChatEngineConfig engineConfig = {})
+    {
+        m_server.reset();
+        m_engine = std::make_unique<chat::ChatEngine>(*m_ws->workspace, engineConfig);
+        m_server = std::make_unique<serve::ApiServer>(*m_ws->workspace, *m_engine, config);
+        QVERIFY(m_server->listen(QHostAddress::LocalHost, 0).ok());
+    }
+
+    void addAssistant(const QString &name, const QString &llm = QStringLiteral("builtin"))
+    {
+        store::AssistantSpec spec;
+        spec.name = name;
+        spec.knowledgeBases = {QStringLiteral("nature")};
+        spec.llm = llm;
+        auto created = store::AssistantRepository(m_ws->workspace->database().connection()).create(spec);
+        QVERIFY2(created.ok(), created.ok() ? "" : qPrintable(created.error()));
+    }
+
+    // An assistant whose model is the simulator's OpenAI-compatible chat, streaming as the profile says.
+    void addSimulatedAssistant(const QString &name, test::SimulatorThread &sim)
+    {
+        store::ProviderRecord model{QStringLiteral("simchat"), QStringLiteral("openai-compatible"),
+                                    sim.url(QStringLiteral("/openai/v1")), QStringLiteral("m")};
+        QVERIFY(store::ProviderRepository(m_ws->workspace->database().connection()).add(model));
+        addAssistant(name, QStringLiteral("simchat"));
+    }
+
+    QNetworkRequest request(const QByteArray &path, const QByteArray &key = {}) const
+    {
+        QNetworkRequest r(QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_server->port()).arg(QString::fromLatin1(path))));
+        r.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+        if (!key.isEmpty())
+            r.setRawHeader("Authorization", "Bearer " + key);
+        return r;
+    }
+
+    QNetworkReply *send(const QByteArray &method, const QByteArray &path, const QByteArray &body = {}, const QByteArray &key = {})
+    {
+        return m_nam.sendCustomRequest(request(path, key), method, body);
+    }
+
+    static Exchange finish(QNetworkReply *reply)
+    {
+        Exchange e;
+        QByteArray collected;
+        QObject::connect(reply, &QNetworkReply::readyRead, reply, [&] { collected += reply->readAll(); });
+        if (!reply->isFinished()) {
+            QSignalSpy done(reply, &QNetworkReply::finished);
+            if (!done.wait(kTimeoutMs))
+                qWarning("no answer within the timeout");
+        }
+        e.body = collected + reply->readAll();
+        e.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        e.error = reply->error();
+        for (const auto &[name, value] : reply->rawHeaderPairs())
+            e.headers.insert(name.toLower(), value);
+        reply->deleteLater();
+        return e;
+    }
+
+    Exchange call(const QByteArray &method, const QByteArray &path, const QByteArray &body = {}, const QByteArray &key = {})
+    {
+        return finish(send(method, path, body, key));
+    }
+
+    static QByteArray completion(const QString &model, const QString &question, bool stream, const QJsonArray &before = {})
+    {
+        QJsonArray messages = before;
+        messages.append(QJsonObject{{QStringLiteral("role"), QStringLiteral("user")}, {QStringLiteral("content"), question}});
+        QJsonObject body{{QStringLiteral("model"), model}, {QStringLiteral("messages"), messages},
+                         {QStringLiteral("stream"), stream}};
+        if (stream)
+            body.insert(QStringLiteral("stream_options"), QJsonObject{{QStringLiteral("include_usage"), true}});
+        return QJsonDocument(body).toJson(QJsonDocument::Compact);
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        m_ws = std::make_unique<test::TempWorkspace>();
+        QVERIFY(test::writeFile(m_ws->path(QStringLiteral("docs/otters.md")),
+                                "# Sea otters\nSea otters hold hands while they sleep so that they do not drift apart.\n"));
+        QVERIFY(test::writeFile(m_ws->path(QStringLiteral("docs/bees.md")),
+                                "# Honey bees\nHoney bees dance to tell the hive where the flowers are.\n"));
+        m_ws->ingest(QStringLiteral("nature"), {m_ws->path(QStringLiteral("docs"))});
+        addAssistant(QStringLiteral("guide"));
+    }
+
+    void cleanup()
+    {
+        m_server.reset();
+        m_engine.reset();
+        m_ws.reset();
+    }
+
+    void nonStreamedCompletionIsGroundedInTheKnowledgeBase()
+    {
+        startServer();
+        const Exchange e = call("POST", "/v1/chat/completions", completion(QStringLiteral("guide"), QStringLiteral("Why do sea otters hold hands?"), false));
+        QCOMPARE(e.status, 200);
+        const QJsonObject body = e.json();
+        QCOMPARE(body.value(QStringLiteral("object")).toString(), QStringLiteral("chat.completion"));
+        QCOMPARE(body.value(QStringLiteral("model")).toString(), QStringLiteral("guide"));
+        QVERIFY(body.value(QStringLiteral("id")).toString().startsWith(QStringLiteral("chatcmpl-")));
+        const QJsonObject choice = body.value(QStringLiteral("choices")).toArray().first().toObject();
+        QCOMPARE(choice.value(QStringLiteral("finish_reason")).toString(), QStringLiteral("stop"));
+        const QJsonObject message = choice.value(QStringLiteral("message")).toObject();
+        QCOMPARE(message.value(QStringLiteral("role")).toString(), QStringLiteral("assistant"));
+        QVERIFY2(message.value(QStringLiteral("content")).toString().contains(QStringLiteral("drift apart")), e.body.constData());
+        const QJsonArray references = body.value(QStringLiteral("references")).toArray();
+        QVERIFY(!references.isEmpty());
+        QVERIFY(references.first().toObject().value(QStringLiteral("document")).toString().contains(QStringLiteral("otters")));
+        const QJsonObject usage = body.value(QStringLiteral("usage")).toObject();
+        QVERIFY(usage.value(QStringLiteral("completion_tokens")).toInt() > 0);
+        QCOMPARE(usage.value(QStringLiteral("total_tokens")).toInt(),
+                 usage.value(QStringLiteral("prompt_tokens")).toInt() + usage.value(QStringLiteral("completion_tokens")).toInt());
+        QVERIFY(body.value(QStringLiteral("trace")).toObject().contains(QStringLiteral("search")));
+    }
+
+    void streamedCompletionSendsChunksThenUsageThenDone()
+    {
+        test::SimulatorThread sim;
+        QVERIFY(sim.ok());
+        sim.setProfileJson(R"({"endpoints":{"chat":{"stream_tokens":24,"tokens_per_s":2000,"tokens_per_event":2}}})");
+        addSimulatedAssistant(QStringLiteral("streamer"), sim);
+        startServer();
+        const Exchange e = call("POST", "/v1/chat/completions", completion(QStringLiteral("streamer"), QStringLiteral("How do bees point at flowers?"), true));
+        QCOMPARE(e.status, 200);
+        QVERIFY(e.header("content-type").startsWith("text/event-stream"));
+        bool done = false;
+        const QList<QJsonObject> events = e.events(&done);
+        QVERIFY(done);
+        QVERIFY2(events.size() >= 4, e.body.constData()); // deltas, the closing chunk, usage
+        const QString id = events.first().value(QStringLiteral("id")).toString();
+        QString text;
+        for (qsizetype i = 0; i < events.size(); ++i) {
+            const QJsonObject event = events.at(i);
+            QCOMPARE(event.value(QStringLiteral("object")).toString(), QStringLiteral("chat.completion.chunk"));
+            QCOMPARE(event.value(QStringLiteral("id")).toString(), id);
+            const QJsonArray choices = event.value(QStringLiteral("choices")).toArray();
+            if (choices.isEmpty())
+                continue; // the usage chunk
+            const QJsonObject delta = choices.first().toObject().value(QStringLiteral("delta")).toObject();
+            QCOMPARE(delta.contains(QStringLiteral("role")), i == 0);
+            text += delta.value(QStringLiteral("content")).toString();
+        }
+        QVERIFY(!text.trimmed().isEmpty());
+        const QJsonObject closing = events.at(events.size() - 2);
+        QCOMPARE(closing.value(QStringLiteral("choices")).toArray().first().toObject().value(QStringLiteral("finish_reason")).toString(),
+                 QStringLiteral("stop"));
+        QVERIFY(!closing.value(QStringLiteral("references")).toArray().isEmpty());
+        QVERIFY(events.constLast().value(QStringLiteral("usage")).toObject().value(QStringLiteral("completion_tokens")).toInt() > 0);
+    }
+
+    void multiTurnAnswersFromTheHistoryTheClientSends()
+    {
+        test::SimulatorThread sim;
+        QVERIFY(sim.ok());
+        addSimulatedAssistant(QStringLiteral("streamer"), sim);
+        startServer();
+        const QJsonArray before{
+            QJsonObject{{QStringLiteral("role"), QStringLiteral("system")}, {QStringLiteral("content"), QStringLiteral("client system text")}},
+            QJsonObject{{QStringLiteral("role"), QStringLiteral("user")}, {QStringLiteral("content"), QStringLiteral("Tell me about sea otters")}},
+            QJsonObject{{QStringLiteral("role"), QStringLiteral("assistant")}, {QStringLiteral("content"), QStringLiteral("They hold hands asleep.")}}};
+        const Exchange e = call("POST", "/v1/chat/completions", completion(QStringLiteral("streamer"), QStringLiteral("Why?"), false, before));
+        QCOMPARE(e.status, 200);
+        const QJsonArray sent = QJsonDocument::fromJson(sim.simulator().lastRequestBody("/openai/v1/chat/completions")).object().value(QStringLiteral("messages")).toArray();
+        QStringList roles;
+        QString all;
+        for (const QJsonValue &m : sent) {
+            roles << m.toObject().value(QStringLiteral("role")).toString();
+            all += m.toObject().value(QStringLiteral("content")).toString() + QLatin1Char('\n');
+        }
+        QCOMPARE(roles, (QStringList{QStringLiteral("system"), QStringLiteral("user"), QStringLiteral("assistant"), QStringLiteral("user")}));
+        QVERIFY(all.contains(QStringLiteral("Tell me about sea otters")) && all.contains(QStringLiteral("They hold hands asleep.")));
+        QVERIFY(!all.contains(QStringLiteral("client system text"))); // the assistant's prompt governs
+        QCOMPARE(sent.last().toObject().value(QStringLiteral("content")).toString(), QStringLiteral("Why?"));
+    }
+
+    void modelsAreTheAssistants()
+    {
+        addAssistant(QStringLiteral("helper"));
+        startServer();
+        const Exchange e = call("GET", "/v1/models");
+        QCOMPARE(e.status, 200);
+        QCOMPARE(e.json().value(QStringLiteral("object")).toString(), QStringLiteral("list"));
+        QStringList ids;
+        for (const QJsonValue &m : e.json().value(QStringLiteral("data")).toArray()) {
+            QCOMPARE(m.toObject().value(QStringLiteral("object")).toString(), QStringLiteral("model"));
+            ids << m.toObject().value(QStringLiteral("id")).toString();
+        }
+        QCOMPARE(ids, (QStringList{QStringLiteral("guide"), QStringLiteral("helper")}));
+        const Exchange unknown = call("POST", "/v1/chat/completions", completion(QStringLiteral("nobody"), QStringLiteral("hi"), false));
+        QCOMPARE(unknown.status, 404);
+        QCOMPARE(unknown.errorObject().value(QStringLiteral("code")).toString(), QStringLiteral("model_not_found"));
+        QCOMPARE(unknown.errorObject().value(QStringLiteral("param")).toString(), QStringLiteral("model"));
+    }
+
+    void keysAreRequiredWhenConfigured()
+    {
+        serve::ServeConfig config;
+        config.apiKeys = {"first-key", "second-key"};
+        startServer(config);
+        for (const QByteArray &key : {QByteArray(), QByteArray("wrong-key"), QByteArray("first-keyX"), QByteArray("first-ke")}) {
+            const Exchange refused = call("GET", "/v1/models", {}, key);
+            QCOMPARE(refused.status, 401);
+            QCOMPARE(refused.header("www-authenticate"), QByteArray("Bearer"));
+            QCOMPARE(refused.errorObject().value(QStringLiteral("code")).toString(), QStringLiteral("invalid_api_key"));
+            QCOMPARE(refused.errorObject().value(QStringLiteral("type")).toString(), QStringLiteral("invalid_request_error"));
+            QVERIFY(!refused.body.contains("first-key") && !refused.body.contains("wrong-key"));
+        }
+        QCOMPARE(call("GET", "/v1/models", {}, "first-key").status, 200);
+        QCOMPARE(call("GET", "/v1/models", {}, "second-key").status, 200);
+        QCOMPARE(call("GET", "/healthz").status, 200); // probes need no key
+    }
+
+    void badRequestsGetClearErrors_data()
+    {
+        QTest::addColumn<QByteArray>("method");
+        QTest::addColumn<QByteArray>("path");
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("param");
+        QTest::newRow("not json") << QByteArray("POST") << QByteArray("/v1/chat/completions") << QByteArray("{\"model\":") << 400 << QString();
+        QTest::newRow("no model") << QByteArray("POST") << QByteArray("/v1/chat/completions")
+                                  << QByteArray(R"({"messages":[{"role":"user","content":"hi"}]})") << 400 << QStringLiteral("model");
+        QTest::newRow("no messages") << QByteArray("POST") << QByteArray("/v1/chat/completions")
+                                     << QByteArray(R"({"model":"guide","messages":[]})") << 400 << QStringLiteral("messages");
+        QTest::newRow("last is not the user") << QByteArray("POST") << QByteArray("/v1/chat/completions")
+                                              << QByteArray(R"({"model":"guide","messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"yo"}]})")
+                                              << 400 << QStringLiteral("messages");
+        QTest::newRow("unknown role") << QByteArray("POST") << QByteArray("/v1/chat/completions")
+                                      << QByteArray(R"({"model":"guide","messages":[{"role":"tool","content":"x"},{"role":"user","content":"hi"}]})")
+                                      << 400 << QStringLiteral("messages[0].role");
+        QTest::newRow("image part") << QByteArray("POST") << QByteArray("/v1/chat/completions")
+                                    << QByteArray(R"({"model":"guide","messages":[{"role":"user","content":[{"type":"image_url"}]}]})")
+                                    << 400 << QStringLiteral("messages[0].content");
+        QTest::newRow("stream not a bool") << QByteArray("POST") << QByteArray("/v1/chat/completions")
+                                           << QByteArray(R"({"model":"guide","stream":"yes","messages":[{"role":"user","content":"hi"}]})")
+                                           << 400 << QStringLiteral("stream");
+        QTest::newRow("GET completions") << QByteArray("GET") << QByteArray("/v1/chat/completions") << QByteArray() << 405 << QString();
+        QTest::newRow("unknown path") << QByteArray("GET") << QByteArray("/v1/embeddings") << QByteArray() << 404 << QString();
+    }
+
+    void badRequestsGetClearErrors()
+    {
+        QFETCH(QByteArray, method);
+        QFETCH(QByteArray, path);
+        QFETCH(QByteArray, body);
+        QFETCH(int, status);
+        QFETCH(QString, param);
+        startServer();
+        const Exchange e = call(method, path, body);
+        QCOMPARE(e.status, status);
+        const QJsonObject error = e.errorObject();
+        QVERIFY2(!error.value(QStringLiteral("message")).toString().isEmpty(), e.body.constData());
+        QCOMPARE(error.value(QStringLiteral("param")).toString(), param);
+        // The server goes on answering.
+        QCOMPARE(call("POST", "/v1/chat/completions", completion(QStringLiteral("guide"), QStringLiteral("otters?"), false)).status, 200);
+    }
+
+    void oversizedBodyAndHeadersAreRefused()
+    {
+        serve::ServeConfig config;
+        config.limits.maxBodyBytes = 4096;
+        config.limits.maxHeaderBytes = 2048;
+        startServer(config);
+        const Exchange big = call("POST", "/v1/chat/completions", completion(QStringLiteral("guide"), QString(8000, QLatin1Char('x')), false));
+        QCOMPARE(big.status, 413);
+        QNetworkRequest r = request("/v1/models");
+        r.setRawHeader("X-Fill", QByteArray(4000, 'h'));
+        QCOMPARE(finish(m_nam.get(r)).status, 431);
+    }
+
+    void clientLeavingMidStreamCancelsTheProviderStream()
+    {
+        test::SimulatorThread sim;
+        QVERIFY(sim.ok());
+        sim.setProfileJson(R"({"endpoints":{"chat":{"stream_tokens":400,"tokens_per_s":20,"tokens_per_event":1}}})");
+        addSimulatedAssistant(QStringLiteral("slowpoke"), sim);
+        startServer();
+        QNetworkReply *reply = send("POST", "/v1/chat/completions", completion(QStringLiteral("slowpoke"), QStringLiteral("otters?"), true));
+        QByteArray got;
+        connect(reply, &QNetworkReply::readyRead, this, [&] { got += reply->readAll(); });
+        QTRY_VERIFY_WITH_TIMEOUT(got.contains("\"content\""), kTimeoutMs); // the stream has begun
+        QCOMPARE(sim.counters().inFlight.load(), 1);
+        QCOMPARE(m_server->activeAnswers(), 1);
+        reply->abort();
+        reply->deleteLater();
+        QTRY_COMPARE_WITH_TIMEOUT(sim.counters().inFlight.load(), 0, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(m_server->activeAnswers(), 0, kTimeoutMs);
+        QCOMPARE(m_engine->activeRequests(), 0);
+    }
+
+    void overloadIsRefusedAtOnceWith503AndRetryAfter()
+    {
+        test::SimulatorThread sim;
+        QVERIFY(sim.ok());
+        sim.setProfileJson(R"({"endpoints":{"chat":{"stream_tokens":400,"tokens_per_s":20,"tokens_per_event":1}}})");
+        addSimulatedAssistant(QStringLiteral("slowpoke"), sim);
+        chat::ChatEngineConfig engineConfig;
+        engineConfig.maxConcurrent = 1;
+        engineConfig.minConcurrent = 1;
+        engineConfig.maxQueued = 0;
+        startServer({}, engineConfig);
+        QNetworkReply *busy = send("POST", "/v1/chat/completions", completion(QStringLiteral("slowpoke"), QStringLiteral("otters?"), true));
+        QTRY_COMPARE_WITH_TIMEOUT(sim.counters().inFlight.load(), 1, kTimeoutMs);
+        const Exchange refused = call("POST", "/v1/chat/completions", completion(QStringLiteral("slowpoke"), QStringLiteral("bees?"), true));
+        QCOMPARE(refused.status, 503);
+        QCOMPARE(refused.header("retry-after"), QByteArray("1"));
+        QCOMPARE(refused.errorObject().value(QStringLiteral("code")).toString(), QStringLiteral("overloaded"));
+        busy->abort();
+        busy->deleteLater();
+        QTRY_COMPARE_WITH_TIMEOUT(m_server->activeAnswers(), 0, kTimeoutMs);
+    }
+
+    void readinessFollowsIndexLoadingAndDrain()
+    {
+        startServer();
+        const Exchange starting = call("GET", "/readyz");
+        QCOMPARE(starting.status, 503);
+        QCOMPARE(starting.json().value(QStringLiteral("status")).toString(), QStringLiteral("starting"));
+        QSignalSpy ready(m_server.get(), &serve::ApiServer::ready);
+        m_server->warmUp();
+        QVERIFY(ready.wait(kTimeoutMs));
+        QCOMPARE(call("GET", "/readyz").status, 200);
+        QCOMPARE(call("GET", "/healthz").status, 200);
+        QSignalSpy drained(m_server.get(), &serve::ApiServer::drained);
+        m_server->drain(std::chrono::milliseconds(1000));
+        QVERIFY(drained.wait(kTimeoutMs)); // nothing in flight: at once
+    }
+
+    void drainLetsStreamsFinishAndRefusesNewWork()
+    {
+        test::SimulatorThread sim;
+        QVERIFY(sim.ok());
+        sim.setProfileJson(R"({"endpoints":{"chat":{"stream_tokens":30,"tokens_per_s":60,"tokens_per_event":1}}})");
+        addSimulatedAssistant(QStringLiteral("streamer"), sim);
+        startServer();
+        QNetworkReply *streaming = send("POST", "/v1/chat/completions", completion(QStringLiteral("streamer"), QStringLiteral("otters?"), true));
+        QTRY_COMPARE_WITH_TIMEOUT(m_server->activeAnswers(), 1, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(sim.counters().inFlight.load(), 1, kTimeoutMs);
+        QSignalSpy drained(m_server.get(), &serve::ApiServer::drained);
+        m_server->drain(std::chrono::milliseconds(kTimeoutMs));
+        const Exchange refused = call("GET", "/v1/models"); // a new connection: nobody listens
+        QCOMPARE(refused.error, QNetworkReply::ConnectionRefusedError);
+        const Exchange finished = finish(streaming);
+        QCOMPARE(finished.status, 200);
+        bool done = false;
+        finished.events(&done);
+        QVERIFY2(done, finished.body.constData()); // the whole answer, to its [DONE]
+        QVERIFY(drained.size() == 1 || drained.wait(kTimeoutMs));
+    }
+
+    void drainCancelsWhatOutlastsTheGrace()
+    {
+        test::SimulatorThread sim;
+        QVERIFY(sim.ok());
+        sim.setProfileJson(R"({"endpoints":{"chat":{"stream_tokens":400,"tokens_per_s":20,"tokens_per_event":1}}})");
+        addSimulatedAssistant(QStringLiteral("slowpoke"), sim);
+        startServer();
+        QNetworkReply *streaming = send("POST", "/v1/chat/completions", completion(QStringLiteral("slowpoke"), QStringLiteral("otters?"), true));
+        QTRY_COMPARE_WITH_TIMEOUT(sim.counters().inFlight.load(), 1, kTimeoutMs);
+        QSignalSpy drained(m_server.get(), &serve::ApiServer::drained);
+        m_server->drain(std::chrono::milliseconds(200));
+        QVERIFY(drained.wait(kTimeoutMs));
+        const Exchange cut = finish(streaming);
+        const QList<QJsonObject> events = cut.events();
+        QVERIFY(!events.isEmpty());
+        QCOMPARE(events.constLast().value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString(),
+                 QStringLiteral("shutting_down"));
+        QTRY_COMPARE_WITH_TIMEOUT(sim.counters().inFlight.load(), 0, kTimeoutMs);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestServeApi)
+#include "tst_serve_api.moc"
