@@ -36,11 +36,13 @@ QList<QByteArray> keysFrom(const QString &variable, QString *error)
 int serveCommand(Workspace &workspace, const QStringList &args)
 {
     const QString usage = QStringLiteral(
-        "usage: ragdesk serve [--listen HOST:PORT] [--api-key-env VAR] [--grace-ms N] [--deadline-ms N]");
+        "usage: ragdesk serve [--listen HOST:PORT] [--api-key-env VAR] [--admin-key-env VAR] [--grace-ms N]\n"
+        "                     [--deadline-ms N]");
     QCommandLineParser parser;
     parser.addOption({QStringLiteral("listen"), QStringLiteral("address"), QStringLiteral("HOST:PORT"),
                       QStringLiteral("127.0.0.1:8080")});
     parser.addOption({QStringLiteral("api-key-env"), QStringLiteral("variable holding the API keys"), QStringLiteral("VAR")});
+    parser.addOption({QStringLiteral("admin-key-env"), QStringLiteral("variable holding the admin keys"), QStringLiteral("VAR")});
     parser.addOption({QStringLiteral("grace-ms"), QStringLiteral("drain time on SIGTERM"), QStringLiteral("N"),
                       QStringLiteral("30000")});
     parser.addOption({QStringLiteral("deadline-ms"), QStringLiteral("an answer's deadline"), QStringLiteral("N"),
@@ -65,6 +67,11 @@ int serveCommand(Workspace &workspace, const QStringList &args)
     config.answerDeadline = std::chrono::milliseconds(deadlineMs);
     if (parser.isSet(QStringLiteral("api-key-env"))) {
         config.apiKeys = keysFrom(parser.value(QStringLiteral("api-key-env")), &error);
+        if (!error.isEmpty())
+            return usageError(error);
+    }
+    if (parser.isSet(QStringLiteral("admin-key-env"))) {
+        config.adminKeys = keysFrom(parser.value(QStringLiteral("admin-key-env")), &error);
         if (!error.isEmpty())
             return usageError(error);
     }

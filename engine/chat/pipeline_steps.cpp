@@ -52,7 +52,14 @@ Result<LoadedContext> loadContext(store::Database &database, const AskOptions &o
         if (auto valid = store::validateAssistantSpec(context.spec); !valid)
             return fail(valid.error());
     } else {
-        auto assistant = store::AssistantRepository(db).find(options.assistant);
+        store::AssistantRepository assistants(db);
+        auto assistant = assistants.find(options.assistant);
+        bool isId = false;
+        const qint64 id = options.assistant.toLongLong(&isId);
+        if (!assistant && isId && id > 0) {
+            if (auto byId = assistants.find(id))
+                assistant = byId; // serve's RAGFlow chat ids: a name, or an assistant's id
+        }
         if (!assistant)
             return fail(assistant.error());
         context.assistantId = assistant->id;

@@ -58,14 +58,19 @@ QByteArray errorEvent(const ApiError &error)
     return "data: " + errorBody(error) + "\n\n";
 }
 
-void respondError(net::HttpResponder *responder, const ApiError &error)
+net::HttpHeaders errorHeaders(const ApiError &error)
 {
     net::HttpHeaders headers;
     if (error.retryAfterSeconds > 0)
         headers.append(std::pair<QByteArray, QByteArray>("Retry-After", QByteArray::number(error.retryAfterSeconds)));
     if (error.status == 401)
         headers.append(std::pair<QByteArray, QByteArray>("WWW-Authenticate", "Bearer"));
-    responder->respond(error.status, "application/json", errorBody(error) + '\n', headers);
+    return headers;
+}
+
+void respondError(net::HttpResponder *responder, const ApiError &error)
+{
+    responder->respond(error.status, "application/json", errorBody(error) + '\n', errorHeaders(error));
 }
 
 ApiError errorFromAnswer(const QString &engineError, const QString &model)

@@ -28,6 +28,8 @@ struct ApiError {
 QByteArray errorBody(const ApiError &error);
 // The same error as an SSE event, for a stream that has already begun.
 QByteArray errorEvent(const ApiError &error);
+// Retry-After for 503s, WWW-Authenticate for 401s.
+net::HttpHeaders errorHeaders(const ApiError &error);
 void respondError(net::HttpResponder *responder, const ApiError &error);
 
 // An answer that failed, by the engine's message: overload 503 with Retry-After, an unknown

@@ -4,8 +4,11 @@
 #include "api/knowledge_bases.h"
 #include "core/logging.h"
 #include "serve/api_error.h"
-#include "serve/completion_exchange.h"
+#include "serve/admin_calls.h"
+#include "serve/answer_exchange.h"
 #include "serve/openai_wire.h"
+#include "serve/ragflow_retrieval.h"
+#include "serve/ragflow_wire.h"
 #include "workspace/workspace.h"
 
 #include <QJsonDocument>
@@ -66,6 +69,7 @@ ApiServer::ApiServer(Workspace &workspace, chat::ChatEngine &engine, ServeConfig
     , m_engine(engine)
     , m_config(std::move(config))
     , m_auth(m_config.apiKeys)
+    , m_adminAuth(m_config.adminKeys)
 {
     m_http = std::make_unique<net::HttpServer>(
         [this](const net::HttpRequest &request, net::HttpResponder *responder) { handle(request, responder); },
@@ -135,24 +139,32 @@ void ApiServer::handle(const net::HttpRequest &request, net::HttpResponder *resp
         serveHealth(request, responder);
         return;
     }
-    if (!m_auth.accepts(request.header("authorization"))) {
-        respondError(responder, ApiError::unauthorized());
+    if (path.startsWith("/api/v1/admin/")) {
+        serveAdmin(request, responder);
         return;
     }
-    if (m_draining) {
-        respondError(responder, ApiError::shuttingDown());
-        return;
-    }
-    if (path == "/v1/models") {
+    // RAGFlow's clients read RAGFlow's error bodies, OpenAI's theirs.
+    const bool ragFlow = path.startsWith("/api/v1/");
+    const auto refuse = [ragFlow, responder](const ApiError &error) {
+        responder->respond(error.status, "application/json", ragFlow ? ragFlowErrorBody(error) : errorBody(error) + '\n',
+                           errorHeaders(error));
+    };
+    if (!m_auth.accepts(request.header("authorization")))
+        return refuse(ApiError::unauthorized());
+    if (m_draining)
+        return refuse(ApiError::shuttingDown());
+    if (ragFlow) {
+        serveRagFlow(request, responder);
+    } else if (path == "/v1/models") {
         if (request.method != "GET")
-            return respondError(responder, ApiError::methodNotAllowed("GET"));
+            return refuse(ApiError::methodNotAllowed("GET"));
         serveModels(responder);
     } else if (path == "/v1/chat/completions") {
         if (request.method != "POST")
-            return respondError(responder, ApiError::methodNotAllowed("POST"));
+            return refuse(ApiError::methodNotAllowed("POST"));
         serveCompletion(request, responder);
     } else {
-        respondError(responder, ApiError::notFound(path));
+        refuse(ApiError::notFound(path));
     }
 }
 
@@ -182,17 +194,71 @@ void ApiServer::serveCompletion(const net::HttpRequest &request, net::HttpRespon
     auto parsed = parseCompletionRequest(request.body);
     if (auto *error = std::get_if<ApiError>(&parsed))
         return respondError(responder, *error);
+    const CompletionRequest &completion = std::get<CompletionRequest>(parsed);
+    startAnswer(askOptionsFor(completion, m_config.answerDeadline), std::make_shared<OpenAiFormat>(completion),
+                completion.stream, responder);
+}
+
+void ApiServer::serveRagFlow(const net::HttpRequest &request, net::HttpResponder *responder)
+{
+    const auto refuse = [responder](const ApiError &error) {
+        responder->respond(error.status, "application/json", ragFlowErrorBody(error), errorHeaders(error));
+    };
+    const QList<QByteArray> parts = request.path.split('/'); // "", "api", "v1", "chats", ID, "completions"
+    if (request.path == "/api/v1/retrieval") {
+        if (request.method != "POST")
+            return refuse(ApiError::methodNotAllowed("POST"));
+        auto parsed = parseRagFlowRetrieval(request.body);
+        if (auto *error = std::get_if<ApiError>(&parsed))
+            return refuse(*error);
+        serveRetrieval(&m_engine.cpuPool(), &m_workspace, std::get<RagFlowRetrieval>(std::move(parsed)), responder);
+    } else if (parts.size() == 6 && parts.at(3) == "chats" && parts.at(5) == "completions" && !parts.at(4).isEmpty()) {
+        if (request.method != "POST")
+            return refuse(ApiError::methodNotAllowed("POST"));
+        auto parsed = parseRagFlowCompletion(QString::fromUtf8(parts.at(4)), request.body);
+        if (auto *error = std::get_if<ApiError>(&parsed))
+            return refuse(*error);
+        const RagFlowCompletion &completion = std::get<RagFlowCompletion>(parsed);
+        startAnswer(askOptionsFor(completion, m_config.answerDeadline), std::make_shared<RagFlowFormat>(completion),
+                    completion.stream, responder);
+    } else {
+        refuse(ApiError::notFound(request.path));
+    }
+}
+
+void ApiServer::serveAdmin(const net::HttpRequest &request, net::HttpResponder *responder)
+{
+    const bool allowed = m_adminAuth.required() ? m_adminAuth.accepts(request.header("authorization")) : !m_auth.required();
+    if (!allowed) {
+        if (m_adminAuth.required())
+            return respondError(responder, ApiError::unauthorized());
+        return respondError(responder, {403, "permission_error", "admin_disabled",
+                                        QStringLiteral("The admin endpoints need an admin key: start the server with "
+                                                       "--admin-key-env VAR"),
+                                        {}, 0});
+    }
+    static constexpr QByteArrayView prefix("/api/v1/admin/rerank-calls");
+    if (!request.path.startsWith(prefix) || (request.path.size() > prefix.size() && request.path.at(prefix.size()) != '/'))
+        return respondError(responder, ApiError::notFound(request.path));
+    if (request.method != "GET")
+        return respondError(responder, ApiError::methodNotAllowed("GET"));
+    serveRerankCalls(&m_engine.dbPool(), &m_workspace, request.path.mid(prefix.size()), request.query, responder);
+}
+
+void ApiServer::startAnswer(chat::AskOptions ask, std::shared_ptr<AnswerFormat> format, bool stream,
+                            net::HttpResponder *responder)
+{
     const quint64 id = m_nextAnswer++;
     const CancelTokenPtr cancel = CancelToken::create();
     m_active.insert(id, cancel);
     ExchangeOptions options;
-    options.deadline = m_config.answerDeadline;
+    options.stream = stream;
     options.cancel = cancel;
     options.ended = [server = QPointer<ApiServer>(this), id] {
         if (server)
             server->answerEnded(id);
     };
-    answerCompletion(&m_engine, std::get<CompletionRequest>(std::move(parsed)), responder, std::move(options));
+    answerOverHttp(&m_engine, std::move(ask), std::move(format), responder, std::move(options));
 }
 
 void ApiServer::answerEnded(quint64 id)

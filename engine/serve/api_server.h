@@ -6,6 +6,7 @@
 
 #include "chat/chat_engine.h"
 #include "net/http_server.h"
+#include "serve/answer_format.h"
 #include "serve/bearer_auth.h"
 
 #include <QHash>
@@ -23,6 +24,9 @@ namespace rag::serve {
 
 struct ServeConfig {
     QList<QByteArray> apiKeys;                    // none: no key asked (loopback binds only)
+    // The admin endpoints' keys. None: the admin endpoints answer only a server without API keys
+    // (on loopback); with API keys they then refuse (403), since call bodies hold users' questions.
+    QList<QByteArray> adminKeys;
     net::HttpServerLimits limits;
     std::chrono::milliseconds answerDeadline{120'000};
 };
@@ -57,12 +61,17 @@ private:
     void serveHealth(const net::HttpRequest &request, net::HttpResponder *responder);
     void serveModels(net::HttpResponder *responder);
     void serveCompletion(const net::HttpRequest &request, net::HttpResponder *responder);
+    void serveRagFlow(const net::HttpRequest &request, net::HttpResponder *responder);
+    void serveAdmin(const net::HttpRequest &request, net::HttpResponder *responder);
+    // Runs an answer, counted for the drain.
+    void startAnswer(chat::AskOptions ask, std::shared_ptr<AnswerFormat> format, bool stream, net::HttpResponder *responder);
     void answerEnded(quint64 id);
 
     Workspace &m_workspace;
     chat::ChatEngine &m_engine;
     ServeConfig m_config;
     BearerAuth m_auth;
+    BearerAuth m_adminAuth;
     std::unique_ptr<net::HttpServer> m_http;
     bool m_ready = false;
     QString m_notReadyReason = QStringLiteral("loading indexes");

@@ -126,55 +126,81 @@ CompletionIdentity CompletionIdentity::create(const QString &model)
     return identity;
 }
 
-QByteArray deltaEvent(const CompletionIdentity &identity, const QString &content, bool first)
+OpenAiFormat::OpenAiFormat(const CompletionRequest &request)
+    : m_identity(CompletionIdentity::create(request.model)), m_includeUsage(request.includeUsage)
+{
+}
+
+QByteArray OpenAiFormat::deltaEvent(const QString &content)
 {
     QJsonObject delta{{QStringLiteral("content"), content}};
-    if (first)
+    if (std::exchange(m_first, false))
         delta.insert(QStringLiteral("role"), QStringLiteral("assistant"));
     const QJsonObject choice{{QStringLiteral("index"), 0},
                              {QStringLiteral("delta"), delta},
                              {QStringLiteral("finish_reason"), QJsonValue()}};
-    return event(chunkObject(identity, {choice}));
+    return event(chunkObject(m_identity, {choice}));
 }
 
-QByteArray finalEvents(const CompletionIdentity &identity, const chat::AskResult &result, bool includeUsage)
+QByteArray OpenAiFormat::finalEvents(const chat::AskResult &result)
 {
     const QJsonObject choice{{QStringLiteral("index"), 0},
                              {QStringLiteral("delta"), QJsonObject()},
                              {QStringLiteral("finish_reason"), QStringLiteral("stop")}};
-    QJsonObject last = chunkObject(identity, {choice});
+    QJsonObject last = chunkObject(m_identity, {choice});
     last.insert(QStringLiteral("references"), chat::referencesToJson(result.references));
     last.insert(QStringLiteral("trace"), result.trace);
     QByteArray out = event(last);
-    if (includeUsage) {
-        QJsonObject usage = chunkObject(identity, QJsonArray());
+    if (m_includeUsage) {
+        QJsonObject usage = chunkObject(m_identity, QJsonArray());
         usage.insert(QStringLiteral("usage"), usageJson(result));
         out += event(usage);
     }
-    return out + doneEvent();
+    return out + "data: [DONE]\n\n";
 }
 
-QByteArray doneEvent()
-{
-    return "data: [DONE]\n\n";
-}
-
-QByteArray completionBody(const CompletionIdentity &identity, const chat::AskResult &result)
+QByteArray OpenAiFormat::body(const chat::AskResult &result)
 {
     const QJsonObject message{{QStringLiteral("role"), QStringLiteral("assistant")},
                               {QStringLiteral("content"), result.answer}};
     const QJsonObject choice{{QStringLiteral("index"), 0},
                              {QStringLiteral("message"), message},
                              {QStringLiteral("finish_reason"), QStringLiteral("stop")}};
-    return compact({{QStringLiteral("id"), QString::fromLatin1(identity.id)},
+    return compact({{QStringLiteral("id"), QString::fromLatin1(m_identity.id)},
                     {QStringLiteral("object"), QStringLiteral("chat.completion")},
-                    {QStringLiteral("created"), identity.created},
-                    {QStringLiteral("model"), identity.model},
+                    {QStringLiteral("created"), m_identity.created},
+                    {QStringLiteral("model"), m_identity.model},
                     {QStringLiteral("choices"), QJsonArray{choice}},
                     {QStringLiteral("usage"), usageJson(result)},
                     {QStringLiteral("references"), chat::referencesToJson(result.references)},
                     {QStringLiteral("trace"), result.trace}})
         + '\n';
+}
+
+QByteArray OpenAiFormat::errorBody(const ApiError &error)
+{
+    return serve::errorBody(error) + '\n';
+}
+
+QByteArray OpenAiFormat::errorEvent(const ApiError &error)
+{
+    return serve::errorEvent(error);
+}
+
+ApiError OpenAiFormat::errorFromAnswer(const QString &engineError)
+{
+    return serve::errorFromAnswer(engineError, m_identity.model);
+}
+
+chat::AskOptions askOptionsFor(const CompletionRequest &request, std::chrono::milliseconds deadline)
+{
+    chat::AskOptions ask;
+    ask.question = request.question;
+    ask.assistant = request.model;
+    ask.history = request.history;
+    ask.save = false;
+    ask.deadline = deadline;
+    return ask;
 }
 
 QByteArray modelsBody(const QStringList &assistantNames)

@@ -5,12 +5,14 @@
 
 #include "chat/ask_types.h"
 #include "core/result.h"
+#include "serve/answer_format.h"
 #include "serve/api_error.h"
 
 #include <QByteArray>
 #include <QJsonObject>
 #include <QString>
 
+#include <chrono>
 #include <variant>
 
 namespace rag::serve {
@@ -36,15 +38,29 @@ struct CompletionIdentity {
     static CompletionIdentity create(const QString &model);
 };
 
-// "data: {...chat.completion.chunk...}\n\n" with a content delta; the first carries the role.
-QByteArray deltaEvent(const CompletionIdentity &identity, const QString &content, bool first);
-// The closing chunk (finish_reason "stop", with this project's "references" and "trace"), then
-// the usage chunk when asked for, then "data: [DONE]".
-QByteArray finalEvents(const CompletionIdentity &identity, const chat::AskResult &result, bool includeUsage);
-QByteArray doneEvent();
+// OpenAI's chat.completion (not streamed) and chat.completion.chunk events: the first delta
+// carries the role; the closing chunk has finish_reason "stop" and this project's "references"
+// and "trace"; then a usage chunk when asked for, then "data: [DONE]".
+class OpenAiFormat final : public AnswerFormat {
+public:
+    explicit OpenAiFormat(const CompletionRequest &request);
 
-// The non-streamed response: object "chat.completion" with usage, references and trace.
-QByteArray completionBody(const CompletionIdentity &identity, const chat::AskResult &result);
+    QByteArray deltaEvent(const QString &delta) override;
+    QByteArray finalEvents(const chat::AskResult &result) override;
+    QByteArray body(const chat::AskResult &result) override;
+    QByteArray errorBody(const ApiError &error) override;
+    QByteArray errorEvent(const ApiError &error) override;
+    ApiError errorFromAnswer(const QString &engineError) override;
+
+private:
+    CompletionIdentity m_identity;
+    bool m_includeUsage = false;
+    bool m_first = true;
+};
+
+// What the chat engine is asked: the assistant named by `model`, the history as sent, nothing
+// saved (an OpenAI client keeps the conversation and sends it whole each time).
+chat::AskOptions askOptionsFor(const CompletionRequest &request, std::chrono::milliseconds deadline);
 
 // GET /v1/models: {"object":"list","data":[{"id","object":"model","created","owned_by"}]}.
 QByteArray modelsBody(const QStringList &assistantNames);

@@ -7,6 +7,7 @@
 #include "store/assistant_repository.h"
 #include "store/provider_repository.h"
 #include "support/fixtures.h"
+#include "support/http_exchange.h"
 #include "support/simulator_thread.h"
 #include "support/temp_workspace.h"
 
@@ -25,33 +26,7 @@ using namespace rag;
 namespace {
 
 constexpr int kTimeoutMs = 20000;
-
-struct Exchange {
-    int status = 0;
-    QByteArray body;
-    QNetworkReply::NetworkError error = QNetworkReply::NoError;
-    QByteArray header(const QByteArray &name) const { return headers.value(name.toLower()); }
-    QHash<QByteArray, QByteArray> headers;
-
-    QJsonObject json() const { return QJsonDocument::fromJson(body).object(); }
-    QJsonObject errorObject() const { return json().value(QStringLiteral("error")).toObject(); }
-    // The JSON payloads of an SSE body's "data:" lines, [DONE] as a null document.
-    QList<QJsonObject> events(bool *sawDone = nullptr) const
-    {
-        QList<QJsonObject> out;
-        for (const QByteArray &line : body.split('\n')) {
-            if (!line.startsWith("data: "))
-                continue;
-            if (line.mid(6) == "[DONE]") {
-                if (sawDone)
-                    *sawDone = true;
-                continue;
-            }
-            out.append(QJsonDocument::fromJson(line.mid(6)).object());
-        }
-        return out;
-    }
-};
+using Exchange = test::HttpExchange;
 
 } // namespace
 
@@ -104,24 +79,7 @@ class TestServeApi : public QObject {
         return m_nam.sendCustomRequest(request(path, key), method, body);
     }
 
-    static Exchange finish(QNetworkReply *reply)
-    {
-        Exchange e;
-        QByteArray collected;
-        QObject::connect(reply, &QNetworkReply::readyRead, reply, [&] { collected += reply->readAll(); });
-        if (!reply->isFinished()) {
-            QSignalSpy done(reply, &QNetworkReply::finished);
-            if (!done.wait(kTimeoutMs))
-                qWarning("no answer within the timeout");
-        }
-        e.body = collected + reply->readAll();
-        e.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        e.error = reply->error();
-        for (const auto &[name, value] : reply->rawHeaderPairs())
-            e.headers.insert(name.toLower(), value);
-        reply->deleteLater();
-        return e;
-    }
+    static Exchange finish(QNetworkReply *reply) { return test::finishExchange(reply); }
 
     Exchange call(const QByteArray &method, const QByteArray &path, const QByteArray &body = {}, const QByteArray &key = {})
     {
