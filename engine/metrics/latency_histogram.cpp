@@ -129,6 +129,19 @@ double LatencyHistogram::mean() const
     return m_count == 0 ? 0.0 : m_sum / double(m_count);
 }
 
+qint64 LatencyHistogram::countAtMost(qint64 micros) const
+{
+    if (m_count == 0 || micros < m_min)
+        return 0;
+    if (micros >= m_max)
+        return m_count;
+    const auto last = size_t(bucketIndex(std::clamp<qint64>(micros, 0, kMaxMicros)));
+    qint64 seen = 0;
+    for (size_t i = 0; i <= last; ++i)
+        seen += m_buckets[i];
+    return seen;
+}
+
 qint64 LatencyHistogram::percentile(double q) const
 {
     if (m_count == 0)

@@ -31,6 +31,10 @@ public:
     // order statistic, never below min() nor above max(). 0 when empty. The order statistic is
     // the nearest rank: the ceil(q * count())-th smallest value (the smallest for q = 0).
     qint64 percentile(double q) const;
+    // Values recorded at or below `micros` (to the bucket's precision, about 0.1%): a
+    // cumulative bucket of a Prometheus histogram.
+    qint64 countAtMost(qint64 micros) const;
+    double sum() const { return m_sum; } // of every value recorded, in microseconds
 
 private:
     std::vector<quint32> m_buckets;

@@ -9,6 +9,8 @@
 #include "serve/openai_wire.h"
 #include "serve/ragflow_retrieval.h"
 #include "serve/ragflow_wire.h"
+#include "serve/serve_metrics.h"
+#include "providers/calllog/rerank_call_log.h"
 #include "workspace/workspace.h"
 
 #include <QJsonDocument>
@@ -27,6 +29,19 @@ QByteArray statusBody(const QString &status, const QString &detail = {})
     if (!detail.isEmpty())
         object.insert(QStringLiteral("detail"), detail);
     return QJsonDocument(object).toJson(QJsonDocument::Compact) + '\n';
+}
+
+// The route a request counts under in /metrics: a handful of names, whatever the path.
+QString routeOf(const QByteArray &path)
+{
+    if (path == "/v1/chat/completions" || path == "/v1/models" || path == "/metrics" || path == "/api/v1/retrieval"
+        || path == "/healthz" || path == "/readyz")
+        return QString::fromLatin1(path);
+    if (path.startsWith("/api/v1/chats/") && path.endsWith("/completions"))
+        return QStringLiteral("/api/v1/chats/{chat_id}/completions");
+    if (path.startsWith("/api/v1/admin/"))
+        return QStringLiteral("/api/v1/admin/rerank-calls");
+    return QStringLiteral("other");
 }
 
 QCoro::Task<void> listModels(QThreadPool *pool, std::shared_ptr<const api::Assistants> assistants,
@@ -74,6 +89,12 @@ ApiServer::ApiServer(Workspace &workspace, chat::ChatEngine &engine, ServeConfig
     m_http = std::make_unique<net::HttpServer>(
         [this](const net::HttpRequest &request, net::HttpResponder *responder) { handle(request, responder); },
         m_config.limits);
+    m_engine.watchWith(m_monitor);
+    m_monitor.watchLoop(QStringLiteral("engine"), &m_loopLag);
+    m_monitor.setHistoryLimit(0); // /metrics reads the latest sample only
+    connect(&m_monitor, &metrics::RuntimeMonitor::sampled, this,
+            [this](const metrics::RuntimeSample &sample) { m_lastSample = sample; });
+    m_monitor.start();
     m_graceTimer.setSingleShot(true);
     connect(&m_graceTimer, &QTimer::timeout, this, [this] {
         qCInfo(lcServe) << "grace period over;" << m_active.size() << "answers cancelled";
@@ -135,6 +156,7 @@ void ApiServer::drain(std::chrono::milliseconds grace)
 void ApiServer::handle(const net::HttpRequest &request, net::HttpResponder *responder)
 {
     const QByteArray &path = request.path;
+    ++m_requestsByRoute[routeOf(path)];
     if (path == "/healthz" || path == "/readyz") {
         serveHealth(request, responder);
         return;
@@ -159,6 +181,10 @@ void ApiServer::handle(const net::HttpRequest &request, net::HttpResponder *resp
         if (request.method != "GET")
             return refuse(ApiError::methodNotAllowed("GET"));
         serveModels(responder);
+    } else if (path == "/metrics") {
+        if (request.method != "GET")
+            return refuse(ApiError::methodNotAllowed("GET"));
+        serveMetrics(responder);
     } else if (path == "/v1/chat/completions") {
         if (request.method != "POST")
             return refuse(ApiError::methodNotAllowed("POST"));
@@ -187,6 +213,18 @@ void ApiServer::serveHealth(const net::HttpRequest &request, net::HttpResponder 
 void ApiServer::serveModels(net::HttpResponder *responder)
 {
     listModels(&m_engine.dbPool(), std::make_shared<const api::Assistants>(m_workspace), responder);
+}
+
+void ApiServer::serveMetrics(net::HttpResponder *responder)
+{
+    ServeMetricsInput input;
+    input.stages = m_engine.statistics().snapshot();
+    input.runtime = m_lastSample.atMs > 0 ? m_lastSample : m_monitor.sampleNow();
+    input.rerankCalls = m_engine.callLog().counts();
+    input.requestsByRoute = m_requestsByRoute;
+    input.answersInFlight = activeAnswers();
+    input.ready = m_ready && !m_draining;
+    responder->respond(200, "text/plain; version=0.0.4; charset=utf-8", serveMetricsText(input));
 }
 
 void ApiServer::serveCompletion(const net::HttpRequest &request, net::HttpResponder *responder)

@@ -5,6 +5,8 @@
 #pragma once
 
 #include "chat/chat_engine.h"
+#include "metrics/loop_lag_probe.h"
+#include "metrics/runtime_monitor.h"
 #include "net/http_server.h"
 #include "serve/answer_format.h"
 #include "serve/bearer_auth.h"
@@ -60,6 +62,7 @@ private:
     void handle(const net::HttpRequest &request, net::HttpResponder *responder);
     void serveHealth(const net::HttpRequest &request, net::HttpResponder *responder);
     void serveModels(net::HttpResponder *responder);
+    void serveMetrics(net::HttpResponder *responder);
     void serveCompletion(const net::HttpRequest &request, net::HttpResponder *responder);
     void serveRagFlow(const net::HttpRequest &request, net::HttpResponder *responder);
     void serveAdmin(const net::HttpRequest &request, net::HttpResponder *responder);
@@ -79,6 +82,10 @@ private:
     QTimer m_graceTimer;
     quint64 m_nextAnswer = 1;
     QHash<quint64, CancelTokenPtr> m_active; // answers in flight, to cancel when the grace ends
+    QHash<QString, qint64> m_requestsByRoute;
+    metrics::LoopLagProbe m_loopLag;
+    metrics::RuntimeMonitor m_monitor;
+    metrics::RuntimeSample m_lastSample;
 };
 
 } // namespace rag::serve

@@ -3,6 +3,9 @@
 #include <QTest>
 
 #include <algorithm>
+#include <numeric>
+
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -78,6 +81,28 @@ private Q_SLOTS:
         const LatencyHistogram h = histogramOf(values);
         for (int i = 1; i <= 100; ++i)
             QCOMPARE(h.percentile(i / 100.0), exactPercentile(values, i / 100.0));
+    }
+
+    // Prometheus' cumulative buckets: how many values are at or below a bound, to the bucket's
+    // precision, against counting the values themselves.
+    void countAtMostMatchesTheValues()
+    {
+        rag::metrics::LatencyHistogram h;
+        QCOMPARE(h.countAtMost(1000), 0);
+        QList<qint64> values;
+        for (qint64 v = 0; v < 200'000; v += 997)
+            values.append(v);
+        for (qint64 v : values)
+            h.record(v);
+        for (qint64 bound : {qint64(-1), qint64(0), qint64(5'000), qint64(50'000), qint64(123'456), qint64(10'000'000)}) {
+            const qint64 exact = std::count_if(values.cbegin(), values.cend(), [bound](qint64 v) { return v <= bound; });
+            const qint64 counted = h.countAtMost(bound);
+            // A value within 0.1% above the bound may share its bucket.
+            const qint64 upTo = std::count_if(values.cbegin(), values.cend(), [bound](qint64 v) { return double(v) <= double(bound) * 1.001 + 1; });
+            QVERIFY2(counted >= exact && counted <= upTo, qPrintable(QStringLiteral("bound %1: %2 not in [%3, %4]").arg(bound).arg(counted).arg(exact).arg(upTo)));
+        }
+        QCOMPARE(h.countAtMost(rag::metrics::LatencyHistogram::kMaxMicros), h.count());
+        QCOMPARE(h.sum(), double(std::accumulate(values.cbegin(), values.cend(), qint64(0))));
     }
 
     void percentilesFollowOrderStatisticsOnRandomData_data()

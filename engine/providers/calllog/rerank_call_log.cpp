@@ -32,11 +32,21 @@ RerankCallLog::~RerankCallLog()
 void RerankCallLog::record(store::RerankCallRecord call, RerankCallBodies bodies)
 {
     QMutexLocker lock(&m_mutex);
+    ++m_counts[{call.provider, call.ok}];
     m_pending.append({std::move(call), std::move(bodies)});
     if (m_draining)
         return; // the running drain picks it up
     m_draining = true;
     m_writer.start([this] { drain(); });
+}
+
+QList<RerankCallCount> RerankCallLog::counts() const
+{
+    QMutexLocker lock(&m_mutex);
+    QList<RerankCallCount> out;
+    for (auto it = m_counts.cbegin(); it != m_counts.cend(); ++it)
+        out.append({it.key().first, it.key().second, it.value()});
+    return out;
 }
 
 void RerankCallLog::drain()

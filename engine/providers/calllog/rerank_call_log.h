@@ -7,6 +7,7 @@
 #include "store/provider_records.h"
 
 #include <QList>
+#include <QMap>
 #include <QMutex>
 #include <QThreadPool>
 #include <QWaitCondition>
@@ -28,6 +29,13 @@ struct RerankCallBodies {
     QStringList secrets;
 };
 
+// Calls recorded since the log was created, by provider and outcome (for /metrics).
+struct RerankCallCount {
+    QString provider;
+    bool ok = false;
+    qint64 calls = 0;
+};
+
 class RerankCallLog {
 public:
     explicit RerankCallLog(std::shared_ptr<store::Database> database, qint64 retention = 10'000);
@@ -40,6 +48,7 @@ public:
     // How a record names the thread a call ran on: its object name, else its id.
     static QString currentThreadLabel();
     qint64 dropped() const; // calls that could not be stored (database errors), for the monitor
+    QList<RerankCallCount> counts() const; // by provider, then failures after successes
 
 private:
     struct Pending {
@@ -60,6 +69,7 @@ private:
     bool m_draining = false;
     qint64 m_written = 0;
     qint64 m_dropped = 0;
+    QMap<std::pair<QString, bool>, qint64> m_counts;
 };
 
 } // namespace rag::providers
