@@ -25,6 +25,9 @@ packages=(
   desktop-file-utils appstream
   # corpus for the retrieval-quality benchmark
   python3-doc
+  # test-only: Node.js runs the official openai client against `ragdesk serve` (its package
+  # comes from npm, pinned, installed by scripts/test.sh)
+  nodejs npm
 )
 
 missing=()

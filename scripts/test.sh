@@ -6,6 +6,14 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 bash "$root/packaging/install-deps.sh"
 build_dir=$(bash "$root/scripts/build.sh" "$@" | tail -n 1)
 
+# Test-only: the official API clients the conformance tests drive, pinned by their lock file.
+conformance="$build_dir/conformance"
+mkdir -p "$conformance"
+if ! cmp -s "$root/tests/conformance/package-lock.json" "$conformance/package-lock.json" || [ ! -d "$conformance/node_modules" ]; then
+  cp "$root/tests/conformance/package.json" "$root/tests/conformance/package-lock.json" "$conformance/"
+  (cd "$conformance" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
 export QT_QPA_PLATFORM=offscreen
 if [ "${1:-}" = "--sanitize" ]; then
   export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"

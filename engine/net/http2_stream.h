@@ -27,6 +27,7 @@ public:
     // HTTP/2 resets this stream only (RST_STREAM): the connection's other exchanges go on.
     void abortConnection() override;
     bool isOpen() const override;
+    void closeAfterResponse() override {}
 
     int32_t id() const { return m_id; }
     bool answered() const { return m_state != State::Waiting; }

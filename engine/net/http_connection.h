@@ -31,6 +31,7 @@ public:
     void endStream() override;
     void abortConnection() override;
     bool isOpen() const override;
+    void closeAfterResponse() override { m_keepAlive = false; }
 
     // After http2Preface(): gives up the socket and the bytes read from it. The connection is
     // then inert and deleted later, without closed(): no request of it was seen.

@@ -55,6 +55,9 @@ public:
     virtual void abortConnection() = 0;
 
     virtual bool isOpen() const = 0;
+    // HTTP/1.1: the connection closes once this response ends ("Connection: close"); call before
+    // responding. HTTP/2: nothing, its streams end on their own.
+    virtual void closeAfterResponse() = 0;
 
 signals:
     void closed(); // the client went away or the connection was aborted

@@ -17,6 +17,10 @@ struct StreamState {
             return;
         if (!begun) {
             begun = true;
+            // node-fetch 2 (under the openai JS client 4 on Node 18) takes a chunked stream that
+            // ended on a kept-alive socket for a "Premature close" when it arrived all at once;
+            // a stream lasts seconds, so a new connection for the next one costs nothing.
+            responder->closeAfterResponse();
             // X-Accel-Buffering: a reverse proxy (nginx) passes each event on at once.
             responder->beginStream(200, "text/event-stream; charset=utf-8",
                                    {{"Cache-Control", "no-cache"}, {"X-Accel-Buffering", "no"}});

@@ -484,6 +484,23 @@ private Q_SLOTS:
         QVERIFY(!steady.disconnected);
     }
 
+    void closeAfterResponseEndsTheConnectionWithTheStream()
+    {
+        HttpServer server([](const HttpRequest &, HttpResponder *responder) {
+            responder->closeAfterResponse();
+            responder->beginStream(200, "text/event-stream");
+            responder->writeChunk("data: one\n\n");
+            responder->endStream();
+        });
+        QVERIFY(server.listen(QHostAddress::LocalHost, 0).ok());
+        RawClient client(server.port());
+        client.send(get("/stream"));
+        QTRY_VERIFY(client.disconnected);
+        QCOMPARE(client.responses().size(), 1);
+        QCOMPARE(client.responses().first().header("connection"), QByteArray("close"));
+        QCOMPARE(client.responses().first().body, QByteArray("data: one\n\n"));
+    }
+
     void connectionsOverTheLimitAreRefused()
     {
         HttpServerLimits limits;

@@ -150,6 +150,7 @@ private Q_SLOTS:
         const Exchange e = call("POST", "/v1/chat/completions", completion(QStringLiteral("streamer"), QStringLiteral("How do bees point at flowers?"), true));
         QCOMPARE(e.status, 200);
         QVERIFY(e.header("content-type").startsWith("text/event-stream"));
+        QCOMPARE(e.header("connection"), QByteArray("close")); // see answer_exchange.cpp
         bool done = false;
         const QList<QJsonObject> events = e.events(&done);
         QVERIFY(done);
