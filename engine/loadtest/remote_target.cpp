@@ -202,6 +202,7 @@ RemoteTarget::RemoteTarget(TargetSpec spec, QString key, int maxConnections, Rem
     providers::HttpClientConfig config;
     config.name = m_spec.kind == TargetKind::OpenAi ? QStringLiteral("loadtest-openai") : QStringLiteral("loadtest-ragflow");
     config.maxConnections = maxConnections;
+    config.http2 = m_spec.http2;
     // A load test measures the server as it is: a retry would hide a failure and skew latencies.
     config.retry.maxAttempts = 1;
     m_client = std::make_unique<providers::ProviderHttpClient>(config);

@@ -170,12 +170,13 @@ void readTarget(const Reader &r, TargetSpec &t)
     const bool openai = kind == QLatin1String("openai");
     t.kind = openai ? TargetKind::OpenAi : TargetKind::RagFlow;
     const QString idKey = openai ? QStringLiteral("model") : QStringLiteral("chat_id");
-    r.onlyKeys({QStringLiteral("kind"), QStringLiteral("url"), idKey, QStringLiteral("api_key_env")});
+    r.onlyKeys({QStringLiteral("kind"), QStringLiteral("url"), idKey, QStringLiteral("api_key_env"), QStringLiteral("http2")});
     t.url = r.string(QStringLiteral("url"), QString(), true);
     if (!r.failed() && !t.url.startsWith(QLatin1String("http://")) && !t.url.startsWith(QLatin1String("https://")))
         r.fail(QStringLiteral("%1 must be an http:// or https:// URL").arg(r.key(QStringLiteral("url"))));
     (openai ? t.model : t.chatId) = r.string(idKey, QString(), true);
     t.apiKeyEnv = r.string(QStringLiteral("api_key_env"), QString());
+    t.http2 = r.boolean(QStringLiteral("http2"), false);
 }
 
 void readProviders(const Reader &root, const QString &baseDir, ProviderSpec &p)

@@ -38,6 +38,7 @@ struct TargetSpec {
     QString model;
     QString chatId;
     QString apiKeyEnv;
+    bool http2 = false; // remote targets: HTTP/2 with prior knowledge over http:// (h2c), ALPN over https://
     // The key itself, set by the desktop app from its keychain (docs/loadtest.md); never read from
     // or written to JSON. When set it is used instead of api_key_env.
     QString apiKey;

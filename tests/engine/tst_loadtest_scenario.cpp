@@ -103,11 +103,13 @@ private Q_SLOTS:
         o.insert(QStringLiteral("target"), QJsonObject{{QStringLiteral("kind"), QStringLiteral("openai")},
                                                       {QStringLiteral("url"), QStringLiteral("http://127.0.0.1:8080/v1")},
                                                       {QStringLiteral("model"), QStringLiteral("ragdesk")},
-                                                      {QStringLiteral("api_key_env"), QStringLiteral("RAG_KEY")}});
+                                                      {QStringLiteral("api_key_env"), QStringLiteral("RAG_KEY")},
+                                                      {QStringLiteral("http2"), true}});
         o.insert(QStringLiteral("providers"), QStringLiteral("real"));
         auto s = parse(o);
         QVERIFY2(s.ok(), qPrintable(s.ok() ? QString() : s.error()));
         QCOMPARE(s->target.kind, TargetKind::OpenAi);
+        QVERIFY(s->target.http2);
         QCOMPARE(s->target.model, QStringLiteral("ragdesk"));
         QCOMPARE(s->target.apiKeyEnv, QStringLiteral("RAG_KEY"));
         QVERIFY(s->providers.real);
@@ -119,6 +121,7 @@ private Q_SLOTS:
         QVERIFY2(s.ok(), qPrintable(s.ok() ? QString() : s.error()));
         QCOMPARE(s->target.kind, TargetKind::RagFlow);
         QCOMPARE(s->target.chatId, QStringLiteral("c42"));
+        QVERIFY(!s->target.http2);
         QCOMPARE(s->target.url, QStringLiteral("https://rf.example/api"));
     }
 

@@ -1,0 +1,123 @@
+// The load tester measures `ragdesk serve` as it measures any RAG server (docs/serve.md,
+// docs/loadtest.md): an OpenAI-compatible target over HTTP/2 and over HTTP/1.1, and a RAGFlow
+// target whose multi-turn sessions continue on the server, all against an ApiServer on loopback.
+#include "chat/chat_engine.h"
+#include "loadtest/load_runner.h"
+#include "loadtest/remote_target.h"
+#include "serve/api_server.h"
+#include "store/assistant_repository.h"
+#include "store/conversation_repository.h"
+#include "support/fixtures.h"
+#include "support/temp_workspace.h"
+
+#include <QTest>
+
+#include <memory>
+
+using namespace rag;
+using namespace rag::loadtest;
+
+namespace {
+
+QCoro::Task<void> runInto(LoadRunner *runner)
+{
+    co_await runner->run(CancelToken::create(), 10.0);
+}
+
+} // namespace
+
+class TestLoadServe : public QObject {
+    Q_OBJECT
+
+    std::unique_ptr<test::TempWorkspace> m_ws;
+    std::unique_ptr<chat::ChatEngine> m_engine;
+    std::unique_ptr<serve::ApiServer> m_server;
+    qint64 m_assistantId = 0;
+
+    RunSummary run(const QByteArray &target, const QByteArray &questions)
+    {
+        const QByteArray json = R"({"name": "serve", "target": )" + target + R"(, "questions": )" + questions
+            + R"(, "load": {"model": "closed", "users": 4, "iterations": 2, "duration_s": 60}})";
+        auto scenario = parseScenario(json, QDir::tempPath());
+        if (!scenario) {
+            QTest::qFail(qPrintable(scenario.error()), __FILE__, __LINE__);
+            return {};
+        }
+        auto remote = RemoteTarget::create(scenario->target, scenario->load.users);
+        if (!remote) {
+            QTest::qFail(qPrintable(remote.error()), __FILE__, __LINE__);
+            return {};
+        }
+        LoadRunner runner(**remote, *scenario, scenario->questions);
+        QCoro::waitFor(runInto(&runner));
+        return runner.recorder().summary();
+    }
+
+    QByteArray base() const { return "http://127.0.0.1:" + QByteArray::number(m_server->port()); }
+
+private Q_SLOTS:
+    void init()
+    {
+        m_ws = std::make_unique<test::TempWorkspace>();
+        QVERIFY(test::writeFile(m_ws->path(QStringLiteral("docs/otters.md")),
+                                "# Sea otters\nSea otters hold hands while they sleep so that they do not drift apart.\n"));
+        QVERIFY(test::writeFile(m_ws->path(QStringLiteral("docs/bees.md")),
+                                "# Honey bees\nHoney bees dance to tell the hive where the flowers are.\n"));
+        m_ws->ingest(QStringLiteral("nature"), {m_ws->path(QStringLiteral("docs"))});
+        store::AssistantSpec spec;
+        spec.name = QStringLiteral("guide");
+        spec.knowledgeBases = {QStringLiteral("nature")};
+        auto created = store::AssistantRepository(m_ws->workspace->database().connection()).create(spec);
+        QVERIFY(created);
+        m_assistantId = created->id;
+        m_engine = std::make_unique<chat::ChatEngine>(*m_ws->workspace);
+        m_server = std::make_unique<serve::ApiServer>(*m_ws->workspace, *m_engine, serve::ServeConfig{});
+        QVERIFY(m_server->listen(QHostAddress::LocalHost, 0).ok());
+    }
+
+    void cleanup()
+    {
+        m_server.reset();
+        m_engine.reset();
+        m_ws.reset();
+    }
+
+    void openAiTarget_data()
+    {
+        QTest::addColumn<bool>("http2");
+        QTest::newRow("HTTP/1.1") << false;
+        QTest::newRow("HTTP/2") << true;
+    }
+
+    void openAiTarget()
+    {
+        QFETCH(bool, http2);
+        const RunSummary summary = run(R"({"kind": "openai", "url": ")" + base() + R"(/v1", "model": "guide", "http2": )"
+                                           + (http2 ? "true" : "false") + "}",
+                                       R"(["Why do sea otters hold hands?", "How do bees show the way?"])");
+        QCOMPARE(summary.completed, 8);
+        QCOMPARE(summary.failed, 0);
+        QCOMPARE(summary.stages.value(QStringLiteral("ttfc")).count, 8);
+        QCOMPARE(m_server->activeAnswers(), 0);
+    }
+
+    void ragFlowTargetContinuesItsSessions()
+    {
+        // Each user asks a two-question session twice: four sessions of two answers each.
+        const RunSummary summary = run(R"({"kind": "ragflow", "url": ")" + base() + R"(", "chat_id": "guide"})",
+                                       R"([["Why do sea otters hold hands?", "And how do bees point?"]])");
+        QCOMPARE(summary.completed, 8);
+        QCOMPARE(summary.failed, 0);
+        auto sessions = store::ConversationRepository(m_ws->workspace->database().connection()).list(m_assistantId);
+        QVERIFY(sessions);
+        QVERIFY2(sessions->size() >= 4 && sessions->size() < 8, qPrintable(QString::number(sessions->size())));
+        for (const store::Conversation &session : *sessions) {
+            auto loaded = store::ConversationRepository(m_ws->workspace->database().connection()).load(session.id);
+            QVERIFY(loaded);
+            QCOMPARE(loaded->messages.size() % 4, 0); // whole two-turn sessions
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLoadServe)
+#include "tst_load_serve.moc"
