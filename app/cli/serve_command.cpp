@@ -17,17 +17,32 @@ namespace rag::cli {
 namespace {
 
 // --api-key-env VAR: the variable holds one key, or several separated by commas (one per client
-// team, each revoked by restarting without it). Read once; the keys are never printed.
-QList<QByteArray> keysFrom(const QString &variable, QString *error)
+// team, each revoked by restarting without it); "KEY:N" limits that key to N requests a second.
+// Read once; the keys are never printed.
+QList<QByteArray> keysFrom(const QString &option, const QString &variable, QHash<QByteArray, double> *rates,
+                           QString *error)
 {
     const QByteArray value = qgetenv(variable.toLocal8Bit().constData());
     QList<QByteArray> keys;
-    for (const QByteArray &key : value.split(',')) {
-        if (!key.trimmed().isEmpty())
-            keys.append(key.trimmed());
+    for (QByteArray key : value.split(',')) {
+        key = key.trimmed();
+        const qsizetype colon = key.lastIndexOf(':');
+        bool isRate = false;
+        const double rate = colon > 0 ? key.mid(colon + 1).toDouble(&isRate) : 0;
+        if (isRate) {
+            if (!rates || !(rate > 0)) {
+                *error = QStringLiteral("%1 %2: a key's rate (KEY:N) must be a number of requests a second above 0%3")
+                             .arg(option, variable, rates ? QString() : QStringLiteral(", and admin keys take none"));
+                return {};
+            }
+            key.truncate(colon);
+            rates->insert(key, rate);
+        }
+        if (!key.isEmpty())
+            keys.append(key);
     }
     if (keys.isEmpty())
-        *error = QStringLiteral("--api-key-env %1: the variable is not set or holds no key").arg(variable);
+        *error = QStringLiteral("%1 %2: the variable is not set or holds no key").arg(option, variable);
     return keys;
 }
 
@@ -66,12 +81,14 @@ int serveCommand(Workspace &workspace, const QStringList &args)
     serve::ServeConfig config;
     config.answerDeadline = std::chrono::milliseconds(deadlineMs);
     if (parser.isSet(QStringLiteral("api-key-env"))) {
-        config.apiKeys = keysFrom(parser.value(QStringLiteral("api-key-env")), &error);
+        config.apiKeys = keysFrom(QStringLiteral("--api-key-env"), parser.value(QStringLiteral("api-key-env")),
+                                  &config.keyRateLimits, &error);
         if (!error.isEmpty())
             return usageError(error);
     }
     if (parser.isSet(QStringLiteral("admin-key-env"))) {
-        config.adminKeys = keysFrom(parser.value(QStringLiteral("admin-key-env")), &error);
+        config.adminKeys = keysFrom(QStringLiteral("--admin-key-env"), parser.value(QStringLiteral("admin-key-env")),
+                                    nullptr, &error);
         if (!error.isEmpty())
             return usageError(error);
     }

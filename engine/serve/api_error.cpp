@@ -61,7 +61,7 @@ QByteArray errorEvent(const ApiError &error)
 net::HttpHeaders errorHeaders(const ApiError &error)
 {
     net::HttpHeaders headers;
-    if (error.retryAfterSeconds > 0)
+    if (error.retryAfterSeconds > 0) // 503 and 429
         headers.append(std::pair<QByteArray, QByteArray>("Retry-After", QByteArray::number(error.retryAfterSeconds)));
     if (error.status == 401)
         headers.append(std::pair<QByteArray, QByteArray>("WWW-Authenticate", "Bearer"));

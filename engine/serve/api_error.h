@@ -28,7 +28,7 @@ struct ApiError {
 QByteArray errorBody(const ApiError &error);
 // The same error as an SSE event, for a stream that has already begun.
 QByteArray errorEvent(const ApiError &error);
-// Retry-After for 503s, WWW-Authenticate for 401s.
+// Retry-After for 503s and 429s, WWW-Authenticate for 401s.
 net::HttpHeaders errorHeaders(const ApiError &error);
 void respondError(net::HttpResponder *responder, const ApiError &error);
 

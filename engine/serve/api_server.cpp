@@ -85,6 +85,12 @@ ApiServer::ApiServer(Workspace &workspace, chat::ChatEngine &engine, ServeConfig
     , m_config(std::move(config))
     , m_auth(m_config.apiKeys)
     , m_adminAuth(m_config.adminKeys)
+    , m_rates([this] {
+        QList<double> rates;
+        for (const QByteArray &key : std::as_const(m_config.apiKeys))
+            rates.append(m_config.keyRateLimits.value(key, 0));
+        return rates;
+    }())
 {
     m_http = std::make_unique<net::HttpServer>(
         [this](const net::HttpRequest &request, net::HttpResponder *responder) { handle(request, responder); },
@@ -171,8 +177,12 @@ void ApiServer::handle(const net::HttpRequest &request, net::HttpResponder *resp
         responder->respond(error.status, "application/json", ragFlow ? ragFlowErrorBody(error) : errorBody(error) + '\n',
                            errorHeaders(error));
     };
-    if (!m_auth.accepts(request.header("authorization")))
+    const int key = m_auth.matchingKey(request.header("authorization"));
+    if (m_auth.required() && key < 0)
         return refuse(ApiError::unauthorized());
+    if (const auto retryAfter = m_rates.take(key))
+        return refuse({429, "rate_limit_error", "rate_limit_exceeded",
+                       QStringLiteral("This key's request rate is limited; retry after %1 s").arg(*retryAfter), {}, *retryAfter});
     if (m_draining)
         return refuse(ApiError::shuttingDown());
     if (ragFlow) {

@@ -10,6 +10,7 @@
 #include "net/http_server.h"
 #include "serve/answer_format.h"
 #include "serve/bearer_auth.h"
+#include "serve/key_rate_limits.h"
 
 #include <QHash>
 #include <QObject>
@@ -26,6 +27,7 @@ namespace rag::serve {
 
 struct ServeConfig {
     QList<QByteArray> apiKeys;                    // none: no key asked (loopback binds only)
+    QHash<QByteArray, double> keyRateLimits;      // requests per second of a key; absent: no limit
     // The admin endpoints' keys. None: the admin endpoints answer only a server without API keys
     // (on loopback); with API keys they then refuse (403), since call bodies hold users' questions.
     QList<QByteArray> adminKeys;
@@ -75,6 +77,7 @@ private:
     ServeConfig m_config;
     BearerAuth m_auth;
     BearerAuth m_adminAuth;
+    KeyRateLimits m_rates;
     std::unique_ptr<net::HttpServer> m_http;
     bool m_ready = false;
     QString m_notReadyReason = QStringLiteral("loading indexes");

@@ -15,25 +15,25 @@ QByteArray digestOf(const QByteArray &key)
 
 BearerAuth::BearerAuth(const QList<QByteArray> &keys)
 {
-    for (const QByteArray &key : keys) {
-        if (!key.isEmpty())
-            m_digests.append(digestOf(key));
-    }
+    // An empty key keeps its place (its index names it) but matches nothing.
+    for (const QByteArray &key : keys)
+        m_digests.append(key.isEmpty() ? QByteArray() : digestOf(key));
 }
 
-bool BearerAuth::accepts(const QByteArray &authorization) const
+int BearerAuth::matchingKey(const QByteArray &authorization) const
 {
-    if (!required())
-        return true;
     static constexpr QByteArrayView scheme("bearer ");
     const QByteArray trimmed = authorization.trimmed();
     if (trimmed.size() <= scheme.size() || trimmed.first(scheme.size()).toLower() != scheme)
-        return false;
+        return -1;
     const QByteArray presented = digestOf(trimmed.mid(scheme.size()).trimmed());
-    bool accepted = false;
-    for (const QByteArray &digest : m_digests)
-        accepted |= constantTimeEquals(presented, digest); // no early exit: every key is compared
-    return accepted;
+    int matched = -1;
+    for (qsizetype i = 0; i < m_digests.size(); ++i) {
+        // No early exit: every key is compared, whichever matches.
+        if (constantTimeEquals(presented, m_digests.at(i)))
+            matched = int(i);
+    }
+    return matched;
 }
 
 bool constantTimeEquals(const QByteArray &a, const QByteArray &b)

@@ -17,7 +17,9 @@ public:
     bool required() const { return !m_digests.isEmpty(); }
     // The Authorization header's value as received (may be empty). Every configured key is
     // compared, whichever matches.
-    bool accepts(const QByteArray &authorization) const;
+    bool accepts(const QByteArray &authorization) const { return !required() || matchingKey(authorization) >= 0; }
+    // Which key (its index in the list given) the header carries; -1 for none.
+    int matchingKey(const QByteArray &authorization) const;
 
 private:
     QList<QByteArray> m_digests;

@@ -238,6 +238,21 @@ private Q_SLOTS:
         QCOMPARE(call("GET", "/healthz").status, 200); // probes need no key
     }
 
+    void aKeysRateLimitIsAnsweredWith429()
+    {
+        serve::ServeConfig config;
+        config.apiKeys = {"steady-key", "free-key"};
+        config.keyRateLimits = {{"steady-key", 0.5}}; // one every two seconds: the second at once is refused
+        startServer(config);
+        QCOMPARE(call("GET", "/v1/models", {}, "steady-key").status, 200);
+        const Exchange limited = call("GET", "/v1/models", {}, "steady-key");
+        QCOMPARE(limited.status, 429);
+        QVERIFY(limited.header("retry-after").toInt() >= 1);
+        QCOMPARE(limited.errorObject().value(QStringLiteral("code")).toString(), QStringLiteral("rate_limit_exceeded"));
+        for (int i = 0; i < 5; ++i)
+            QCOMPARE(call("GET", "/v1/models", {}, "free-key").status, 200); // the other key is not limited
+    }
+
     void badRequestsGetClearErrors_data()
     {
         QTest::addColumn<QByteArray>("method");
