@@ -11,6 +11,8 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QTimer>
 
 namespace rag::cli {
 
@@ -109,7 +111,18 @@ int serveCommand(Workspace &workspace, const QStringList &args)
     errLine(config.apiKeys.isEmpty() ? QStringLiteral("no API key asked (loopback only)")
                                      : QStringLiteral("%1 API key(s) accepted").arg(config.apiKeys.size()));
     QObject::connect(&server, &serve::ApiServer::ready, &server, [] { errLine(QStringLiteral("ready")); });
-    QObject::connect(&server, &serve::ApiServer::drained, &server, [] { QCoreApplication::quit(); });
+    // Drained: the answers are done; their connections close once their last bytes are out
+    // (bounded, for a client that stops reading).
+    QTimer lastBytes;
+    QElapsedTimer drainedFor;
+    QObject::connect(&server, &serve::ApiServer::drained, &server, [&] {
+        drainedFor.start();
+        lastBytes.start(20);
+    });
+    QObject::connect(&lastBytes, &QTimer::timeout, &server, [&] {
+        if (server.openConnections() == 0 || drainedFor.elapsed() > 5000)
+            QCoreApplication::quit();
+    });
     server.warmUp();
 
     // SIGTERM or Ctrl-C: stop accepting, let the answers in flight finish within the grace period.

@@ -38,6 +38,7 @@ struct HttpConnection::Callbacks {
         HttpConnection *c = self(parser);
         c->m_request = HttpRequest{};
         c->m_request.peer = c->m_socket->peerAddress();
+        c->m_requestTimer.start(); // from here the request must be whole in time (CRLFs between requests do not count)
         c->m_url.clear();
         c->m_headerBytes = 0;
         c->m_inHeaderField = false;
@@ -231,9 +232,7 @@ void HttpConnection::processInput()
     const QByteArray fresh = m_socket->readAll();
     if (!fresh.isEmpty()) {
         m_input += fresh;
-        m_idleTimer.start(); // a slow request is not idle, a silent one is
-        if (!m_requestTimer.isActive())
-            m_requestTimer.start(); // but it must be whole in time
+        m_idleTimer.start(); // a slow request is not idle, a silent one is (and see onMessageBegin)
     }
     if (m_input.isEmpty() || awaitsOrSawHttp2Preface())
         return;
@@ -400,6 +399,14 @@ void HttpConnection::finishResponse()
         m_processQueued = true;
         QMetaObject::invokeMethod(this, &HttpConnection::processInput, Qt::QueuedConnection);
     }
+}
+
+void HttpConnection::closeWhenIdle()
+{
+    if (m_state == State::Reading && m_input.isEmpty())
+        closeGracefully();
+    else
+        m_keepAlive = false; // the response under way is the last
 }
 
 void HttpConnection::closeGracefully()

@@ -32,6 +32,8 @@ public:
     void abortConnection() override;
     bool isOpen() const override;
     void closeAfterResponse() override { m_keepAlive = false; }
+    // A drain: closes now when no request is under way, else after the response under way.
+    void closeWhenIdle();
 
     // After http2Preface(): gives up the socket and the bytes read from it. The connection is
     // then inert and deleted later, without closed(): no request of it was seen.

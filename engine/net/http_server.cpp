@@ -116,6 +116,13 @@ void HttpServer::stopListening()
     d->tcp.close();
 }
 
+void HttpServer::closeConnectionsWhenIdle()
+{
+    const QSet<HttpConnection *> open = d->connections; // closing edits the set
+    for (HttpConnection *connection : open)
+        connection->closeWhenIdle();
+}
+
 int HttpServer::openConnections() const
 {
     return d->openConnections();

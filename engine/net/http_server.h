@@ -85,6 +85,9 @@ public:
     QHostAddress address() const;
     void close(); // stops listening and drops every connection
     void stopListening(); // new connections are refused; open ones go on (a drain)
+    // HTTP/1.1 connections close once their response under way has been sent (idle ones now),
+    // without a reset that could drop the response's last bytes. HTTP/2 ones end with close().
+    void closeConnectionsWhenIdle();
 
     int openConnections() const; // HTTP/1.1 and HTTP/2
 

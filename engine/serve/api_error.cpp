@@ -36,7 +36,7 @@ ApiError ApiError::notFound(const QByteArray &path)
 ApiError ApiError::methodNotAllowed(const QByteArray &allowed)
 {
     return {405, "invalid_request_error", "method_not_allowed",
-            QStringLiteral("This endpoint takes %1").arg(QString::fromLatin1(allowed)), {}, 0};
+            QStringLiteral("This endpoint takes %1").arg(QString::fromLatin1(allowed)), {}, 0, allowed};
 }
 
 ApiError ApiError::shuttingDown()
@@ -65,6 +65,8 @@ net::HttpHeaders errorHeaders(const ApiError &error)
         headers.append(std::pair<QByteArray, QByteArray>("Retry-After", QByteArray::number(error.retryAfterSeconds)));
     if (error.status == 401)
         headers.append(std::pair<QByteArray, QByteArray>("WWW-Authenticate", "Bearer"));
+    if (!error.allow.isEmpty())
+        headers.append(std::pair<QByteArray, QByteArray>("Allow", error.allow));
     return headers;
 }
 

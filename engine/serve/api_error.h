@@ -17,6 +17,7 @@ struct ApiError {
     QString message;
     QString param;                    // the request field at fault; empty: null
     int retryAfterSeconds = 0;        // sent as Retry-After when > 0
+    QByteArray allow;                 // 405: the methods the endpoint takes, sent as Allow
 
     static ApiError badRequest(const QString &message, const QString &param = {});
     static ApiError unauthorized();
@@ -28,7 +29,7 @@ struct ApiError {
 QByteArray errorBody(const ApiError &error);
 // The same error as an SSE event, for a stream that has already begun.
 QByteArray errorEvent(const ApiError &error);
-// Retry-After for 503s and 429s, WWW-Authenticate for 401s.
+// Retry-After for 503s and 429s, WWW-Authenticate for 401s, Allow for 405s.
 net::HttpHeaders errorHeaders(const ApiError &error);
 void respondError(net::HttpResponder *responder, const ApiError &error);
 

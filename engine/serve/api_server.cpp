@@ -44,6 +44,24 @@ QString routeOf(const QByteArray &path)
     return QStringLiteral("other");
 }
 
+// Without keys the server trusts whoever reaches it on loopback; a web page can too (a form's
+// POST, or DNS rebinding to read answers), so a browser's Origin header or a Host that is not
+// loopback is refused.
+bool fromThisMachinesPrograms(const net::HttpRequest &request)
+{
+    if (!request.header("origin").isEmpty())
+        return false;
+    QByteArray host = request.header("host");
+    if (host.isEmpty())
+        return true; // HTTP/1.0, or HTTP/2 (its :authority is not a header here)
+    if (host.startsWith('[')) {
+        host = host.mid(1, host.indexOf(']') - 1);
+    } else if (const qsizetype colon = host.lastIndexOf(':'); colon >= 0) {
+        host.truncate(colon);
+    }
+    return host == "localhost" || QHostAddress(QString::fromLatin1(host)).isLoopback();
+}
+
 QCoro::Task<void> listModels(QThreadPool *pool, std::shared_ptr<const api::Assistants> assistants,
                              QPointer<net::HttpResponder> responder)
 {
@@ -135,7 +153,8 @@ void ApiServer::warmUp()
     auto loading = QtConcurrent::run(&m_engine.cpuPool(), [workspace = &m_workspace] { return loadIndexes(workspace); });
     loading.then(this, [this](const Result<void> &loaded) {
         if (!loaded) {
-            m_notReadyReason = loaded.error();
+            // The details (names, paths) go to the log, not to whoever asks /readyz without a key.
+            m_notReadyReason = QStringLiteral("the indexes could not be loaded (see the server's log)");
             qCWarning(lcServe) << "not ready:" << loaded.error();
             return;
         }
@@ -151,6 +170,7 @@ void ApiServer::drain(std::chrono::milliseconds grace)
         return;
     m_draining = true;
     m_http->stopListening();
+    m_http->closeConnectionsWhenIdle();
     qCInfo(lcServe) << "draining:" << m_active.size() << "answers in flight, grace" << grace.count() << "ms";
     if (m_active.isEmpty()) {
         QMetaObject::invokeMethod(this, &ApiServer::drained, Qt::QueuedConnection);
@@ -165,6 +185,13 @@ void ApiServer::handle(const net::HttpRequest &request, net::HttpResponder *resp
     ++m_requestsByRoute[routeOf(path)];
     if (path == "/healthz" || path == "/readyz") {
         serveHealth(request, responder);
+        return;
+    }
+    if (!m_auth.required() && !fromThisMachinesPrograms(request)) {
+        respondError(responder, {403, "permission_error", "not_local",
+                                 QStringLiteral("A server without API keys answers only programs on this machine: requests "
+                                                "from web pages (Origin) or for another host name are refused"),
+                                 {}, 0});
         return;
     }
     if (path.startsWith("/api/v1/admin/")) {
@@ -183,10 +210,12 @@ void ApiServer::handle(const net::HttpRequest &request, net::HttpResponder *resp
     if (const auto retryAfter = m_rates.take(key))
         return refuse({429, "rate_limit_error", "rate_limit_exceeded",
                        QStringLiteral("This key's request rate is limited; retry after %1 s").arg(*retryAfter), {}, *retryAfter});
-    if (m_draining)
+    if (m_draining) {
+        responder->closeAfterResponse(); // the client moves on to another instance
         return refuse(ApiError::shuttingDown());
+    }
     if (ragFlow) {
-        serveRagFlow(request, responder);
+        serveRagFlow(request, responder, m_auth.digest(key));
     } else if (path == "/v1/models") {
         if (request.method != "GET")
             return refuse(ApiError::methodNotAllowed("GET"));
@@ -247,7 +276,7 @@ void ApiServer::serveCompletion(const net::HttpRequest &request, net::HttpRespon
                 completion.stream, responder);
 }
 
-void ApiServer::serveRagFlow(const net::HttpRequest &request, net::HttpResponder *responder)
+void ApiServer::serveRagFlow(const net::HttpRequest &request, net::HttpResponder *responder, const QByteArray &sessionSecret)
 {
     const auto refuse = [responder](const ApiError &error) {
         responder->respond(error.status, "application/json", ragFlowErrorBody(error), errorHeaders(error));
@@ -263,7 +292,7 @@ void ApiServer::serveRagFlow(const net::HttpRequest &request, net::HttpResponder
     } else if (parts.size() == 6 && parts.at(3) == "chats" && parts.at(5) == "completions" && !parts.at(4).isEmpty()) {
         if (request.method != "POST")
             return refuse(ApiError::methodNotAllowed("POST"));
-        auto parsed = parseRagFlowCompletion(QString::fromUtf8(parts.at(4)), request.body);
+        auto parsed = parseRagFlowCompletion(QString::fromUtf8(parts.at(4)), request.body, sessionSecret);
         if (auto *error = std::get_if<ApiError>(&parsed))
             return refuse(*error);
         const RagFlowCompletion &completion = std::get<RagFlowCompletion>(parsed);

@@ -31,7 +31,9 @@ struct ServeConfig {
     // The admin endpoints' keys. None: the admin endpoints answer only a server without API keys
     // (on loopback); with API keys they then refuse (403), since call bodies hold users' questions.
     QList<QByteArray> adminKeys;
-    net::HttpServerLimits limits;
+    // Requests are JSON questions: a megabyte holds a long conversation's history, and nobody
+    // holds 32 MiB of the server's memory per connection before the key is even checked.
+    net::HttpServerLimits limits{.maxBodyBytes = 1024 * 1024};
     std::chrono::milliseconds answerDeadline{120'000};
 };
 
@@ -55,6 +57,7 @@ public:
     bool isDraining() const { return m_draining; }
     void cancelAll(); // every answer in flight stops now (a second SIGTERM)
     int activeAnswers() const { return int(m_active.size()); }
+    int openConnections() const { return m_http->openConnections(); }
 
 signals:
     void ready();
@@ -66,7 +69,8 @@ private:
     void serveModels(net::HttpResponder *responder);
     void serveMetrics(net::HttpResponder *responder);
     void serveCompletion(const net::HttpRequest &request, net::HttpResponder *responder);
-    void serveRagFlow(const net::HttpRequest &request, net::HttpResponder *responder);
+    // sessionSecret: the caller's key digest, what its RAGFlow session ids are signed with.
+    void serveRagFlow(const net::HttpRequest &request, net::HttpResponder *responder, const QByteArray &sessionSecret);
     void serveAdmin(const net::HttpRequest &request, net::HttpResponder *responder);
     // Runs an answer, counted for the drain.
     void startAnswer(chat::AskOptions ask, std::shared_ptr<AnswerFormat> format, bool stream, net::HttpResponder *responder);

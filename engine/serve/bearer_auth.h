@@ -20,6 +20,9 @@ public:
     bool accepts(const QByteArray &authorization) const { return !required() || matchingKey(authorization) >= 0; }
     // Which key (its index in the list given) the header carries; -1 for none.
     int matchingKey(const QByteArray &authorization) const;
+    // Key `index`'s SHA-256 digest: a secret of that key's holder (RAGFlow session ids are signed
+    // with it); empty for -1 or no keys.
+    QByteArray digest(int index) const { return m_digests.value(index); }
 
 private:
     QList<QByteArray> m_digests;

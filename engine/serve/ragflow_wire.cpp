@@ -1,7 +1,11 @@
 #include "serve/ragflow_wire.h"
 
+#include "serve/bearer_auth.h"
+
+#include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QMessageAuthenticationCode>
 #include <QRandomGenerator>
 
 namespace rag::serve {
@@ -81,7 +85,14 @@ QJsonObject referenceJson(const QList<store::ChatReference> &references)
 
 } // namespace
 
-std::variant<RagFlowCompletion, ApiError> parseRagFlowCompletion(const QString &chatId, const QByteArray &body)
+QString sessionToken(qint64 conversationId, const QByteArray &secret)
+{
+    const QByteArray tag = QMessageAuthenticationCode::hash(QByteArray::number(conversationId), secret, QCryptographicHash::Sha256);
+    return QString::number(conversationId) + QLatin1Char('-') + QString::fromLatin1(tag.toHex().left(24));
+}
+
+std::variant<RagFlowCompletion, ApiError> parseRagFlowCompletion(const QString &chatId, const QByteArray &body,
+                                                                 const QByteArray &sessionSecret)
 {
     auto parsed = objectOf(body);
     if (auto *error = std::get_if<ApiError>(&parsed))
@@ -89,6 +100,7 @@ std::variant<RagFlowCompletion, ApiError> parseRagFlowCompletion(const QString &
     const QJsonObject root = std::get<QJsonObject>(parsed);
     RagFlowCompletion request;
     request.chatId = chatId;
+    request.sessionSecret = sessionSecret;
     request.question = root.value(QStringLiteral("question")).toString();
     if (request.question.trimmed().isEmpty())
         return ApiError::badRequest(QStringLiteral("'question' must be a non-empty string"), QStringLiteral("question"));
@@ -98,13 +110,14 @@ std::variant<RagFlowCompletion, ApiError> parseRagFlowCompletion(const QString &
     request.stream = stream.toBool(true);
     const QJsonValue session = root.value(QStringLiteral("session_id"));
     if (!session.isUndefined() && !session.isNull() && !(session.isString() && session.toString().isEmpty())) {
+        const QString token = session.toVariant().toString();
         bool ok = false;
-        request.sessionId = session.isString() ? session.toString().toLongLong(&ok) : qint64(session.toDouble());
-        ok = ok || (session.isDouble() && request.sessionId > 0);
-        if (!ok || request.sessionId < 1)
+        const qint64 id = token.section(QLatin1Char('-'), 0, 0).toLongLong(&ok);
+        if (!ok || id < 1 || !constantTimeEquals(sessionToken(id, sessionSecret).toLatin1(), token.toLatin1()))
             return {ApiError{404, "invalid_request_error", "session_not_found",
-                             QStringLiteral("No session '%1' in this chat").arg(session.toVariant().toString()),
+                             QStringLiteral("No session '%1' in this chat for this key").arg(token.left(64)),
                              QStringLiteral("session_id"), 0}};
+        request.sessionId = id;
     }
     return request;
 }
@@ -194,7 +207,8 @@ QByteArray ragFlowErrorBody(const ApiError &error)
     return compact({{QStringLiteral("code"), ragFlowCode(error)}, {QStringLiteral("message"), error.message}}) + '\n';
 }
 
-RagFlowFormat::RagFlowFormat(const RagFlowCompletion &request) : m_chatId(request.chatId), m_sessionId(request.sessionId)
+RagFlowFormat::RagFlowFormat(const RagFlowCompletion &request)
+    : m_chatId(request.chatId), m_sessionId(request.sessionId), m_secret(request.sessionSecret)
 {
     QByteArray random(16, Qt::Uninitialized);
     QRandomGenerator::global()->fillRange(reinterpret_cast<quint32 *>(random.data()), 4);
@@ -207,7 +221,7 @@ QJsonObject RagFlowFormat::answerData(const QString &answer, const QJsonObject &
             {QStringLiteral("reference"), reference},
             {QStringLiteral("audio_binary"), QJsonValue()},
             {QStringLiteral("id"), m_id},
-            {QStringLiteral("session_id"), sessionId > 0 ? QJsonValue(QString::number(sessionId)) : QJsonValue()}};
+            {QStringLiteral("session_id"), sessionId > 0 ? QJsonValue(sessionToken(sessionId, m_secret)) : QJsonValue()}};
 }
 
 QByteArray RagFlowFormat::deltaEvent(const QString &delta)
@@ -246,7 +260,8 @@ ApiError RagFlowFormat::errorFromAnswer(const QString &engineError)
         error.message = QStringLiteral("You don't own the chat %1 (no assistant has that name or id)").arg(m_chatId);
     if (engineError.startsWith(QLatin1String("no conversation")) || engineError.contains(QLatin1String("belongs to another assistant")))
         error = {404, "invalid_request_error", "session_not_found",
-                 QStringLiteral("No session %1 in chat %2").arg(m_sessionId).arg(m_chatId), QStringLiteral("session_id"), 0};
+                 QStringLiteral("No session %1 in chat %2").arg(sessionToken(m_sessionId, m_secret), m_chatId),
+                 QStringLiteral("session_id"), 0};
     return error;
 }
 

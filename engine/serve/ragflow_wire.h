@@ -20,8 +20,14 @@ struct RagFlowCompletion {
     QString question;
     qint64 sessionId = 0; // a conversation to continue; 0: a new one
     bool stream = true;
+    QByteArray sessionSecret; // what session ids are signed with: the caller's key digest
 };
-std::variant<RagFlowCompletion, ApiError> parseRagFlowCompletion(const QString &chatId, const QByteArray &body);
+// A session id is "CONVERSATION-TAG", the tag an HMAC of the conversation id under the caller's
+// key digest: only that key's holder can continue the session, and no session id continues a
+// conversation serve did not hand out (the desktop's, another team's).
+QString sessionToken(qint64 conversationId, const QByteArray &secret);
+std::variant<RagFlowCompletion, ApiError> parseRagFlowCompletion(const QString &chatId, const QByteArray &body,
+                                                                 const QByteArray &sessionSecret);
 
 // POST /api/v1/retrieval {"question","dataset_ids",page,page_size,similarity_threshold,
 // vector_similarity_weight,top_k}.
@@ -63,6 +69,7 @@ private:
     QString m_chatId;
     QString m_id;       // the answer's id, the same in every event
     qint64 m_sessionId = 0;
+    QByteArray m_secret;
     QString m_answer;   // so far
 };
 

@@ -127,6 +127,13 @@ private Q_SLOTS:
         QVERIFY2(unset.err.contains(QStringLiteral("RAGDESK_NO_SUCH_VARIABLE")), qPrintable(unset.err));
         const Run bad = ragdesk({QStringLiteral("serve"), QStringLiteral("--listen"), QStringLiteral("localhost")});
         QCOMPARE(bad.exitCode, 2);
+        QProcessEnvironment zeroRate = rag::test::cliEnvironment();
+        zeroRate.insert(QStringLiteral("RAGDESK_TEST_SERVE_KEY"), QStringLiteral("team-key:0"));
+        const Run badRate = rag::test::runRagdesk(dataDir(), {QStringLiteral("serve"), QStringLiteral("--api-key-env"),
+                                                              QStringLiteral("RAGDESK_TEST_SERVE_KEY")}, zeroRate);
+        QCOMPARE(badRate.exitCode, 2);
+        QVERIFY2(badRate.err.contains(QStringLiteral("requests a second")), qPrintable(badRate.err));
+        QVERIFY(!badRate.err.contains(QStringLiteral("team-key"))); // the key is never printed
     }
 };
 

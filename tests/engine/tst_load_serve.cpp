@@ -21,7 +21,8 @@ namespace {
 
 QCoro::Task<void> runInto(LoadRunner *runner)
 {
-    co_await runner->run(CancelToken::create(), 10.0);
+    auto running = runner->run(CancelToken::create(), 10.0); // named: GCC 12 and co_await temporaries
+    co_await running;
 }
 
 } // namespace

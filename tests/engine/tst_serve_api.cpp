@@ -238,6 +238,24 @@ private Q_SLOTS:
         QCOMPARE(call("GET", "/healthz").status, 200); // probes need no key
     }
 
+    // Without keys, a web page in a browser (Origin) or a rebound host name gets nothing.
+    void keylessServerAnswersOnlyThisMachinesPrograms()
+    {
+        startServer();
+        QNetworkRequest page = request("/v1/models");
+        page.setRawHeader("Origin", "https://evil.example");
+        QCOMPARE(finish(m_nam.get(page)).status, 403);
+        QNetworkRequest rebound = request("/v1/models");
+        rebound.setRawHeader("Host", "evil.example");
+        const Exchange refused = finish(m_nam.get(rebound));
+        QCOMPARE(refused.status, 403);
+        QCOMPARE(refused.errorObject().value(QStringLiteral("code")).toString(), QStringLiteral("not_local"));
+        QNetworkRequest local = request("/v1/models");
+        local.setRawHeader("Host", "localhost:8080");
+        QCOMPARE(finish(m_nam.get(local)).status, 200);
+        QCOMPARE(call("GET", "/v1/models").status, 200);
+    }
+
     void aKeysRateLimitIsAnsweredWith429()
     {
         serve::ServeConfig config;
@@ -294,6 +312,8 @@ private Q_SLOTS:
         const QJsonObject error = e.errorObject();
         QVERIFY2(!error.value(QStringLiteral("message")).toString().isEmpty(), e.body.constData());
         QCOMPARE(error.value(QStringLiteral("param")).toString(), param);
+        if (status == 405)
+            QCOMPARE(e.header("allow"), QByteArray(method == "GET" ? "POST" : "GET"));
         // The server goes on answering.
         QCOMPARE(call("POST", "/v1/chat/completions", completion(QStringLiteral("guide"), QStringLiteral("otters?"), false)).status, 200);
     }

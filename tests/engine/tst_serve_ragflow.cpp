@@ -127,7 +127,7 @@ private Q_SLOTS:
         QCOMPARE(second.json().value(QStringLiteral("data")).toObject().value(QStringLiteral("session_id")).toString(), session);
         const QByteArray sent = sim.simulator().lastRequestBody("/openai/v1/chat/completions");
         QVERIFY2(sent.contains("Why do sea otters hold hands?"), sent.constData()); // the history went to the model
-        auto stored = store::ConversationRepository(m_ws->workspace->database().connection()).load(session.toLongLong());
+        auto stored = store::ConversationRepository(m_ws->workspace->database().connection()).load(session.section(QLatin1Char('-'), 0, 0).toLongLong());
         QVERIFY(stored);
         QCOMPARE(stored->messages.size(), 4);
     }
@@ -154,6 +154,34 @@ private Q_SLOTS:
         QCOMPARE(badSession.status, 404);
         QVERIFY2(badSession.json().value(QStringLiteral("message")).toString().contains(QStringLiteral("session")), badSession.body.constData());
         QCOMPARE(call("POST", "/api/v1/chats/guide/completions", question, "k1").json().value(QStringLiteral("code")).toInt(-1), 0);
+    }
+
+    // A session id is signed for the key that got it: another key, a forged tag or a bare
+    // conversation id (a desktop conversation's) continues nothing.
+    void sessionsBelongToTheKeyThatStartedThem()
+    {
+        serve::ServeConfig config;
+        config.apiKeys = {"team-a", "team-b"};
+        startServer(config);
+        const QByteArray question = json({{QStringLiteral("question"), QStringLiteral("otters?")}, {QStringLiteral("stream"), false}});
+        const Exchange started = call("POST", "/api/v1/chats/guide/completions", question, "team-a");
+        QCOMPARE(started.status, 200);
+        const QString session = started.json().value(QStringLiteral("data")).toObject().value(QStringLiteral("session_id")).toString();
+        QVERIFY2(session.contains(QLatin1Char('-')), qPrintable(session));
+        const auto continueWith = [&](const QString &id, const QByteArray &key) {
+            return call("POST", "/api/v1/chats/guide/completions",
+                        json({{QStringLiteral("question"), QStringLiteral("and bees?")}, {QStringLiteral("session_id"), id},
+                              {QStringLiteral("stream"), false}}),
+                        key);
+        };
+        QCOMPARE(continueWith(session, "team-a").status, 200);
+        QCOMPARE(continueWith(session, "team-b").status, 404);
+        const QString id = session.section(QLatin1Char('-'), 0, 0);
+        QCOMPARE(continueWith(id, "team-a").status, 404);
+        QCOMPARE(continueWith(id + QStringLiteral("-000000000000000000000000"), "team-a").status, 404);
+        auto stored = store::ConversationRepository(m_ws->workspace->database().connection()).load(id.toLongLong());
+        QVERIFY(stored);
+        QCOMPARE(stored->messages.size(), 4); // only team-a's second question went into it
     }
 
     void retrievalByNameOrIdWithRagFlowFieldsAndPages()
