@@ -1,14 +1,11 @@
 // The load tester measures `ragdesk serve` as it measures any RAG server (docs/serve.md,
 // docs/loadtest.md): an OpenAI-compatible target over HTTP/2 and over HTTP/1.1, and a RAGFlow
 // target whose multi-turn sessions continue on the server, all against an ApiServer on loopback.
-#include "chat/chat_engine.h"
 #include "loadtest/load_runner.h"
 #include "loadtest/remote_target.h"
-#include "serve/api_server.h"
 #include "store/assistant_repository.h"
 #include "store/conversation_repository.h"
-#include "support/fixtures.h"
-#include "support/temp_workspace.h"
+#include "support/serve_fixture.h"
 
 #include <QTest>
 
@@ -30,10 +27,7 @@ QCoro::Task<void> runInto(LoadRunner *runner)
 class TestLoadServe : public QObject {
     Q_OBJECT
 
-    std::unique_ptr<test::TempWorkspace> m_ws;
-    std::unique_ptr<chat::ChatEngine> m_engine;
-    std::unique_ptr<serve::ApiServer> m_server;
-    qint64 m_assistantId = 0;
+    std::unique_ptr<test::ServeFixture> m_fx;
 
     RunSummary run(const QByteArray &target, const QByteArray &questions)
     {
@@ -54,34 +48,16 @@ class TestLoadServe : public QObject {
         return runner.recorder().summary();
     }
 
-    QByteArray base() const { return "http://127.0.0.1:" + QByteArray::number(m_server->port()); }
+    QByteArray base() const { return m_fx->baseUrl(); }
 
 private Q_SLOTS:
     void init()
     {
-        m_ws = std::make_unique<test::TempWorkspace>();
-        QVERIFY(test::writeFile(m_ws->path(QStringLiteral("docs/otters.md")),
-                                "# Sea otters\nSea otters hold hands while they sleep so that they do not drift apart.\n"));
-        QVERIFY(test::writeFile(m_ws->path(QStringLiteral("docs/bees.md")),
-                                "# Honey bees\nHoney bees dance to tell the hive where the flowers are.\n"));
-        m_ws->ingest(QStringLiteral("nature"), {m_ws->path(QStringLiteral("docs"))});
-        store::AssistantSpec spec;
-        spec.name = QStringLiteral("guide");
-        spec.knowledgeBases = {QStringLiteral("nature")};
-        auto created = store::AssistantRepository(m_ws->workspace->database().connection()).create(spec);
-        QVERIFY(created);
-        m_assistantId = created->id;
-        m_engine = std::make_unique<chat::ChatEngine>(*m_ws->workspace);
-        m_server = std::make_unique<serve::ApiServer>(*m_ws->workspace, *m_engine, serve::ServeConfig{});
-        QVERIFY(m_server->listen(QHostAddress::LocalHost, 0).ok());
+        m_fx = std::make_unique<test::ServeFixture>();
+        m_fx->start();
     }
 
-    void cleanup()
-    {
-        m_server.reset();
-        m_engine.reset();
-        m_ws.reset();
-    }
+    void cleanup() { m_fx.reset(); }
 
     void openAiTarget_data()
     {
@@ -99,7 +75,7 @@ private Q_SLOTS:
         QCOMPARE(summary.completed, 8);
         QCOMPARE(summary.failed, 0);
         QCOMPARE(summary.stages.value(QStringLiteral("ttfc")).count, 8);
-        QCOMPARE(m_server->activeAnswers(), 0);
+        QCOMPARE(m_fx->server().activeAnswers(), 0);
     }
 
     void ragFlowTargetContinuesItsSessions()
@@ -109,11 +85,14 @@ private Q_SLOTS:
                                        R"([["Why do sea otters hold hands?", "And how do bees point?"]])");
         QCOMPARE(summary.completed, 8);
         QCOMPARE(summary.failed, 0);
-        auto sessions = store::ConversationRepository(m_ws->workspace->database().connection()).list(m_assistantId);
+        const QSqlDatabase db = m_fx->workspace().workspace->database().connection();
+        auto guide = store::AssistantRepository(db).find(QStringLiteral("guide"));
+        QVERIFY(guide);
+        auto sessions = store::ConversationRepository(db).list(guide->id);
         QVERIFY(sessions);
         QVERIFY2(sessions->size() >= 4 && sessions->size() < 8, qPrintable(QString::number(sessions->size())));
         for (const store::Conversation &session : *sessions) {
-            auto loaded = store::ConversationRepository(m_ws->workspace->database().connection()).load(session.id);
+            auto loaded = store::ConversationRepository(db).load(session.id);
             QVERIFY(loaded);
             QCOMPARE(loaded->messages.size() % 4, 0); // whole two-turn sessions
         }

@@ -2,19 +2,13 @@
 // not, multi-turn from the history the client sends, models, keys, malformed and oversized
 // requests, a client leaving mid-stream (the simulator sees its stream end), 503 under overload,
 // readiness, and the drain that lets answers finish before the server stops.
-#include "chat/chat_engine.h"
-#include "serve/api_server.h"
-#include "store/assistant_repository.h"
-#include "store/provider_repository.h"
-#include "support/fixtures.h"
 #include "support/http_exchange.h"
+#include "support/serve_fixture.h"
 #include "support/simulator_thread.h"
-#include "support/temp_workspace.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSignalSpy>
 #include <QTest>
@@ -33,57 +27,21 @@ using Exchange = test::HttpExchange;
 class TestServeApi : public QObject {
     Q_OBJECT
 
-    std::unique_ptr<test::TempWorkspace> m_ws;
-    std::unique_ptr<chat::ChatEngine> m_engine;
-    std::unique_ptr<serve::ApiServer> m_server;
-    QNetworkAccessManager m_nam;
+    std::unique_ptr<test::ServeFixture> m_fx;
 
     void startServer(serve::ServeConfig config = {}, chat::ChatEngineConfig engineConfig = {})
     {
-        m_server.reset();
-        m_engine = std::make_unique<chat::ChatEngine>(*m_ws->workspace, engineConfig);
-        m_server = std::make_unique<serve::ApiServer>(*m_ws->workspace, *m_engine, config);
-        QVERIFY(m_server->listen(QHostAddress::LocalHost, 0).ok());
+        m_fx->start(std::move(config), engineConfig);
     }
-
-    void addAssistant(const QString &name, const QString &llm = QStringLiteral("builtin"))
-    {
-        store::AssistantSpec spec;
-        spec.name = name;
-        spec.knowledgeBases = {QStringLiteral("nature")};
-        spec.llm = llm;
-        auto created = store::AssistantRepository(m_ws->workspace->database().connection()).create(spec);
-        QVERIFY2(created.ok(), created.ok() ? "" : qPrintable(created.error()));
-    }
-
-    // An assistant whose model is the simulator's OpenAI-compatible chat, streaming as the profile says.
-    void addSimulatedAssistant(const QString &name, test::SimulatorThread &sim)
-    {
-        store::ProviderRecord model{QStringLiteral("simchat"), QStringLiteral("openai-compatible"),
-                                    sim.url(QStringLiteral("/openai/v1")), QStringLiteral("m")};
-        QVERIFY(store::ProviderRepository(m_ws->workspace->database().connection()).add(model));
-        addAssistant(name, QStringLiteral("simchat"));
-    }
-
-    QNetworkRequest request(const QByteArray &path, const QByteArray &key = {}) const
-    {
-        QNetworkRequest r(QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_server->port()).arg(QString::fromLatin1(path))));
-        r.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-        if (!key.isEmpty())
-            r.setRawHeader("Authorization", "Bearer " + key);
-        return r;
-    }
-
+    QNetworkRequest request(const QByteArray &path, const QByteArray &key = {}) const { return m_fx->request(path, key); }
     QNetworkReply *send(const QByteArray &method, const QByteArray &path, const QByteArray &body = {}, const QByteArray &key = {})
     {
-        return m_nam.sendCustomRequest(request(path, key), method, body);
+        return m_fx->send(method, path, body, key);
     }
-
     static Exchange finish(QNetworkReply *reply) { return test::finishExchange(reply); }
-
     Exchange call(const QByteArray &method, const QByteArray &path, const QByteArray &body = {}, const QByteArray &key = {})
     {
-        return finish(send(method, path, body, key));
+        return m_fx->call(method, path, body, key);
     }
 
     static QByteArray completion(const QString &model, const QString &question, bool stream, const QJsonArray &before = {})
@@ -98,23 +56,8 @@ class TestServeApi : public QObject {
     }
 
 private Q_SLOTS:
-    void init()
-    {
-        m_ws = std::make_unique<test::TempWorkspace>();
-        QVERIFY(test::writeFile(m_ws->path(QStringLiteral("docs/otters.md")),
-                                "# Sea otters\nSea otters hold hands while they sleep so that they do not drift apart.\n"));
-        QVERIFY(test::writeFile(m_ws->path(QStringLiteral("docs/bees.md")),
-                                "# Honey bees\nHoney bees dance to tell the hive where the flowers are.\n"));
-        m_ws->ingest(QStringLiteral("nature"), {m_ws->path(QStringLiteral("docs"))});
-        addAssistant(QStringLiteral("guide"));
-    }
-
-    void cleanup()
-    {
-        m_server.reset();
-        m_engine.reset();
-        m_ws.reset();
-    }
+    void init() { m_fx = std::make_unique<test::ServeFixture>(); }
+    void cleanup() { m_fx.reset(); }
 
     void nonStreamedCompletionIsGroundedInTheKnowledgeBase()
     {
@@ -145,7 +88,7 @@ private Q_SLOTS:
         test::SimulatorThread sim;
         QVERIFY(sim.ok());
         sim.setProfileJson(R"({"endpoints":{"chat":{"stream_tokens":24,"tokens_per_s":2000,"tokens_per_event":2}}})");
-        addSimulatedAssistant(QStringLiteral("streamer"), sim);
+        m_fx->addSimulatedAssistant(QStringLiteral("streamer"), sim.url(QString()));
         startServer();
         const Exchange e = call("POST", "/v1/chat/completions", completion(QStringLiteral("streamer"), QStringLiteral("How do bees point at flowers?"), true));
         QCOMPARE(e.status, 200);
@@ -180,7 +123,7 @@ private Q_SLOTS:
     {
         test::SimulatorThread sim;
         QVERIFY(sim.ok());
-        addSimulatedAssistant(QStringLiteral("streamer"), sim);
+        m_fx->addSimulatedAssistant(QStringLiteral("streamer"), sim.url(QString()));
         startServer();
         const QJsonArray before{
             QJsonObject{{QStringLiteral("role"), QStringLiteral("system")}, {QStringLiteral("content"), QStringLiteral("client system text")}},
@@ -203,7 +146,7 @@ private Q_SLOTS:
 
     void modelsAreTheAssistants()
     {
-        addAssistant(QStringLiteral("helper"));
+        m_fx->addAssistant(QStringLiteral("helper"));
         startServer();
         const Exchange e = call("GET", "/v1/models");
         QCOMPARE(e.status, 200);
@@ -244,15 +187,15 @@ private Q_SLOTS:
         startServer();
         QNetworkRequest page = request("/v1/models");
         page.setRawHeader("Origin", "https://evil.example");
-        QCOMPARE(finish(m_nam.get(page)).status, 403);
+        QCOMPARE(finish(m_fx->nam().get(page)).status, 403);
         QNetworkRequest rebound = request("/v1/models");
         rebound.setRawHeader("Host", "evil.example");
-        const Exchange refused = finish(m_nam.get(rebound));
+        const Exchange refused = finish(m_fx->nam().get(rebound));
         QCOMPARE(refused.status, 403);
         QCOMPARE(refused.errorObject().value(QStringLiteral("code")).toString(), QStringLiteral("not_local"));
         QNetworkRequest local = request("/v1/models");
         local.setRawHeader("Host", "localhost:8080");
-        QCOMPARE(finish(m_nam.get(local)).status, 200);
+        QCOMPARE(finish(m_fx->nam().get(local)).status, 200);
         QCOMPARE(call("GET", "/v1/models").status, 200);
     }
 
@@ -328,7 +271,7 @@ private Q_SLOTS:
         QCOMPARE(big.status, 413);
         QNetworkRequest r = request("/v1/models");
         r.setRawHeader("X-Fill", QByteArray(4000, 'h'));
-        QCOMPARE(finish(m_nam.get(r)).status, 431);
+        QCOMPARE(finish(m_fx->nam().get(r)).status, 431);
     }
 
     void clientLeavingMidStreamCancelsTheProviderStream()
@@ -336,19 +279,19 @@ private Q_SLOTS:
         test::SimulatorThread sim;
         QVERIFY(sim.ok());
         sim.setProfileJson(R"({"endpoints":{"chat":{"stream_tokens":400,"tokens_per_s":20,"tokens_per_event":1}}})");
-        addSimulatedAssistant(QStringLiteral("slowpoke"), sim);
+        m_fx->addSimulatedAssistant(QStringLiteral("slowpoke"), sim.url(QString()));
         startServer();
         QNetworkReply *reply = send("POST", "/v1/chat/completions", completion(QStringLiteral("slowpoke"), QStringLiteral("otters?"), true));
         QByteArray got;
         connect(reply, &QNetworkReply::readyRead, this, [&] { got += reply->readAll(); });
         QTRY_VERIFY_WITH_TIMEOUT(got.contains("\"content\""), kTimeoutMs); // the stream has begun
         QCOMPARE(sim.counters().inFlight.load(), 1);
-        QCOMPARE(m_server->activeAnswers(), 1);
+        QCOMPARE(m_fx->server().activeAnswers(), 1);
         reply->abort();
         reply->deleteLater();
         QTRY_COMPARE_WITH_TIMEOUT(sim.counters().inFlight.load(), 0, kTimeoutMs);
-        QTRY_COMPARE_WITH_TIMEOUT(m_server->activeAnswers(), 0, kTimeoutMs);
-        QCOMPARE(m_engine->activeRequests(), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(m_fx->server().activeAnswers(), 0, kTimeoutMs);
+        QCOMPARE(m_fx->engine().activeRequests(), 0);
     }
 
     void overloadIsRefusedAtOnceWith503AndRetryAfter()
@@ -356,7 +299,7 @@ private Q_SLOTS:
         test::SimulatorThread sim;
         QVERIFY(sim.ok());
         sim.setProfileJson(R"({"endpoints":{"chat":{"stream_tokens":400,"tokens_per_s":20,"tokens_per_event":1}}})");
-        addSimulatedAssistant(QStringLiteral("slowpoke"), sim);
+        m_fx->addSimulatedAssistant(QStringLiteral("slowpoke"), sim.url(QString()));
         chat::ChatEngineConfig engineConfig;
         engineConfig.maxConcurrent = 1;
         engineConfig.minConcurrent = 1;
@@ -370,7 +313,7 @@ private Q_SLOTS:
         QCOMPARE(refused.errorObject().value(QStringLiteral("code")).toString(), QStringLiteral("overloaded"));
         busy->abort();
         busy->deleteLater();
-        QTRY_COMPARE_WITH_TIMEOUT(m_server->activeAnswers(), 0, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(m_fx->server().activeAnswers(), 0, kTimeoutMs);
     }
 
     void readinessFollowsIndexLoadingAndDrain()
@@ -379,13 +322,13 @@ private Q_SLOTS:
         const Exchange starting = call("GET", "/readyz");
         QCOMPARE(starting.status, 503);
         QCOMPARE(starting.json().value(QStringLiteral("status")).toString(), QStringLiteral("starting"));
-        QSignalSpy ready(m_server.get(), &serve::ApiServer::ready);
-        m_server->warmUp();
+        QSignalSpy ready(&m_fx->server(), &serve::ApiServer::ready);
+        m_fx->server().warmUp();
         QVERIFY(ready.wait(kTimeoutMs));
         QCOMPARE(call("GET", "/readyz").status, 200);
         QCOMPARE(call("GET", "/healthz").status, 200);
-        QSignalSpy drained(m_server.get(), &serve::ApiServer::drained);
-        m_server->drain(std::chrono::milliseconds(1000));
+        QSignalSpy drained(&m_fx->server(), &serve::ApiServer::drained);
+        m_fx->server().drain(std::chrono::milliseconds(1000));
         QVERIFY(drained.wait(kTimeoutMs)); // nothing in flight: at once
     }
 
@@ -394,13 +337,13 @@ private Q_SLOTS:
         test::SimulatorThread sim;
         QVERIFY(sim.ok());
         sim.setProfileJson(R"({"endpoints":{"chat":{"stream_tokens":30,"tokens_per_s":60,"tokens_per_event":1}}})");
-        addSimulatedAssistant(QStringLiteral("streamer"), sim);
+        m_fx->addSimulatedAssistant(QStringLiteral("streamer"), sim.url(QString()));
         startServer();
         QNetworkReply *streaming = send("POST", "/v1/chat/completions", completion(QStringLiteral("streamer"), QStringLiteral("otters?"), true));
-        QTRY_COMPARE_WITH_TIMEOUT(m_server->activeAnswers(), 1, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(m_fx->server().activeAnswers(), 1, kTimeoutMs);
         QTRY_COMPARE_WITH_TIMEOUT(sim.counters().inFlight.load(), 1, kTimeoutMs);
-        QSignalSpy drained(m_server.get(), &serve::ApiServer::drained);
-        m_server->drain(std::chrono::milliseconds(kTimeoutMs));
+        QSignalSpy drained(&m_fx->server(), &serve::ApiServer::drained);
+        m_fx->server().drain(std::chrono::milliseconds(kTimeoutMs));
         const Exchange refused = call("GET", "/v1/models"); // a new connection: nobody listens
         QCOMPARE(refused.error, QNetworkReply::ConnectionRefusedError);
         const Exchange finished = finish(streaming);
@@ -416,12 +359,12 @@ private Q_SLOTS:
         test::SimulatorThread sim;
         QVERIFY(sim.ok());
         sim.setProfileJson(R"({"endpoints":{"chat":{"stream_tokens":400,"tokens_per_s":20,"tokens_per_event":1}}})");
-        addSimulatedAssistant(QStringLiteral("slowpoke"), sim);
+        m_fx->addSimulatedAssistant(QStringLiteral("slowpoke"), sim.url(QString()));
         startServer();
         QNetworkReply *streaming = send("POST", "/v1/chat/completions", completion(QStringLiteral("slowpoke"), QStringLiteral("otters?"), true));
         QTRY_COMPARE_WITH_TIMEOUT(sim.counters().inFlight.load(), 1, kTimeoutMs);
-        QSignalSpy drained(m_server.get(), &serve::ApiServer::drained);
-        m_server->drain(std::chrono::milliseconds(200));
+        QSignalSpy drained(&m_fx->server(), &serve::ApiServer::drained);
+        m_fx->server().drain(std::chrono::milliseconds(200));
         QVERIFY(drained.wait(kTimeoutMs));
         const Exchange cut = finish(streaming);
         const QList<QJsonObject> events = cut.events();

@@ -3,20 +3,14 @@
 // in each event, references last, then data:true) with sessions that persist and continue,
 // retrieval by knowledge base name or id with RAGFlow's fields and paging, RAGFlow's error codes,
 // and who may read the call log.
-#include "chat/chat_engine.h"
 #include "providers/calllog/rerank_call_log.h"
-#include "serve/api_server.h"
-#include "store/assistant_repository.h"
 #include "store/conversation_repository.h"
-#include "store/provider_repository.h"
-#include "support/fixtures.h"
 #include "support/http_exchange.h"
+#include "support/serve_fixture.h"
 #include "support/simulator_thread.h"
-#include "support/temp_workspace.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QNetworkAccessManager>
 #include <QTest>
 
 #include <memory>
@@ -30,68 +24,26 @@ using Exchange = test::HttpExchange;
 class TestServeRagFlow : public QObject {
     Q_OBJECT
 
-    std::unique_ptr<test::TempWorkspace> m_ws;
-    std::unique_ptr<chat::ChatEngine> m_engine;
-    std::unique_ptr<serve::ApiServer> m_server;
-    QNetworkAccessManager m_nam;
+    std::unique_ptr<test::ServeFixture> m_fx;
 
-    void startServer(serve::ServeConfig config = {})
-    {
-        m_server.reset();
-        m_engine = std::make_unique<chat::ChatEngine>(*m_ws->workspace);
-        m_server = std::make_unique<serve::ApiServer>(*m_ws->workspace, *m_engine, config);
-        QVERIFY(m_server->listen(QHostAddress::LocalHost, 0).ok());
-    }
-
-    qint64 addAssistant(const QString &name, const QString &llm = QStringLiteral("builtin"))
-    {
-        store::AssistantSpec spec;
-        spec.name = name;
-        spec.knowledgeBases = {QStringLiteral("nature")};
-        spec.llm = llm;
-        auto created = store::AssistantRepository(m_ws->workspace->database().connection()).create(spec);
-        return created ? created->id : 0;
-    }
-
+    void startServer(serve::ServeConfig config = {}) { m_fx->start(std::move(config)); }
     Exchange call(const QByteArray &method, const QByteArray &path, const QByteArray &body = {}, const QByteArray &key = {})
     {
-        QNetworkRequest r(QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_server->port()).arg(QString::fromUtf8(path))));
-        r.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-        if (!key.isEmpty())
-            r.setRawHeader("Authorization", "Bearer " + key);
-        return test::exchange(m_nam, method, r, body);
+        return m_fx->call(method, path, body, key);
     }
 
     static QByteArray json(const QJsonObject &object) { return QJsonDocument(object).toJson(QJsonDocument::Compact); }
 
 private Q_SLOTS:
-    void init()
-    {
-        m_ws = std::make_unique<test::TempWorkspace>();
-        QVERIFY(test::writeFile(m_ws->path(QStringLiteral("docs/otters.md")),
-                                "# Sea otters\nSea otters hold hands while they sleep so that they do not drift apart.\n"));
-        QVERIFY(test::writeFile(m_ws->path(QStringLiteral("docs/bees.md")),
-                                "# Honey bees\nHoney bees dance to tell the hive where the flowers are.\n"));
-        m_ws->ingest(QStringLiteral("nature"), {m_ws->path(QStringLiteral("docs"))});
-        QVERIFY(addAssistant(QStringLiteral("guide")) > 0);
-    }
-
-    void cleanup()
-    {
-        m_server.reset();
-        m_engine.reset();
-        m_ws.reset();
-    }
+    void init() { m_fx = std::make_unique<test::ServeFixture>(); }
+    void cleanup() { m_fx.reset(); }
 
     void completionStreamsTheAnswerSoFarThenReferencesThenTrue()
     {
         test::SimulatorThread sim;
         QVERIFY(sim.ok());
         sim.setProfileJson(R"({"endpoints":{"chat":{"stream_tokens":24,"tokens_per_s":2000,"tokens_per_event":2}}})");
-        store::ProviderRecord model{QStringLiteral("simchat"), QStringLiteral("openai-compatible"), sim.url(QStringLiteral("/openai/v1")),
-                                    QStringLiteral("m")};
-        QVERIFY(store::ProviderRepository(m_ws->workspace->database().connection()).add(model));
-        const qint64 id = addAssistant(QStringLiteral("streamer"), QStringLiteral("simchat"));
+        const qint64 id = m_fx->addSimulatedAssistant(QStringLiteral("streamer"), sim.url(QString()));
         startServer();
 
         const Exchange first = call("POST", "/api/v1/chats/streamer/completions", json({{QStringLiteral("question"), QStringLiteral("Why do sea otters hold hands?")}}));
@@ -127,7 +79,7 @@ private Q_SLOTS:
         QCOMPARE(second.json().value(QStringLiteral("data")).toObject().value(QStringLiteral("session_id")).toString(), session);
         const QByteArray sent = sim.simulator().lastRequestBody("/openai/v1/chat/completions");
         QVERIFY2(sent.contains("Why do sea otters hold hands?"), sent.constData()); // the history went to the model
-        auto stored = store::ConversationRepository(m_ws->workspace->database().connection()).load(session.section(QLatin1Char('-'), 0, 0).toLongLong());
+        auto stored = store::ConversationRepository(m_fx->workspace().workspace->database().connection()).load(session.section(QLatin1Char('-'), 0, 0).toLongLong());
         QVERIFY(stored);
         QCOMPARE(stored->messages.size(), 4);
     }
@@ -179,7 +131,7 @@ private Q_SLOTS:
         const QString id = session.section(QLatin1Char('-'), 0, 0);
         QCOMPARE(continueWith(id, "team-a").status, 404);
         QCOMPARE(continueWith(id + QStringLiteral("-000000000000000000000000"), "team-a").status, 404);
-        auto stored = store::ConversationRepository(m_ws->workspace->database().connection()).load(id.toLongLong());
+        auto stored = store::ConversationRepository(m_fx->workspace().workspace->database().connection()).load(id.toLongLong());
         QVERIFY(stored);
         QCOMPARE(stored->messages.size(), 4); // only team-a's second question went into it
     }
@@ -187,7 +139,7 @@ private Q_SLOTS:
     void retrievalByNameOrIdWithRagFlowFieldsAndPages()
     {
         startServer();
-        const auto kb = m_ws->workspace->knowledgeBase(QStringLiteral("nature"));
+        const auto kb = m_fx->workspace().workspace->knowledgeBase(QStringLiteral("nature"));
         QVERIFY(kb);
         for (const QJsonValue &dataset : {QJsonValue(QStringLiteral("nature")), QJsonValue(QString::number(kb->id))}) {
             const Exchange e = call("POST", "/api/v1/retrieval",
@@ -236,7 +188,7 @@ private Q_SLOTS:
                       json({{QStringLiteral("question"), QStringLiteral("Why do sea otters hold hands?")}, {QStringLiteral("stream"), false}}))
                      .status,
                  200);
-        m_engine->callLog().flush();
+        m_fx->engine().callLog().flush();
         const Exchange listed = call("GET", "/api/v1/admin/rerank-calls?limit=5");
         QCOMPARE(listed.status, 200);
         const QJsonArray calls = listed.json().value(QStringLiteral("calls")).toArray();
