@@ -1,11 +1,13 @@
 #include "cli/cli.h"
 
+#include "api/provider_calls.h"
 #include "cli/console.h"
 #include "workspace/workspace.h"
 
 #include <QElapsedTimer>
 
 #include <atomic>
+#include <optional>
 #include <csignal>
 
 namespace rag::cli {
@@ -40,6 +42,18 @@ int ingestCommand(Workspace &workspace, const QStringList &args)
     auto job = workspace.ingestJob(args.first(), args.mid(1));
     if (!job)
         return failure(job.error());
+    auto kb = workspace.knowledgeBase(args.first());
+    if (!kb)
+        return failure(kb.error());
+    // A knowledge base embedded by a provider: its calls run on a thread of their own while the
+    // job waits here.
+    std::optional<api::ProviderCalls> providers;
+    std::unique_ptr<ingest::ChunkEmbedder> chunkEmbedder;
+    if (kb->spec.embedder != index::BuiltinEmbedder::name()) {
+        providers.emplace(workspace);
+        chunkEmbedder = providers->chunkEmbedder(kb->spec.embedder);
+        (*job)->setChunkEmbedder(chunkEmbedder.get());
+    }
 
     const bool live = stderrIsTerminal();
     QElapsedTimer clock;

@@ -1,6 +1,7 @@
 #include "cli/cli.h"
 
 #include "api/knowledge_bases.h"
+#include "api/provider_calls.h"
 #include "cli/console.h"
 #include "workspace/workspace.h"
 
@@ -32,11 +33,17 @@ int create(Workspace &workspace, const QStringList &args)
     spec.overlapPercent = parser.value(QStringLiteral("overlap")).toInt(&overlapOk);
     if (!tokensOk || !overlapOk)
         return usageError(QStringLiteral("--chunk-tokens and --overlap take whole numbers"));
-    auto kb = workspace.createKnowledgeBase(spec);
+    // A provider embedder is asked for one vector first: it exists, embeds, and its dimension
+    // is recorded with the knowledge base.
+    auto probed = api::ProviderCalls(workspace).withDimension(spec);
+    if (!probed)
+        return failure(probed.error());
+    auto kb = workspace.createKnowledgeBase(*probed);
     if (!kb)
         return failure(kb.error());
-    outLine(QStringLiteral("created knowledge base '%1' (embedder %2, %3 tokens per chunk, %4% overlap)")
+    outLine(QStringLiteral("created knowledge base '%1' (embedder %2, %3 dimensions, %4 tokens per chunk, %5% overlap)")
                 .arg(kb->spec.name, kb->spec.embedder)
+                .arg(kb->spec.dimension)
                 .arg(kb->spec.chunkTokens)
                 .arg(kb->spec.overlapPercent));
     return kExitOk;
@@ -59,6 +66,7 @@ int list(Workspace &workspace, const QStringList &args)
                                      {QStringLiteral("failed_documents"), kb.failedDocuments},
                                      {QStringLiteral("chunks"), kb.chunks},
                                      {QStringLiteral("embedder"), kb.spec.embedder},
+                                     {QStringLiteral("dimension"), kb.spec.dimension},
                                      {QStringLiteral("chunk_tokens"), kb.spec.chunkTokens},
                                      {QStringLiteral("overlap_percent"), kb.spec.overlapPercent}});
         outJson(QJsonDocument(array));

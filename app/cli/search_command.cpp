@@ -1,5 +1,6 @@
 #include "cli/cli.h"
 
+#include "api/provider_calls.h"
 #include "cli/console.h"
 #include "cli/number_options.h"
 #include "workspace/workspace.h"
@@ -7,6 +8,8 @@
 #include <QCommandLineParser>
 #include <QJsonArray>
 #include <QJsonObject>
+
+#include <optional>
 
 namespace rag::cli {
 
@@ -20,6 +23,7 @@ QJsonObject hitToJson(const index::SearchHit &hit)
             {QStringLiteral("similarity"), hit.similarity},
             {QStringLiteral("term_similarity"), hit.termSimilarity},
             {QStringLiteral("vector_similarity"), hit.vectorSimilarity},
+            {QStringLiteral("rerank_score"), hit.rerankScore ? QJsonValue(*hit.rerankScore) : QJsonValue()},
             {QStringLiteral("page"), hit.chunk.page > 0 ? QJsonValue(hit.chunk.page) : QJsonValue()}};
 }
 } // namespace
@@ -41,9 +45,9 @@ int searchCommand(Workspace &workspace, const QStringList &args)
         return usageError(parser.errorText());
     const QStringList positional = parser.positionalArguments();
     if (positional.size() != 2)
-        return usageError(QStringLiteral("usage: ragdesk search KB QUERY [--top-n N] [--json]  (quote a query of several words)"));
-    if (parser.isSet(QStringLiteral("reranker")) && parser.value(QStringLiteral("reranker")) != QLatin1String("none"))
-        return usageError(QStringLiteral("rerankers are not available in this build; search without --reranker"));
+        return usageError(QStringLiteral("usage: ragdesk search KB QUERY [--top-n N] [--reranker NAME] [--json]  (quote a query of several words)"));
+    const QString reranker = parser.value(QStringLiteral("reranker"));
+    const bool reranks = !reranker.isEmpty() && reranker != QLatin1String("none");
 
     index::SearchOptions options;
     QString error;
@@ -57,9 +61,36 @@ int searchCommand(Workspace &workspace, const QStringList &args)
     if (auto valid = index::validateSearchOptions(options); !valid)
         return usageError(valid.error());
 
-    auto result = workspace.search(positional.at(0), positional.at(1), options);
+    auto kb = workspace.knowledgeBase(positional.at(0));
+    if (!kb)
+        return failure(kb.error());
+    const bool embedsByProvider = kb->spec.embedder != index::BuiltinEmbedder::name();
+    std::optional<api::ProviderCalls> providers;
+    if (embedsByProvider || reranks)
+        providers.emplace(workspace);
+    Workspace::QueryVectors queryVectors;
+    if (embedsByProvider) { // the provider embeds the query first
+        auto embedded = providers->queryVectors({*kb}, positional.at(1));
+        if (!embedded)
+            return failure(embedded.error());
+        queryVectors = *embedded;
+    }
+    // With a reranker, as in the chat pipeline: the best hybrid candidates, unfiltered, are
+    // reranked, then the threshold and top_n apply to the reranked scores.
+    index::SearchOptions candidates = options;
+    if (reranks) {
+        candidates.topN = search_defaults::rerankCandidates(options.topN, options.topK);
+        candidates.similarityThreshold = 0;
+    }
+    auto result = workspace.search(positional.at(0), positional.at(1), candidates, queryVectors);
     if (!result)
         return failure(result.error());
+    if (reranks) {
+        auto reranked = providers->rerank(reranker, positional.at(1), result->hits, options);
+        if (!reranked)
+            return failure(reranked.error());
+        result->hits = *reranked;
+    }
     if (parser.isSet(QStringLiteral("json"))) {
         QJsonArray chunks;
         for (const index::SearchHit &hit : std::as_const(result->hits))
@@ -75,9 +106,10 @@ int searchCommand(Workspace &workspace, const QStringList &args)
     for (const index::SearchHit &hit : std::as_const(result->hits)) {
         const QString where = hit.chunk.page > 0 ? QStringLiteral("%1, page %2").arg(hit.chunk.document).arg(hit.chunk.page)
                                                  : hit.chunk.document;
-        outLine(QStringLiteral("%1. %2  similarity %3 (term %4, vector %5)")
+        const QString rerankPart = hit.rerankScore ? QStringLiteral(", rerank %1").arg(*hit.rerankScore, 0, 'f', 3) : QString();
+        outLine(QStringLiteral("%1. %2  similarity %3 (term %4, vector %5%6)")
                     .arg(++rank).arg(where).arg(hit.similarity, 0, 'f', 3)
-                    .arg(hit.termSimilarity, 0, 'f', 3).arg(hit.vectorSimilarity, 0, 'f', 3));
+                    .arg(hit.termSimilarity, 0, 'f', 3).arg(hit.vectorSimilarity, 0, 'f', 3).arg(rerankPart));
         QString excerpt = hit.chunk.content.simplified();
         if (excerpt.size() > 300)
             excerpt = excerpt.left(297) + QStringLiteral("...");

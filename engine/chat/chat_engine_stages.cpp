@@ -7,7 +7,9 @@
 #include "chat/chat_engine_request.h"
 #include "chat/pipeline_steps.h"
 #include "chat/stage_scope.h"
+#include "index/builtin_embedder.h"
 #include "providers/chat/chat_model.h"
+#include "providers/embed/embedder.h"
 #include "providers/provider_registry.h"
 #include "providers/rerank/reranker.h"
 #include "text/token_counter.h"
@@ -53,6 +55,37 @@ QCoro::Task<Result<providers::RerankResult>> rerankStage(providers::ProviderRegi
     co_return co_await reranking;
 }
 
+// The question embedded by every provider that embeds one of the knowledge bases, by the same
+// rule again; unit length, as the index compares by inner product.
+QCoro::Task<Result<Workspace::QueryVectors>> embedStage(providers::ProviderRegistry *registry, bool blocking,
+                                                        QStringList embedders, providers::EmbedRequest request)
+{
+    Workspace::QueryVectors vectors;
+    for (const QString &name : std::as_const(embedders)) {
+        Result<providers::EmbedResult> embedded = fail(QString());
+        if (blocking) {
+            const auto embedder = registry->embedderBlocking(name);
+            if (!embedder)
+                co_return fail(embedder.error());
+            embedded = (*embedder)->embedBlocking(request);
+        } else {
+            auto finding = registry->embedder(name);
+            const auto embedder = co_await finding;
+            if (!embedder)
+                co_return fail(embedder.error());
+            auto embedding = (*embedder)->embed(request);
+            embedded = co_await embedding;
+        }
+        if (!embedded)
+            co_return fail(QStringLiteral("embedding the question: %1").arg(embedded.error()));
+        std::vector<float> vector = embedded->vectors.empty() ? std::vector<float>() : std::move(embedded->vectors.front());
+        if (!index::normalizeVector(vector))
+            co_return fail(QStringLiteral("embedder '%1' gave the question a vector of zeros").arg(name));
+        vectors.insert(name, std::move(vector));
+    }
+    co_return vectors;
+}
+
 QCoro::Task<Result<providers::ChatAnswer>> answerStage(providers::ProviderRegistry *registry, bool blocking, QString name,
                                                        providers::ChatRequest request, providers::ChatDeltaSink onDelta)
 {
@@ -91,7 +124,24 @@ QCoro::Task<Result<AskResult>> ChatEngine::runStages(std::shared_ptr<Request> re
     if (r.stopped())
         co_return stopped(r, QStringLiteral("loading the assistant"));
     // The built-in embedder weighs the question's words by the knowledge base's term statistics,
-    // so the question is embedded inside the search (its time is part of "search").
+    // so it embeds the question inside the search (its time is part of "search"); embedding
+    // providers are called here, as a stage of their own.
+    Workspace::QueryVectors queryVectors;
+    if (!r.context.embedders.isEmpty()) {
+        StageScope scope(m_statistics, Stage::Embed);
+        providers::EmbedRequest request;
+        request.texts = {r.options.question};
+        request.cancel = r.token;
+        if (r.options.deadline.count() > 0)
+            request.deadline = r.remaining();
+        auto embedding = embedStage(m_registry.get(), blocking, r.context.embedders, request);
+        auto embedded = co_await embedding;
+        if (r.stopped())
+            co_return stopped(r, QStringLiteral("embedding the question"));
+        if (!embedded)
+            co_return fail(embedded.error());
+        queryVectors = std::move(*embedded);
+    }
     r.trace.mark(Stage::Embed);
 
     const store::AssistantSpec spec = r.context.spec;
@@ -101,8 +151,9 @@ QCoro::Task<Result<AskResult>> ChatEngine::runStages(std::shared_ptr<Request> re
     QList<index::SearchHit> hits;
     {
         StageScope scope(m_statistics, Stage::Search);
-        auto searching = onPool(blocking, &m_cpuPool, [workspace = &m_workspace, spec, question = r.options.question, rerank] {
-            return searchCandidates(*workspace, spec, question, rerank);
+        auto searching = onPool(blocking, &m_cpuPool, [workspace = &m_workspace, spec, question = r.options.question, rerank,
+                                                       vectors = std::move(queryVectors)] {
+            return searchCandidates(*workspace, spec, question, rerank, vectors);
         });
         auto found = co_await searching;
         if (!found)

@@ -5,6 +5,7 @@
 #include "text/token_counter.h"
 #include "store/assistant_repository.h"
 #include "store/conversation_repository.h"
+#include "store/knowledge_base_repository.h"
 #include "store/database.h"
 #include "workspace/workspace.h"
 
@@ -77,6 +78,14 @@ Result<LoadedContext> loadContext(store::Database &database, const AskOptions &o
     } else {
         context.history = options.history;
     }
+    store::KnowledgeBaseRepository kbs(db);
+    for (const QString &name : std::as_const(context.spec.knowledgeBases)) {
+        auto kb = kbs.lookup(name);
+        if (!kb)
+            return fail(kb.error());
+        if (kb->spec.embedder != QLatin1String("builtin") && !context.embedders.contains(kb->spec.embedder))
+            context.embedders.append(kb->spec.embedder);
+    }
     return context;
 }
 
@@ -87,13 +96,12 @@ bool usesReranker(const store::AssistantSpec &spec)
 
 int rerankCandidates(const store::AssistantSpec &spec)
 {
-    // A reranker reads every text it gets: the best few dozen hybrid candidates carry the answer
-    // (RAGFlow reranks a page of 64), and a thousand would cost seconds at any provider.
-    return std::min(spec.topK, std::max(64, spec.topN * 8));
+    return search_defaults::rerankCandidates(spec.topN, spec.topK);
 }
 
 Result<QList<index::SearchHit>> searchCandidates(Workspace &workspace, const store::AssistantSpec &spec,
-                                                 const QString &question, bool forRerank)
+                                                 const QString &question, bool forRerank,
+                                                 const QHash<QString, std::vector<float>> &queryVectors)
 {
     index::SearchOptions options;
     options.topK = spec.topK;
@@ -102,7 +110,7 @@ Result<QList<index::SearchHit>> searchCandidates(Workspace &workspace, const sto
     options.similarityThreshold = forRerank ? 0.0 : spec.similarityThreshold;
     QList<index::SearchHit> merged;
     for (const QString &kb : spec.knowledgeBases) {
-        auto found = workspace.search(kb, question, options);
+        auto found = workspace.search(kb, question, options, queryVectors);
         if (!found)
             return fail(found.error());
         merged += found->hits;
@@ -125,13 +133,14 @@ QStringList rerankTexts(const QList<index::SearchHit> &candidates)
 QList<index::SearchHit> rankByRerank(QList<index::SearchHit> candidates, const QList<double> &scores,
                                      const store::AssistantSpec &spec)
 {
-    const double w = spec.vectorSimilarityWeight;
-    for (qsizetype i = 0; i < candidates.size(); ++i) {
-        index::SearchHit &hit = candidates[i];
-        hit.vectorSimilarity = scores.value(i); // what the reranker said replaces the embedding's cosine
-        hit.similarity = (1.0 - w) * hit.termSimilarity + w * hit.vectorSimilarity;
-    }
-    return thresholdAndTop(std::move(candidates), spec);
+    index::SearchOptions options;
+    options.vectorSimilarityWeight = spec.vectorSimilarityWeight;
+    options.similarityThreshold = spec.similarityThreshold;
+    options.topN = spec.topN;
+    QList<index::SearchHit> ranked = index::rankByRerankScores(std::move(candidates), scores, options);
+    for (index::SearchHit &hit : ranked)
+        hit.vectorSimilarity = *hit.rerankScore; // what the reranker said replaces the embedding's cosine
+    return ranked;
 }
 
 QList<index::SearchHit> rankByHybrid(QList<index::SearchHit> candidates, const store::AssistantSpec &spec)

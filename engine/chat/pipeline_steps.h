@@ -23,6 +23,9 @@ struct LoadedContext {
     store::AssistantSpec spec;
     qint64 conversationId = 0;
     QList<providers::ChatMessage> history; // the conversation so far, oldest first
+    // The embedding providers of the assistant's knowledge bases (the built-in embedder is not
+    // one: it embeds the question inside the search).
+    QStringList embedders;
 };
 
 // The assistant (or the ad-hoc spec) and the conversation to continue. On a DB thread.
@@ -31,8 +34,10 @@ Result<LoadedContext> loadContext(store::Database &database, const AskOptions &o
 // Hybrid search over every knowledge base of the assistant, merged best first. With a reranker
 // the threshold waits for the rerank scores, so candidates are the best `rerankCandidates(spec)`
 // by hybrid similarity; without one they are the final top_n above the threshold.
+// queryVectors: the question as each embedding provider of those knowledge bases embedded it.
 Result<QList<index::SearchHit>> searchCandidates(Workspace &workspace, const store::AssistantSpec &spec,
-                                                 const QString &question, bool forRerank);
+                                                 const QString &question, bool forRerank,
+                                                 const QHash<QString, std::vector<float>> &queryVectors = {});
 int rerankCandidates(const store::AssistantSpec &spec);
 bool usesReranker(const store::AssistantSpec &spec);
 

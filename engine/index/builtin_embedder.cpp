@@ -102,6 +102,19 @@ std::vector<float> BuiltinEmbedder::embedDocument(const QStringList &titleTokens
     return content;
 }
 
+bool normalizeVector(std::vector<float> &vector)
+{
+    double norm = 0;
+    for (float x : vector)
+        norm += double(x) * x;
+    if (!(norm > 0) || !std::isfinite(norm))
+        return false;
+    const float scale = float(1.0 / std::sqrt(norm));
+    for (float &x : vector)
+        x *= scale;
+    return true;
+}
+
 QByteArray packVector(const std::vector<float> &vector)
 {
     return QByteArray(reinterpret_cast<const char *>(vector.data()), qsizetype(vector.size() * sizeof(float)));

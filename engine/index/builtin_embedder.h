@@ -23,6 +23,9 @@ public:
 };
 
 QByteArray packVector(const std::vector<float> &vector);
+// Scales a vector to unit length, as the index compares by inner product (a provider's vectors
+// may not be normalised); false for a vector of zeros or non-finite numbers, which has no direction.
+bool normalizeVector(std::vector<float> &vector);
 std::vector<float> unpackVector(const QByteArray &packed);
 float dot(const float *a, const float *b, int dimension);
 

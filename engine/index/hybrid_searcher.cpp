@@ -75,16 +75,38 @@ Result<void> validateSearchOptions(const SearchOptions &options)
     return {};
 }
 
+QList<SearchHit> rankByRerankScores(QList<SearchHit> candidates, const QList<double> &scores, const SearchOptions &options)
+{
+    const double w = options.vectorSimilarityWeight;
+    for (qsizetype i = 0; i < candidates.size(); ++i) {
+        SearchHit &hit = candidates[i];
+        hit.rerankScore = scores.value(i);
+        hit.similarity = (1.0 - w) * hit.termSimilarity + w * *hit.rerankScore;
+    }
+    std::stable_sort(candidates.begin(), candidates.end(),
+                     [](const SearchHit &a, const SearchHit &b) { return a.similarity > b.similarity; });
+    qsizetype kept = 0;
+    while (kept < candidates.size() && kept < options.topN && candidates.at(kept).similarity >= options.similarityThreshold)
+        ++kept;
+    candidates.resize(kept); // in place: no hit, with its passage's strings, is copied
+    return candidates;
+}
+
 HybridSearcher::HybridSearcher(QSqlDatabase db, const LexicalIndex &terms, const VectorIndex &vectors,
                                const BuiltinEmbedder &embedder)
     : m_db(std::move(db)), m_terms(terms), m_vectors(vectors), m_embedder(embedder)
 {
 }
 
-Result<SearchResult> HybridSearcher::search(const QString &query, const SearchOptions &options) const
+Result<SearchResult> HybridSearcher::search(const QString &query, const SearchOptions &options,
+                                            const std::vector<float> *providedVector) const
 {
     if (auto valid = validateSearchOptions(options); !valid)
         return fail(valid.error());
+    if (providedVector && int(providedVector->size()) != m_vectors.dimension())
+        return fail(QStringLiteral("the embedder gave the question a %1-dimensional vector; the knowledge base "
+                                   "holds %2-dimensional ones (re-embed it: 'ragdesk kb reembed')")
+                        .arg(providedVector->size()).arg(m_vectors.dimension()));
     SearchResult result;
     const QStringList tokens = text::tokenize(query);
     const QStringList terms = uniqueTerms(tokens);
@@ -109,8 +131,10 @@ Result<SearchResult> HybridSearcher::search(const QString &query, const SearchOp
         weighted.append({hash, weight});
         termWeights.insert(term, float(weight));
     }
-    // Rare query words steer the query vector; chunk vectors stay unweighted (they are stored).
-    const std::vector<float> queryVector = m_embedder.embedTokens(tokens, &termWeights);
+    // Rare query words steer the built-in embedder's query vector; chunk vectors stay unweighted
+    // (they are stored).
+    const std::vector<float> ownVector = providedVector ? std::vector<float>() : m_embedder.embedTokens(tokens, &termWeights);
+    const std::vector<float> &queryVector = providedVector ? *providedVector : ownVector;
     result.timings.termsMs = lap();
 
     // The two candidate searches are independent: the ANN search runs on the CPU pool while the

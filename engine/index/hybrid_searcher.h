@@ -14,6 +14,8 @@
 
 #include <QSqlDatabase>
 
+#include <optional>
+
 namespace rag::index {
 
 struct SearchOptions {
@@ -30,6 +32,7 @@ struct SearchHit {
     double similarity = 0;       // what results are ordered by
     double termSimilarity = 0;   // IDF-weighted share of the query's terms found in the chunk
     double vectorSimilarity = 0; // cosine of question and chunk embeddings
+    std::optional<double> rerankScore; // a reranker's, in [0, 1], when one scored the hit
 };
 
 // Where a search spent its time, in milliseconds.
@@ -50,13 +53,20 @@ struct SearchResult {
 
 Result<void> validateSearchOptions(const SearchOptions &options);
 
+// RAGFlow's scoring with a reranker's scores (one per candidate, in order) in place of vector
+// similarity: (1 - w) * term + w * rerank; then the threshold and the best top_n, best first.
+QList<SearchHit> rankByRerankScores(QList<SearchHit> candidates, const QList<double> &scores, const SearchOptions &options);
+
 class HybridSearcher {
 public:
     // db: where the hits' text is read from; the indexes must describe that database's chunks.
     HybridSearcher(QSqlDatabase db, const LexicalIndex &terms, const VectorIndex &vectors,
                    const BuiltinEmbedder &embedder);
 
-    Result<SearchResult> search(const QString &query, const SearchOptions &options) const;
+    // queryVector: the query as the knowledge base's embedding provider embedded it; null for the
+    // built-in embedder, which embeds it here, weighting rare words by the index's statistics.
+    Result<SearchResult> search(const QString &query, const SearchOptions &options,
+                                const std::vector<float> *queryVector = nullptr) const;
 
 private:
     QSqlDatabase m_db;

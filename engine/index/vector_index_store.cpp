@@ -30,11 +30,16 @@ QString VectorIndexStore::indexPath(qint64 kbId) const
     return QDir(m_directory).filePath(QStringLiteral("kb-%1.hnsw").arg(kbId));
 }
 
-Result<std::shared_ptr<VectorIndex>> VectorIndexStore::open(qint64 kbId, const QSqlDatabase &db)
+Result<std::shared_ptr<VectorIndex>> VectorIndexStore::open(qint64 kbId, int dimension, const QSqlDatabase &db)
 {
+    if (dimension < 1)
+        return fail(QStringLiteral("knowledge base %1 records no vector dimension").arg(kbId));
     QMutexLocker lock(&m_mutex);
-    if (auto it = m_indexes.constFind(kbId); it != m_indexes.constEnd())
+    // An index of another dimension is of the embedder the knowledge base had before.
+    if (auto it = m_indexes.constFind(kbId); it != m_indexes.constEnd() && (*it)->dimension() == dimension)
         return *it;
+    VectorIndexOptions options = m_options;
+    options.dimension = dimension;
 
     auto stamp = store::ChunkRepository(db).chunkStamp(kbId);
     if (!stamp)
@@ -43,7 +48,7 @@ Result<std::shared_ptr<VectorIndex>> VectorIndexStore::open(qint64 kbId, const Q
     const bool stampMatches = stampFile.open(QIODevice::ReadOnly)
         && QString::fromLatin1(stampFile.readAll()).trimmed() == stampText(*stamp);
     if (stampMatches) {
-        auto loaded = VectorIndex::load(indexPath(kbId), m_options);
+        auto loaded = VectorIndex::load(indexPath(kbId), options);
         if (loaded) {
             std::shared_ptr<VectorIndex> index(std::move(*loaded));
             m_indexes.insert(kbId, index);
@@ -51,7 +56,7 @@ Result<std::shared_ptr<VectorIndex>> VectorIndexStore::open(qint64 kbId, const Q
         }
         qCWarning(lcIndex) << loaded.error() << "- rebuilding it";
     }
-    auto rebuilt = rebuild(kbId, db, stamp->chunks);
+    auto rebuilt = rebuild(kbId, options, db, stamp->chunks);
     if (!rebuilt)
         return rebuilt;
     m_indexes.insert(kbId, *rebuilt);
@@ -63,10 +68,11 @@ Result<std::shared_ptr<VectorIndex>> VectorIndexStore::open(qint64 kbId, const Q
     return rebuilt;
 }
 
-Result<std::shared_ptr<VectorIndex>> VectorIndexStore::rebuild(qint64 kbId, const QSqlDatabase &db, qint64 expected)
+Result<std::shared_ptr<VectorIndex>> VectorIndexStore::rebuild(qint64 kbId, const VectorIndexOptions &options,
+                                                              const QSqlDatabase &db, qint64 expected)
 {
     ++m_rebuilds;
-    auto index = std::make_shared<VectorIndex>(m_options, size_t(expected + expected / 4 + 16));
+    auto index = std::make_shared<VectorIndex>(options, size_t(expected + expected / 4 + 16));
     struct Item {
         qint64 id;
         std::vector<float> vector;
@@ -79,9 +85,9 @@ Result<std::shared_ptr<VectorIndex>> VectorIndexStore::rebuild(qint64 kbId, cons
     QString wrongDimension;
     auto visited = store::ChunkRepository(db).forEachVector(kbId, [&](qint64 id, const QByteArray &data) {
         std::vector<float> vector = unpackVector(data);
-        if (int(vector.size()) != m_options.dimension) {
+        if (int(vector.size()) != options.dimension) {
             wrongDimension = QStringLiteral("chunk %1 has a %2-dimensional vector, the index expects %3")
-                                 .arg(id).arg(vector.size()).arg(m_options.dimension);
+                                 .arg(id).arg(vector.size()).arg(options.dimension);
             return;
         }
         batch.append({id, std::move(vector)});

@@ -16,9 +16,11 @@ namespace rag::index {
 
 class VectorIndexStore {
 public:
+    // options.dimension is not used: each knowledge base's comes with open().
     VectorIndexStore(QString directory, VectorIndexOptions options);
 
-    Result<std::shared_ptr<VectorIndex>> open(qint64 kbId, const QSqlDatabase &db);
+    // `dimension`: of the knowledge base's vectors (its embedder's).
+    Result<std::shared_ptr<VectorIndex>> open(qint64 kbId, int dimension, const QSqlDatabase &db);
     Result<void> save(qint64 kbId, const QSqlDatabase &db);
     void forget(qint64 kbId);
 
@@ -26,7 +28,8 @@ public:
     int rebuildCount() const { return m_rebuilds; }
 
 private:
-    Result<std::shared_ptr<VectorIndex>> rebuild(qint64 kbId, const QSqlDatabase &db, qint64 expected);
+    Result<std::shared_ptr<VectorIndex>> rebuild(qint64 kbId, const VectorIndexOptions &options, const QSqlDatabase &db,
+                                                 qint64 expected);
 
     QString m_directory;
     VectorIndexOptions m_options;

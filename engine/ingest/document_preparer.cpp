@@ -25,12 +25,14 @@ Result<FileContent> readFile(const QString &path)
 }
 
 store::PreparedDocument prepareDocument(const ParsedDocument &parsed, const ChunkerOptions &chunking,
-                                        const index::BuiltinEmbedder &embedder)
+                                        const index::BuiltinEmbedder *embedder)
 {
     store::PreparedDocument document;
     document.title = parsed.title;
-    document.embedder = index::BuiltinEmbedder::name();
-    document.dimension = index::BuiltinEmbedder::kDimension;
+    if (embedder) {
+        document.embedder = index::BuiltinEmbedder::name();
+        document.dimension = index::BuiltinEmbedder::kDimension;
+    }
     const QStringList titleTokens = text::tokenize(parsed.title);
     const QList<TextChunk> chunks = chunkDocument(parsed, chunking);
     document.chunks.reserve(chunks.size());
@@ -44,7 +46,8 @@ store::PreparedDocument prepareDocument(const ParsedDocument &parsed, const Chun
         prepared.ftsText = (titleTokens + tokens).join(u' ');
         prepared.termCounts = index::packTermCounts(titleTokens + tokens);
         prepared.termTotal = int(titleTokens.size() + tokens.size());
-        prepared.vector = index::packVector(embedder.embedDocument(titleTokens, tokens));
+        if (embedder)
+            prepared.vector = index::packVector(embedder->embedDocument(titleTokens, tokens));
         document.chunks.append(std::move(prepared));
     }
     return document;

@@ -18,8 +18,9 @@ struct FileContent {
 
 Result<FileContent> readFile(const QString &path);
 
-// Chunks and embeds a parsed document into what DocumentRepository::write takes.
+// Chunks and embeds a parsed document into what DocumentRepository::write takes. Without an
+// embedder the chunks have no vectors yet: an embedding provider adds them (IngestJob).
 store::PreparedDocument prepareDocument(const ParsedDocument &parsed, const ChunkerOptions &chunking,
-                                        const index::BuiltinEmbedder &embedder);
+                                        const index::BuiltinEmbedder *embedder);
 
 } // namespace rag::ingest

@@ -38,6 +38,36 @@ IngestJob::IngestJob(std::shared_ptr<store::Database> database, index::VectorInd
 {
 }
 
+void IngestJob::attachVectors(FileWork &work, const Result<Vectors> &vectors) const
+{
+    const QString embedder = m_chunkEmbedder->name();
+    if (!vectors) {
+        work.error = vectors.error();
+        return;
+    }
+    if (vectors->size() != size_t(work.document.chunks.size())) {
+        work.error = QStringLiteral("embedder '%1' gave %2 vectors for %3 chunks")
+                         .arg(embedder).arg(vectors->size()).arg(work.document.chunks.size());
+        return;
+    }
+    for (size_t i = 0; i < vectors->size(); ++i) {
+        std::vector<float> vector = (*vectors)[i];
+        if (int(vector.size()) != m_kb.spec.dimension) {
+            work.error = QStringLiteral("embedder '%1' gave a %2-dimensional vector; knowledge base '%3' holds "
+                                        "%4-dimensional ones (re-embed it: 'ragdesk kb reembed')")
+                             .arg(embedder).arg(vector.size()).arg(m_kb.spec.name).arg(m_kb.spec.dimension);
+            return;
+        }
+        if (!index::normalizeVector(vector)) {
+            work.error = QStringLiteral("embedder '%1' gave chunk %2 a vector of zeros").arg(embedder).arg(i + 1);
+            return;
+        }
+        work.document.chunks[qsizetype(i)].vector = index::packVector(vector);
+    }
+    work.document.embedder = embedder;
+    work.document.dimension = m_kb.spec.dimension;
+}
+
 QList<IngestFileOutcome> IngestJob::collectFiles() const
 {
     QList<IngestFileOutcome> files;
@@ -89,14 +119,20 @@ IngestReport IngestJob::run()
     QHash<QString, store::StoredDocument> stored;
     for (const store::StoredDocument &doc : std::as_const(*known))
         stored.insert(doc.path, doc);
-    auto index = m_vectors.open(m_kb.id, db);
+    if (usesProvider() && !m_chunkEmbedder) {
+        report.fatalError = QStringLiteral("knowledge base '%1' is embedded by provider '%2', which this ingestion cannot reach")
+                                .arg(m_kb.spec.name, m_kb.spec.embedder);
+        return report;
+    }
+    auto index = m_vectors.open(m_kb.id, m_kb.spec.dimension, db);
     if (!index) {
         report.fatalError = index.error();
         return report;
     }
 
     const ChunkerOptions chunking{m_kb.spec.chunkTokens, m_kb.spec.overlapPercent, m_kb.spec.delimiters};
-    auto prepare = [this, chunking, stored](const QString &path) {
+    const index::BuiltinEmbedder *builtin = usesProvider() ? nullptr : &m_embedder;
+    auto prepare = [this, chunking, stored, builtin](const QString &path) {
         FileWork work;
         work.path = path;
         if (m_cancelled)
@@ -119,7 +155,7 @@ IngestReport IngestJob::run()
             work.document.contentHash = content->contentHash;
             return work;
         }
-        work.document = prepareDocument(*parsed, chunking, m_embedder);
+        work.document = prepareDocument(*parsed, chunking, builtin);
         work.document.contentHash = content->contentHash;
         return work;
     };
@@ -181,6 +217,49 @@ IngestReport IngestJob::run()
     const int maxInFlight = m_maxInFlight > 0 ? m_maxInFlight : 2 * QThreadPool::globalInstance()->maxThreadCount();
     std::deque<QFuture<FileWork>> inFlight; // in file order
     qsizetype next = 0;
+    // Prepared documents whose chunks are with the embedding provider, in file order.
+    struct Embedding {
+        FileWork work;
+        QFuture<Result<Vectors>> vectors;
+    };
+    std::deque<Embedding> embedding;
+    qsizetype chunksEmbedding = 0;
+    auto startEmbedding = [&](FileWork work) {
+        Embedding item{std::move(work), {}};
+        const bool needsVectors = !item.work.unchanged && item.work.error.isEmpty() && !item.work.document.chunks.isEmpty();
+        if (needsVectors) {
+            QStringList texts;
+            texts.reserve(item.work.document.chunks.size());
+            for (const store::PreparedChunk &chunk : std::as_const(item.work.document.chunks))
+                texts.append(chunk.content);
+            chunksEmbedding += texts.size();
+            item.vectors = m_chunkEmbedder->embed(texts, m_cancel);
+        }
+        embedding.push_back(std::move(item));
+    };
+    // The next file's work in order. With a provider, every document already prepared is sent
+    // to it while the chunks with it stay under the bound, so its calls overlap the writes here.
+    auto nextWork = [&]() -> FileWork {
+        if (!m_chunkEmbedder || !usesProvider()) {
+            FileWork work = inFlight.front().result();
+            inFlight.pop_front();
+            return work;
+        }
+        while (!inFlight.empty()
+               && (embedding.empty() || (inFlight.front().isFinished() && chunksEmbedding < kMaxChunksEmbedding))) {
+            FileWork work = inFlight.front().result();
+            inFlight.pop_front();
+            startEmbedding(std::move(work));
+        }
+        Embedding item = std::move(embedding.front());
+        embedding.pop_front();
+        if (item.vectors.isValid()) {
+            chunksEmbedding -= item.work.document.chunks.size();
+            const Result<Vectors> vectors = item.vectors.result();
+            attachVectors(item.work, vectors);
+        }
+        return std::move(item.work);
+    };
     for (qsizetype i = 0; i < files.size() && !m_cancelled; ++i) {
         for (; next < files.size() && qsizetype(inFlight.size()) < maxInFlight; ++next) {
             if (files.at(next).status == Status::Added) // still to do; the rest failed or were skipped already
@@ -188,8 +267,7 @@ IngestReport IngestJob::run()
         }
         IngestFileOutcome &outcome = files[i];
         if (outcome.status == Status::Added) {
-            FileWork work = inFlight.front().result();
-            inFlight.pop_front();
+            FileWork work = nextWork();
             if (m_cancelled)
                 break;
             report.bytesRead += work.bytes;
@@ -210,6 +288,10 @@ IngestReport IngestJob::run()
     commitBatch(); // what was written is kept, cancelled or not
     for (QFuture<FileWork> &future : inFlight)
         future.waitForFinished(); // workers see the cancel flag and return at once
+    for (Embedding &item : embedding) {
+        if (item.vectors.isValid())
+            item.vectors.waitForFinished(); // provider calls were cancelled with the job
+    }
     for (QFuture<void> &future : indexing)
         future.waitForFinished(); // written documents are always indexed, cancelled or not
     if (auto saved = m_vectors.save(m_kb.id, db); !saved)

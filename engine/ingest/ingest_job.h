@@ -3,10 +3,13 @@
 // batch transaction committed every quarter second (WriteBatch), and added to the vector index
 // after that commit. Unchanged files (same content hash) are skipped, changed ones
 // replaced; a file that fails is reported and the batch goes on. Cancel stops between files.
+// A knowledge base embedded by a provider gets its vectors from a ChunkEmbedder between
+// preparing and writing: several documents are with the provider at once, bounded by chunks.
 #pragma once
 
 #include "index/builtin_embedder.h"
 #include "index/vector_index_store.h"
+#include "ingest/chunk_embedder.h"
 #include "store/database.h"
 #include "store/records.h"
 
@@ -54,8 +57,16 @@ public:
     // Called on the thread that runs the job, after every file.
     void setProgressHandler(std::function<void(const IngestProgress &)> handler) { m_onProgress = std::move(handler); }
     void setMaxFilesInFlight(int files) { m_maxInFlight = std::max(1, files); }
-    // Thread-safe; the job stops after the file being written.
-    void cancel() { m_cancelled = true; }
+    // Needed when the knowledge base's embedder is a provider; must outlive run().
+    void setChunkEmbedder(ChunkEmbedder *embedder) { m_chunkEmbedder = embedder; }
+    // Chunks with the provider at once, summed over documents (at least one document goes).
+    static constexpr qsizetype kMaxChunksEmbedding = 512;
+    // Thread-safe; the job stops after the file being written, and provider calls stop at once.
+    void cancel()
+    {
+        m_cancelled = true;
+        m_cancel->cancel();
+    }
     bool isCancelled() const { return m_cancelled; }
 
     // Blocks until every file is done or the job is cancelled.
@@ -64,6 +75,8 @@ public:
 private:
     struct FileWork;
     QList<IngestFileOutcome> collectFiles() const;
+    bool usesProvider() const { return m_kb.spec.embedder != index::BuiltinEmbedder::name(); }
+    void attachVectors(FileWork &work, const Result<Vectors> &vectors) const;
 
     std::shared_ptr<store::Database> m_database;
     index::VectorIndexStore &m_vectors;
@@ -72,7 +85,9 @@ private:
     QStringList m_paths;
     std::function<void(const IngestProgress &)> m_onProgress;
     int m_maxInFlight = 0;
+    ChunkEmbedder *m_chunkEmbedder = nullptr;
     std::atomic<bool> m_cancelled{false};
+    CancelTokenPtr m_cancel = CancelToken::create();
 };
 
 } // namespace rag::ingest

@@ -193,6 +193,15 @@ QCoro::Task<Result<Embedder *>> ProviderRegistry::embedder(QString name)
     co_return embedderOf(name, found);
 }
 
+Result<Embedder *> ProviderRegistry::embedderBlocking(const QString &name)
+{
+    const bool builtin = name.isEmpty() || name == QLatin1String("builtin");
+    const Result<Entry *> found = builtin ? fail(QString()) : entryBlocking(name);
+    Result<Embedder *> made = fail(QString());
+    QMetaObject::invokeMethod(this, [&] { made = embedderOf(name, found); }, Qt::BlockingQueuedConnection);
+    return made;
+}
+
 Result<Embedder *> ProviderRegistry::embedderOf(const QString &name, Result<Entry *> e)
 {
     if (name.isEmpty() || name == QLatin1String("builtin")) {

@@ -59,6 +59,7 @@ public:
     // is asked on its own thread and the load is waited for on the caller's.
     Result<Reranker *> rerankerBlocking(const QString &name);
     Result<ChatModel *> chatModelBlocking(const QString &name);
+    Result<Embedder *> embedderBlocking(const QString &name);
 
     // A provider for this registry's life only, never written to the database: the load test's
     // providers pointing at its simulator, so a run neither rewrites nor leaves behind the user's

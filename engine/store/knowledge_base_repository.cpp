@@ -27,8 +27,11 @@ Result<void> validateKnowledgeBaseSpec(const KnowledgeBaseSpec &spec)
         return fail(QStringLiteral("--chunk-tokens must be between 16 and 8192, not %1").arg(spec.chunkTokens));
     if (spec.overlapPercent < 0 || spec.overlapPercent > 90)
         return fail(QStringLiteral("--overlap must be between 0 and 90 percent, not %1").arg(spec.overlapPercent));
-    if (spec.embedder != QLatin1String("builtin"))
-        return fail(QStringLiteral("unknown embedder '%1': this build knows 'builtin'").arg(spec.embedder));
+    if (spec.embedder.trimmed().isEmpty())
+        return fail(QStringLiteral("a knowledge base needs an embedder ('builtin' or an embedding provider)"));
+    if (spec.dimension < 1 || spec.dimension > kMaxVectorDimension)
+        return fail(QStringLiteral("embedder '%1' gives %2-dimensional vectors: between 1 and %3 are supported")
+                        .arg(spec.embedder).arg(spec.dimension).arg(kMaxVectorDimension));
     return {};
 }
 
@@ -46,13 +49,14 @@ static KnowledgeBase readKnowledgeBase(const QSqlQuery &query)
     kb.chunks = query.value(8).toLongLong();
     kb.chunkTotal = query.value(9).toLongLong();
     kb.termTotal = query.value(10).toLongLong();
+    kb.spec.dimension = query.value(11).toInt();
     return kb;
 }
 
 static const char *kSelectKnowledgeBases =
     "SELECT k.id, k.name, k.embedder, k.chunk_tokens, k.overlap_percent, k.delimiters,"
     " COALESCE(SUM(d.status = 'ready'), 0), COALESCE(SUM(d.status = 'failed'), 0), COALESCE(SUM(d.chunk_count), 0),"
-    " k.chunk_total, k.term_total FROM knowledge_bases k LEFT JOIN documents d ON d.kb_id = k.id";
+    " k.chunk_total, k.term_total, k.dimension FROM knowledge_bases k LEFT JOIN documents d ON d.kb_id = k.id";
 
 Result<KnowledgeBase> KnowledgeBaseRepository::create(const KnowledgeBaseSpec &spec)
 {
@@ -64,10 +68,10 @@ Result<KnowledgeBase> KnowledgeBaseRepository::create(const KnowledgeBaseSpec &s
 
     Transaction transaction(m_db);
     auto inserted = exec(m_db,
-                         QStringLiteral("INSERT INTO knowledge_bases (name, embedder, chunk_tokens, overlap_percent,"
-                                        " delimiters, created_at) VALUES (?, ?, ?, ?, ?, ?)"),
-                         {name, spec.embedder, spec.chunkTokens, spec.overlapPercent, spec.delimiters,
-                          QDateTime::currentDateTimeUtc().toString(Qt::ISODate)});
+                         QStringLiteral("INSERT INTO knowledge_bases (name, embedder, dimension, chunk_tokens,"
+                                        " overlap_percent, delimiters, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+                         {name, spec.embedder.trimmed(), spec.dimension, spec.chunkTokens, spec.overlapPercent,
+                          spec.delimiters, QDateTime::currentDateTimeUtc().toString(Qt::ISODate)});
     if (!inserted)
         return fail(inserted.error());
     const qint64 id = inserted->lastInsertId().toLongLong();
@@ -117,7 +121,7 @@ Result<KnowledgeBase> KnowledgeBaseRepository::find(const QString &name)
 Result<KnowledgeBase> KnowledgeBaseRepository::lookup(const QString &name)
 {
     return findOne(QStringLiteral("SELECT id, name, embedder, chunk_tokens, overlap_percent, delimiters, 0, 0, 0,"
-                                  " chunk_total, term_total FROM knowledge_bases WHERE name = ?"),
+                                  " chunk_total, term_total, dimension FROM knowledge_bases WHERE name = ?"),
                    name);
 }
 

@@ -8,6 +8,8 @@
 
 namespace rag::store {
 
+inline constexpr int kMaxVectorDimension = 16384;
+
 QString fullTextTable(qint64 kbId);
 QString fullTextVocabularyTable(qint64 kbId);
 

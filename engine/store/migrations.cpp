@@ -148,6 +148,15 @@ const QList<Migration> &schemaMigrations()
              QStringLiteral("ALTER TABLE rerank_calls ADD COLUMN chunk_ids TEXT NOT NULL DEFAULT ''"),
              QStringLiteral("ALTER TABLE rerank_calls ADD COLUMN scores TEXT NOT NULL DEFAULT ''"),
          }},
+        // A knowledge base may be embedded by a provider (docs/providers.md, "Embeddings"): the
+        // dimension its vectors have is recorded when it is created, so an embedder that starts
+        // answering with another one is refused instead of poisoning the index. The built-in
+        // embedder's vectors have 512 dimensions.
+        {5, QStringLiteral("knowledge bases record their vectors' dimension"),
+         {
+             QStringLiteral("ALTER TABLE knowledge_bases ADD COLUMN dimension INTEGER NOT NULL DEFAULT 0"),
+             QStringLiteral("UPDATE knowledge_bases SET dimension = 512 WHERE embedder = 'builtin'"),
+         }},
     };
     return migrations;
 }

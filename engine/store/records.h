@@ -9,7 +9,8 @@ namespace rag::store {
 
 struct KnowledgeBaseSpec {
     QString name;
-    QString embedder = QStringLiteral("builtin");
+    QString embedder = QStringLiteral("builtin"); // or the name of an embedding provider
+    int dimension = 0; // of its vectors; set when the knowledge base is created
     int chunkTokens = 512;
     int overlapPercent = 0;
     QString delimiters = QStringLiteral("\n");

@@ -49,8 +49,15 @@ Result<std::unique_ptr<Workspace>> Workspace::open(const WorkspaceConfig &config
     return std::unique_ptr<Workspace>(new Workspace(dataDir, std::move(*database), options));
 }
 
-Result<store::KnowledgeBase> Workspace::createKnowledgeBase(const store::KnowledgeBaseSpec &spec)
+Result<store::KnowledgeBase> Workspace::createKnowledgeBase(store::KnowledgeBaseSpec spec)
 {
+    if (spec.embedder.isEmpty() || spec.embedder == index::BuiltinEmbedder::name()) {
+        spec.embedder = index::BuiltinEmbedder::name();
+        spec.dimension = index::BuiltinEmbedder::kDimension;
+    } else if (spec.dimension < 1) {
+        return fail(QStringLiteral("embedder '%1': the dimension of its vectors is not known yet (it is learnt by "
+                                   "embedding a probe text: api/provider_calls.h)").arg(spec.embedder));
+    }
     return store::KnowledgeBaseRepository(m_database->connection()).create(spec);
 }
 
@@ -77,7 +84,7 @@ Result<int> Workspace::removeDocuments(const QString &kbName, const QStringList 
     auto kb = store::KnowledgeBaseRepository(db).lookup(kbName);
     if (!kb)
         return fail(kb.error());
-    auto vectors = m_vectors.open(kb->id, db);
+    auto vectors = m_vectors.open(kb->id, kb->spec.dimension, db);
     if (!vectors)
         return fail(vectors.error());
     store::Transaction transaction(db);
@@ -118,7 +125,7 @@ Result<std::unique_ptr<ingest::IngestJob>> Workspace::ingestJob(const QString &k
 }
 
 Result<index::SearchResult> Workspace::search(const QString &kbName, const QString &query,
-                                              const index::SearchOptions &options)
+                                              const index::SearchOptions &options, const QueryVectors &queryVectors)
 {
     const QSqlDatabase db = m_database->connection();
     const store::ReadSnapshot snapshot(db);
@@ -131,10 +138,18 @@ Result<index::SearchResult> Workspace::search(const QString &kbName, const QStri
     auto terms = m_terms.open(kb->id, db, {stamp->chunks, stamp->maxChunkId});
     if (!terms)
         return fail(terms.error());
-    auto vectors = m_vectors.open(kb->id, db);
+    const std::vector<float> *queryVector = nullptr;
+    if (kb->spec.embedder != index::BuiltinEmbedder::name()) {
+        const auto embedded = queryVectors.constFind(kb->spec.embedder);
+        if (embedded == queryVectors.constEnd())
+            return fail(QStringLiteral("knowledge base '%1' is embedded by provider '%2': the query must be embedded by it first")
+                            .arg(kb->spec.name, kb->spec.embedder));
+        queryVector = &*embedded;
+    }
+    auto vectors = m_vectors.open(kb->id, kb->spec.dimension, db);
     if (!vectors)
         return fail(vectors.error());
-    return index::HybridSearcher(db, **terms, **vectors, m_embedder).search(query, options);
+    return index::HybridSearcher(db, **terms, **vectors, m_embedder).search(query, options, queryVector);
 }
 
 } // namespace rag

@@ -11,7 +11,10 @@
 #include "store/database.h"
 #include "store/records.h"
 
+#include <QHash>
+
 #include <memory>
+#include <vector>
 
 namespace rag {
 
@@ -27,15 +30,22 @@ class Workspace {
 public:
     static Result<std::unique_ptr<Workspace>> open(const WorkspaceConfig &config);
 
-    Result<store::KnowledgeBase> createKnowledgeBase(const store::KnowledgeBaseSpec &spec);
+    // A provider embedder's spec must carry the dimension of its vectors (api::ProviderCalls
+    // learns it); "builtin" (or no embedder) gets the built-in embedder's.
+    Result<store::KnowledgeBase> createKnowledgeBase(store::KnowledgeBaseSpec spec);
     Result<store::KnowledgeBase> knowledgeBase(const QString &name);
     Result<void> removeKnowledgeBase(const QString &name);
     // Removes these documents (by stored path) with their chunks and vectors, in one
     // transaction; the indexes follow. Returns how many were removed (unknown paths are skipped).
     Result<int> removeDocuments(const QString &kbName, const QStringList &paths);
 
+    // A knowledge base embedded by a provider also needs the job's chunk embedder set.
     Result<std::unique_ptr<ingest::IngestJob>> ingestJob(const QString &kbName, const QStringList &paths);
-    Result<index::SearchResult> search(const QString &kbName, const QString &query, const index::SearchOptions &options);
+    // The query embedded by each embedding provider of the knowledge bases searched, by provider
+    // name; the built-in embedder embeds it during the search.
+    using QueryVectors = QHash<QString, std::vector<float>>;
+    Result<index::SearchResult> search(const QString &kbName, const QString &query, const index::SearchOptions &options,
+                                       const QueryVectors &queryVectors = {});
 
     const QString &dataDir() const { return m_dataDir; }
     store::Database &database() { return *m_database; }

@@ -15,6 +15,17 @@
 using namespace rag;
 using namespace rag::store;
 
+namespace {
+// What the repository stores for the built-in embedder (the Workspace fills the dimension in).
+KnowledgeBaseSpec builtinSpec(const QString &name)
+{
+    KnowledgeBaseSpec spec;
+    spec.name = name;
+    spec.dimension = 512;
+    return spec;
+}
+} // namespace
+
 class TestMigrations : public QObject {
     Q_OBJECT
 
@@ -49,7 +60,7 @@ private Q_SLOTS:
         {
             auto db = Database::open(url);
             QVERIFY(db);
-            QVERIFY(KnowledgeBaseRepository((*db)->connection()).create({QStringLiteral("kept")}));
+            QVERIFY(KnowledgeBaseRepository((*db)->connection()).create(builtinSpec(QStringLiteral("kept"))));
         }
         auto db = Database::open(url);
         QVERIFY(db);
@@ -66,7 +77,7 @@ private Q_SLOTS:
         auto db = Database::open(url);
         QVERIFY(db);
         QSqlDatabase connection = (*db)->connection();
-        QVERIFY(KnowledgeBaseRepository(connection).create({QStringLiteral("before")}));
+        QVERIFY(KnowledgeBaseRepository(connection).create(builtinSpec(QStringLiteral("before"))));
 
         QList<Migration> grown = schemaMigrations();
         grown.append({latestSchemaVersion() + 1, QStringLiteral("test: notes"),
@@ -143,7 +154,7 @@ private Q_SLOTS:
         };
         auto createFromAnotherThread = [&](const QString &name) {
             bool created = false;
-            std::thread other([&] { created = bool(KnowledgeBaseRepository((*db)->connection()).create({name})); });
+            std::thread other([&] { created = bool(KnowledgeBaseRepository((*db)->connection()).create(builtinSpec(name))); });
             other.join();
             return created;
         };
@@ -242,7 +253,7 @@ private Q_SLOTS:
         plain.join();
         QVERIFY(plainOpened);
         QCOMPARE(database->openConnections(), 1); // a thread Qt did not start closes its own too
-        QVERIFY(KnowledgeBaseRepository(database->connection()).create({QStringLiteral("still works")}));
+        QVERIFY(KnowledgeBaseRepository(database->connection()).create(builtinSpec(QStringLiteral("still works"))));
     }
 
     void urlsAreParsed()
