@@ -47,6 +47,14 @@ QString IngestPanel::start(const QString &kb, const QStringList &paths)
     auto job = m_workspace.ingestJob(kb, paths);
     if (!job)
         return job.error();
+    auto record = m_workspace.knowledgeBase(kb);
+    if (!record)
+        return record.error();
+    if (record->spec.embedder != index::BuiltinEmbedder::name()) {
+        m_embedding = std::make_unique<api::ProviderCalls>(m_workspace);
+        m_chunkEmbedder = m_embedding->chunkEmbedder(record->spec.embedder);
+        (*job)->setChunkEmbedder(m_chunkEmbedder.get());
+    }
     m_job = std::move(*job);
     // Progress arrives on the ingest thread; the panel outlives the job (see the destructor).
     m_job->setProgressHandler([this](const ingest::IngestProgress &progress) {
@@ -63,6 +71,8 @@ QString IngestPanel::start(const QString &kb, const QStringList &paths)
         watcher->deleteLater();
         const ingest::IngestReport report = watcher->result();
         m_job.reset();
+        m_chunkEmbedder.reset();
+        m_embedding.reset();
         hide();
         Q_EMIT finished(report);
     });

@@ -2,6 +2,7 @@
 // a Cancel button that stops between files. Hidden while idle.
 #pragma once
 
+#include "api/provider_calls.h"
 #include "ingest/ingest_job.h"
 
 #include <QFuture>
@@ -44,6 +45,9 @@ private:
     QPushButton *m_cancel = nullptr;
     // One long-lived thread: ingestion's database connection lives there.
     QThreadPool m_thread;
+    // For a knowledge base embedded by a provider: its calls' thread, kept while a job runs.
+    std::unique_ptr<api::ProviderCalls> m_embedding;
+    std::unique_ptr<ingest::ChunkEmbedder> m_chunkEmbedder;
     std::shared_ptr<ingest::IngestJob> m_job;
     QFuture<ingest::IngestReport> m_run;
 };

@@ -1,5 +1,6 @@
 #include "main_window.h"
 
+#include "api/configured_providers.h"
 #include "api/knowledge_bases.h"
 #include "assistants_dialog.h"
 #include "call_inspector.h"
@@ -134,7 +135,7 @@ void MainWindow::buildToolBar()
 
 void MainWindow::promptNewKnowledgeBase()
 {
-    NewKnowledgeBaseDialog dialog(this);
+    NewKnowledgeBaseDialog dialog(m_workspace, api::ConfiguredProviders(m_workspace).namesServing(QStringLiteral("embeddings")), this);
     if (dialog.exec() == QDialog::Accepted)
         createKnowledgeBase(dialog.spec());
 }

@@ -86,8 +86,20 @@ void SearchPane::runSearch()
     }
     m_status->setText(tr("Searching..."));
     m_search = m_searches.run(
-        [&workspace = m_workspace, name = m_knowledgeBase, query = m_query->text()] {
-            auto result = workspace.search(name, query, {});
+        [&workspace = m_workspace, providers = &m_providers, name = m_knowledgeBase, query = m_query->text()] {
+            auto kb = workspace.knowledgeBase(name);
+            if (!kb)
+                return Outcome{{}, kb.error()};
+            Workspace::QueryVectors vectors;
+            if (kb->spec.embedder != index::BuiltinEmbedder::name()) {
+                if (!*providers) // searches run one at a time on the pane's thread
+                    *providers = std::make_unique<api::ProviderCalls>(workspace);
+                auto embedded = (*providers)->queryVectors({*kb}, query);
+                if (!embedded)
+                    return Outcome{{}, embedded.error()};
+                vectors = *embedded;
+            }
+            auto result = workspace.search(name, query, {}, vectors);
             return result ? Outcome{result->hits, {}} : Outcome{{}, result.error()};
         },
         [this](const Outcome &outcome) { showResults(outcome); });

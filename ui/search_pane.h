@@ -6,6 +6,7 @@
 
 #include "latest_read.h"
 
+#include "api/provider_calls.h"
 #include "index/hybrid_searcher.h"
 
 #include <QFuture>
@@ -55,6 +56,9 @@ private:
     QThreadPool m_thread;
     LatestRead<Outcome> m_searches{this, &m_thread};
     QFuture<Outcome> m_search; // the latest, waited for when the pane goes
+    // Made on the search thread the first time a knowledge base embedded by a provider is
+    // searched: that provider embeds the query first.
+    std::unique_ptr<api::ProviderCalls> m_providers;
 };
 
 } // namespace rag::ui
