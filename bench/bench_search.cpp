@@ -126,7 +126,7 @@ Recall vectorRecall(Workspace &workspace, const QString &kbName, const QStringLi
 {
     const QSqlDatabase db = workspace.database().connection();
     auto kb = workspace.knowledgeBase(kbName);
-    auto index = workspace.vectorIndexes().open(kb->id, kb->spec.dimension, db);
+    auto index = workspace.vectorIndexes().open(*kb, db);
     const int dim = index::BuiltinEmbedder::kDimension;
     std::vector<std::vector<float>> queryVectors;
     for (const QString &q : queries)

@@ -30,6 +30,8 @@ QString helpText()
         "  kb remove NAME\n"
         "  kb docs NAME [--json]    the documents of a knowledge base, with failures\n"
         "  kb remove-docs NAME PATH...  removes documents (as kb docs names them) and their chunks\n"
+        "  kb reembed NAME --embedder NAME  embeds every chunk again with another embedder; the old\n"
+        "                           vectors serve searches until the new ones replace them\n"
         "  ingest KB PATH...        files and folders; progress on stderr; exit 1 if any file failed\n"
         "  search KB QUERY [--top-n N] [--top-k N] [--threshold X] [--vector-weight X] [--rrf] [--json]\n"
         "  providers add NAME --kind KIND --base-url URL [--model M] [--api-key-env VAR]\n"

@@ -2,25 +2,16 @@
 
 #include "api/provider_calls.h"
 #include "cli/console.h"
+#include "cli/interruptible.h"
 #include "workspace/workspace.h"
 
 #include <QElapsedTimer>
 
-#include <atomic>
 #include <optional>
-#include <csignal>
 
 namespace rag::cli {
 
 namespace {
-std::atomic<ingest::IngestJob *> runningJob{nullptr};
-
-// Ctrl-C cancels between files: what was written stays, nothing is left half-written.
-void onInterrupt(int)
-{
-    if (ingest::IngestJob *job = runningJob.load())
-        job->cancel();
-}
 
 QString statusWord(ingest::IngestFileOutcome::Status status)
 {
@@ -79,11 +70,10 @@ int ingestCommand(Workspace &workspace, const QStringList &args)
         lastPercent = percent;
     });
 
-    runningJob = job->get();
-    auto previous = std::signal(SIGINT, onInterrupt);
-    const ingest::IngestReport report = (*job)->run();
-    std::signal(SIGINT, previous);
-    runningJob = nullptr;
+    // Ctrl-C cancels between files (and the provider's calls at once): what was written stays,
+    // nothing is left half-written.
+    ingest::IngestJob *running = job->get();
+    const ingest::IngestReport report = runInterruptible([running] { return running->run(); }, [running] { running->cancel(); });
     if (live)
         std::fputs("\r\033[K", stderr);
 

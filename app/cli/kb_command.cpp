@@ -3,9 +3,11 @@
 #include "api/knowledge_bases.h"
 #include "api/provider_calls.h"
 #include "cli/console.h"
+#include "cli/interruptible.h"
 #include "workspace/workspace.h"
 
 #include <QCommandLineParser>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -46,6 +48,56 @@ int create(Workspace &workspace, const QStringList &args)
                 .arg(kb->spec.dimension)
                 .arg(kb->spec.chunkTokens)
                 .arg(kb->spec.overlapPercent));
+    return kExitOk;
+}
+
+// The old vectors serve every search until the new ones are all there (docs/providers.md,
+// "Changing the embedder"); Ctrl-C stops and leaves them.
+int reembed(Workspace &workspace, const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.addPositionalArgument(QStringLiteral("name"), QStringLiteral("knowledge base name"));
+    parser.addOption({QStringLiteral("embedder"), QStringLiteral("embedder"), QStringLiteral("NAME")});
+    if (!parser.parse(QStringList{QStringLiteral("kb reembed")} + args) || parser.positionalArguments().size() != 1
+        || !parser.isSet(QStringLiteral("embedder")))
+        return usageError(QStringLiteral("usage: ragdesk kb reembed NAME --embedder NAME"));
+    const QString name = parser.positionalArguments().first();
+    auto kb = workspace.knowledgeBase(name);
+    if (!kb)
+        return failure(kb.error());
+    api::KnowledgeBaseSpec target = kb->spec;
+    target.embedder = parser.value(QStringLiteral("embedder"));
+    api::ProviderCalls providers(workspace);
+    auto probed = providers.withDimension(target);
+    if (!probed)
+        return failure(probed.error());
+    std::unique_ptr<ingest::ChunkEmbedder> chunkEmbedder = providers.chunkEmbedder(probed->embedder);
+    auto job = workspace.reembedJob(name, probed->embedder, probed->dimension, chunkEmbedder.get());
+    if (!job)
+        return failure(job.error());
+    QElapsedTimer clock;
+    clock.start();
+    const bool live = stderrIsTerminal();
+    (*job)->setProgressHandler([live](const ingest::ReembedProgress &p) {
+        const QString line = QStringLiteral("re-embedded %1/%2 chunks").arg(p.chunksDone).arg(p.chunksTotal);
+        if (live)
+            std::fputs(("\r\033[K" + line).toUtf8().constData(), stderr);
+        else
+            errLine(line);
+    });
+    ingest::ReembedJob *running = job->get();
+    const ingest::ReembedReport report = runInterruptible([running] { return running->run(); }, [running] { running->cancel(); });
+    if (live)
+        std::fputs("\r\033[K", stderr);
+    if (report.cancelled) {
+        errLine(QStringLiteral("cancelled: '%1' keeps its vectors from '%2'").arg(name, kb->spec.embedder));
+        return 130;
+    }
+    if (!report.error.isEmpty())
+        return failure(QStringLiteral("%1 ('%2' keeps its vectors from '%3')").arg(report.error, name, kb->spec.embedder));
+    outLine(QStringLiteral("re-embedded '%1' with %2 (%3 dimensions): %4 chunks in %5 s")
+                .arg(name, probed->embedder).arg(probed->dimension).arg(report.chunks)
+                .arg(double(clock.elapsed()) / 1000.0, 0, 'f', 2));
     return kExitOk;
 }
 
@@ -157,7 +209,9 @@ int kbCommand(Workspace &workspace, const QStringList &args)
         return docs(workspace, rest);
     if (sub == QLatin1String("remove-docs"))
         return removeDocs(workspace, rest);
-    return usageError(QStringLiteral("usage: ragdesk kb create|list|remove|docs|remove-docs ..."));
+    if (sub == QLatin1String("reembed"))
+        return reembed(workspace, rest);
+    return usageError(QStringLiteral("usage: ragdesk kb create|list|remove|docs|remove-docs|reembed ..."));
 }
 
 } // namespace rag::cli

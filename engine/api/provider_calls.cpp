@@ -15,7 +15,7 @@
 
 namespace rag::api {
 
-// Calls in flight on the embedding thread, and who waits for the last one to end.
+// Calls in flight on the provider thread, and who waits for the last one to end.
 struct ProviderActivity {
     int running = 0;
     std::function<void()> onIdle;
@@ -23,47 +23,44 @@ struct ProviderActivity {
 
 namespace {
 
-using Promise = QPromise<Result<Vectors>>;
-
-// On the embedding thread. A free function: its arguments live in its frame across suspensions.
-QCoro::Task<void> embedOnThread(providers::ProviderRegistry *registry, std::shared_ptr<ProviderActivity> activity,
-                                QString provider, providers::EmbedRequest request, std::shared_ptr<Promise> promise)
+// The calls, on the provider thread. Free functions: their arguments live in their frames across
+// suspensions.
+QCoro::Task<Result<Vectors>> embedVectors(providers::ProviderRegistry *registry, QString provider,
+                                          providers::EmbedRequest request)
 {
-    ++activity->running;
     auto finding = registry->embedder(provider);
     const Result<providers::Embedder *> embedder = co_await finding;
-    if (!embedder) {
-        promise->addResult(fail(embedder.error()));
-    } else {
-        auto embedding = (*embedder)->embed(request);
-        Result<providers::EmbedResult> embedded = co_await embedding;
-        if (embedded)
-            promise->addResult(Result<Vectors>(std::move(embedded->vectors)));
-        else
-            promise->addResult(fail(embedded.error()));
-    }
-    promise->finish();
-    if (--activity->running == 0 && activity->onIdle)
-        std::exchange(activity->onIdle, nullptr)();
+    if (!embedder)
+        co_return fail(embedder.error());
+    auto embedding = (*embedder)->embed(request);
+    Result<providers::EmbedResult> embedded = co_await embedding;
+    if (!embedded)
+        co_return fail(embedded.error());
+    co_return std::move(embedded->vectors);
 }
 
-QCoro::Task<void> rerankOnThread(providers::ProviderRegistry *registry, std::shared_ptr<ProviderActivity> activity,
-                                 QString reranker, providers::RerankRequest request,
-                                 std::shared_ptr<QPromise<Result<QList<double>>>> promise)
+QCoro::Task<Result<QList<double>>> rerankScores(providers::ProviderRegistry *registry, QString reranker,
+                                                providers::RerankRequest request)
 {
-    ++activity->running;
     auto finding = registry->reranker(reranker);
     const Result<providers::Reranker *> found = co_await finding;
-    if (!found) {
-        promise->addResult(fail(found.error()));
-    } else {
-        auto reranking = (*found)->rerank(request);
-        const Result<providers::RerankResult> scored = co_await reranking;
-        if (scored)
-            promise->addResult(Result<QList<double>>(scored->scores));
-        else
-            promise->addResult(fail(scored.error()));
-    }
+    if (!found || !*found)
+        co_return fail(found ? QStringLiteral("no reranker") : found.error());
+    auto reranking = (*found)->rerank(request);
+    const Result<providers::RerankResult> scored = co_await reranking;
+    if (!scored)
+        co_return fail(scored.error());
+    co_return scored->scores;
+}
+
+// Runs one call on the provider thread, counted as activity, and hands its result to `promise`.
+template <typename T>
+QCoro::Task<void> settle(std::shared_ptr<ProviderActivity> activity, std::shared_ptr<QPromise<Result<T>>> promise,
+                         std::function<QCoro::Task<Result<T>>()> call)
+{
+    ++activity->running;
+    auto calling = call();
+    promise->addResult(co_await calling);
     promise->finish();
     if (--activity->running == 0 && activity->onIdle)
         std::exchange(activity->onIdle, nullptr)();
@@ -112,21 +109,24 @@ ProviderCalls::~ProviderCalls()
     });
 }
 
+template <typename T>
+QFuture<Result<T>> ProviderCalls::onThread(std::function<QCoro::Task<Result<T>>()> call)
+{
+    auto promise = std::make_shared<QPromise<Result<T>>>();
+    QFuture<Result<T>> future = promise->future();
+    promise->start();
+    QMetaObject::invokeMethod(
+        m_worker.context(), [activity = m_activity, promise, call] { settle<T>(activity, promise, call); },
+        Qt::QueuedConnection);
+    return future;
+}
+
 QFuture<Result<Vectors>> ProviderCalls::embed(const QString &provider, const QStringList &texts, CancelTokenPtr cancel)
 {
-    auto promise = std::make_shared<Promise>();
-    QFuture<Result<Vectors>> future = promise->future();
-    promise->start();
     providers::EmbedRequest request;
     request.texts = texts;
     request.cancel = CancelToken::linkedTo(cancel, m_shutdown);
-    QMetaObject::invokeMethod(
-        m_worker.context(),
-        [registry = m_registry, activity = m_activity, provider, request, promise] {
-            embedOnThread(registry, activity, provider, request, promise);
-        },
-        Qt::QueuedConnection);
-    return future;
+    return onThread<Vectors>([registry = m_registry, provider, request] { return embedVectors(registry, provider, request); });
 }
 
 Result<int> ProviderCalls::probeDimension(const QString &provider, CancelTokenPtr cancel)
@@ -141,8 +141,11 @@ Result<int> ProviderCalls::probeDimension(const QString &provider, CancelTokenPt
 
 Result<KnowledgeBaseSpec> ProviderCalls::withDimension(KnowledgeBaseSpec spec, CancelTokenPtr cancel)
 {
-    if (spec.embedder.isEmpty() || spec.embedder == index::BuiltinEmbedder::name())
+    if (spec.embedder.isEmpty() || spec.embedder == index::BuiltinEmbedder::name()) {
+        spec.embedder = index::BuiltinEmbedder::name();
+        spec.dimension = index::BuiltinEmbedder::kDimension;
         return spec;
+    }
     KnowledgeBaseSpec checked = spec;
     checked.dimension = 1; // the rest of the spec is checked before the provider is called
     if (auto valid = store::validateKnowledgeBaseSpec(checked); !valid)
@@ -189,15 +192,8 @@ Result<QList<index::SearchHit>> ProviderCalls::rerank(const QString &reranker, c
         request.documentIds.append(hit.chunk.id); // so the call can be replayed from the log
     }
     request.cancel = CancelToken::linkedTo(cancel, m_shutdown);
-    auto promise = std::make_shared<QPromise<Result<QList<double>>>>();
-    QFuture<Result<QList<double>>> future = promise->future();
-    promise->start();
-    QMetaObject::invokeMethod(
-        m_worker.context(),
-        [registry = m_registry, activity = m_activity, reranker, request, promise] {
-            rerankOnThread(registry, activity, reranker, request, promise);
-        },
-        Qt::QueuedConnection);
+    QFuture<Result<QList<double>>> future = onThread<QList<double>>(
+        [registry = m_registry, reranker, request] { return rerankScores(registry, reranker, request); });
     const Result<QList<double>> scores = future.result();
     if (!scores)
         return fail(QStringLiteral("reranker '%1': %2").arg(reranker, scores.error()));

@@ -12,6 +12,9 @@
 #include "ingest/chunk_embedder.h"
 #include "workspace/workspace.h"
 
+#include <qcoro/qcorotask.h>
+
+#include <functional>
 #include <memory>
 
 namespace rag::providers {
@@ -55,7 +58,11 @@ public:
     std::unique_ptr<ingest::ChunkEmbedder> chunkEmbedder(const QString &provider);
 
 private:
-    WorkerThread m_worker{QStringLiteral("embedding")};
+    // Runs `call` on the provider thread; the future has its result.
+    template <typename T>
+    QFuture<Result<T>> onThread(std::function<QCoro::Task<Result<T>>()> call);
+
+    WorkerThread m_worker{QStringLiteral("providers")};
     std::unique_ptr<providers::RerankCallLog> m_callLog;
     providers::ProviderRegistry *m_registry = nullptr; // lives on the thread
     CancelTokenPtr m_shutdown = CancelToken::create();

@@ -14,9 +14,11 @@ namespace rag::index {
 namespace {
 constexpr qsizetype kRebuildBatch = 20000;
 
-QString stampText(const store::ChunkRepository::ChunkStamp &stamp)
+// Generation 0 keeps the stamp of indexes saved before generations existed.
+QString stampText(const store::ChunkRepository::ChunkStamp &stamp, qint64 generation)
 {
-    return QStringLiteral("%1 %2").arg(stamp.chunks).arg(stamp.maxChunkId);
+    const QString text = QStringLiteral("%1 %2").arg(stamp.chunks).arg(stamp.maxChunkId);
+    return generation == 0 ? text : text + QStringLiteral(" g%1").arg(generation);
 }
 } // namespace
 
@@ -30,28 +32,29 @@ QString VectorIndexStore::indexPath(qint64 kbId) const
     return QDir(m_directory).filePath(QStringLiteral("kb-%1.hnsw").arg(kbId));
 }
 
-Result<std::shared_ptr<VectorIndex>> VectorIndexStore::open(qint64 kbId, int dimension, const QSqlDatabase &db)
+Result<std::shared_ptr<VectorIndex>> VectorIndexStore::open(const store::KnowledgeBase &kb, const QSqlDatabase &db)
 {
-    if (dimension < 1)
-        return fail(QStringLiteral("knowledge base %1 records no vector dimension").arg(kbId));
+    const qint64 kbId = kb.id;
+    if (kb.spec.dimension < 1)
+        return fail(QStringLiteral("knowledge base '%1' records no vector dimension").arg(kb.spec.name));
     QMutexLocker lock(&m_mutex);
-    // An index of another dimension is of the embedder the knowledge base had before.
-    if (auto it = m_indexes.constFind(kbId); it != m_indexes.constEnd() && (*it)->dimension() == dimension)
-        return *it;
+    // An index of an earlier generation holds the vectors the knowledge base had before.
+    if (auto it = m_indexes.constFind(kbId); it != m_indexes.constEnd() && it->generation == kb.vectorGeneration)
+        return it->index;
     VectorIndexOptions options = m_options;
-    options.dimension = dimension;
+    options.dimension = kb.spec.dimension;
 
     auto stamp = store::ChunkRepository(db).chunkStamp(kbId);
     if (!stamp)
         return fail(stamp.error());
     QFile stampFile(indexPath(kbId) + QStringLiteral(".stamp"));
     const bool stampMatches = stampFile.open(QIODevice::ReadOnly)
-        && QString::fromLatin1(stampFile.readAll()).trimmed() == stampText(*stamp);
+        && QString::fromLatin1(stampFile.readAll()).trimmed() == stampText(*stamp, kb.vectorGeneration);
     if (stampMatches) {
         auto loaded = VectorIndex::load(indexPath(kbId), options);
         if (loaded) {
             std::shared_ptr<VectorIndex> index(std::move(*loaded));
-            m_indexes.insert(kbId, index);
+            m_indexes.insert(kbId, {index, kb.vectorGeneration});
             return index;
         }
         qCWarning(lcIndex) << loaded.error() << "- rebuilding it";
@@ -59,7 +62,7 @@ Result<std::shared_ptr<VectorIndex>> VectorIndexStore::open(qint64 kbId, int dim
     auto rebuilt = rebuild(kbId, options, db, stamp->chunks);
     if (!rebuilt)
         return rebuilt;
-    m_indexes.insert(kbId, *rebuilt);
+    m_indexes.insert(kbId, {*rebuilt, kb.vectorGeneration});
     lock.unlock();
     if (stamp->chunks > 0) {
         if (auto saved = save(kbId, db); !saved)
@@ -104,11 +107,12 @@ Result<std::shared_ptr<VectorIndex>> VectorIndexStore::rebuild(qint64 kbId, cons
 
 Result<void> VectorIndexStore::save(qint64 kbId, const QSqlDatabase &db)
 {
-    std::shared_ptr<VectorIndex> index;
+    Cached cached;
     {
         QMutexLocker lock(&m_mutex);
-        index = m_indexes.value(kbId);
+        cached = m_indexes.value(kbId);
     }
+    const std::shared_ptr<VectorIndex> &index = cached.index;
     if (!index)
         return {};
     auto stamp = store::ChunkRepository(db).chunkStamp(kbId);
@@ -121,7 +125,7 @@ Result<void> VectorIndexStore::save(qint64 kbId, const QSqlDatabase &db)
     QSaveFile stampFile(indexPath(kbId) + QStringLiteral(".stamp"));
     if (!stampFile.open(QIODevice::WriteOnly))
         return fail(QStringLiteral("cannot write %1").arg(stampFile.fileName()));
-    stampFile.write(stampText(*stamp).toLatin1());
+    stampFile.write(stampText(*stamp, cached.generation).toLatin1());
     if (!stampFile.commit())
         return fail(QStringLiteral("cannot write %1").arg(stampFile.fileName()));
     return {};

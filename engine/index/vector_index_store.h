@@ -5,6 +5,7 @@
 
 #include "core/result.h"
 #include "index/vector_index.h"
+#include "store/records.h"
 
 #include <QHash>
 #include <QMutex>
@@ -19,8 +20,9 @@ public:
     // options.dimension is not used: each knowledge base's comes with open().
     VectorIndexStore(QString directory, VectorIndexOptions options);
 
-    // `dimension`: of the knowledge base's vectors (its embedder's).
-    Result<std::shared_ptr<VectorIndex>> open(qint64 kbId, int dimension, const QSqlDatabase &db);
+    // The index of the knowledge base's vectors as they are now: its dimension and vector
+    // generation (an index of an earlier generation, in memory or on disk, is rebuilt).
+    Result<std::shared_ptr<VectorIndex>> open(const store::KnowledgeBase &kb, const QSqlDatabase &db);
     Result<void> save(qint64 kbId, const QSqlDatabase &db);
     void forget(qint64 kbId);
 
@@ -34,7 +36,11 @@ private:
     QString m_directory;
     VectorIndexOptions m_options;
     QMutex m_mutex;
-    QHash<qint64, std::shared_ptr<VectorIndex>> m_indexes;
+    struct Cached {
+        std::shared_ptr<VectorIndex> index;
+        qint64 generation = 0;
+    };
+    QHash<qint64, Cached> m_indexes;
     int m_rebuilds = 0;
 };
 

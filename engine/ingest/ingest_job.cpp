@@ -124,7 +124,7 @@ IngestReport IngestJob::run()
                                 .arg(m_kb.spec.name, m_kb.spec.embedder);
         return report;
     }
-    auto index = m_vectors.open(m_kb.id, m_kb.spec.dimension, db);
+    auto index = m_vectors.open(m_kb, db);
     if (!index) {
         report.fatalError = index.error();
         return report;

@@ -50,13 +50,14 @@ static KnowledgeBase readKnowledgeBase(const QSqlQuery &query)
     kb.chunkTotal = query.value(9).toLongLong();
     kb.termTotal = query.value(10).toLongLong();
     kb.spec.dimension = query.value(11).toInt();
+    kb.vectorGeneration = query.value(12).toLongLong();
     return kb;
 }
 
 static const char *kSelectKnowledgeBases =
     "SELECT k.id, k.name, k.embedder, k.chunk_tokens, k.overlap_percent, k.delimiters,"
     " COALESCE(SUM(d.status = 'ready'), 0), COALESCE(SUM(d.status = 'failed'), 0), COALESCE(SUM(d.chunk_count), 0),"
-    " k.chunk_total, k.term_total, k.dimension FROM knowledge_bases k LEFT JOIN documents d ON d.kb_id = k.id";
+    " k.chunk_total, k.term_total, k.dimension, k.vector_generation FROM knowledge_bases k LEFT JOIN documents d ON d.kb_id = k.id";
 
 Result<KnowledgeBase> KnowledgeBaseRepository::create(const KnowledgeBaseSpec &spec)
 {
@@ -121,7 +122,7 @@ Result<KnowledgeBase> KnowledgeBaseRepository::find(const QString &name)
 Result<KnowledgeBase> KnowledgeBaseRepository::lookup(const QString &name)
 {
     return findOne(QStringLiteral("SELECT id, name, embedder, chunk_tokens, overlap_percent, delimiters, 0, 0, 0,"
-                                  " chunk_total, term_total, dimension FROM knowledge_bases WHERE name = ?"),
+                                  " chunk_total, term_total, dimension, vector_generation FROM knowledge_bases WHERE name = ?"),
                    name);
 }
 

@@ -157,6 +157,18 @@ const QList<Migration> &schemaMigrations()
              QStringLiteral("ALTER TABLE knowledge_bases ADD COLUMN dimension INTEGER NOT NULL DEFAULT 0"),
              QStringLiteral("UPDATE knowledge_bases SET dimension = 512 WHERE embedder = 'builtin'"),
          }},
+        // `kb reembed` (docs/providers.md, "Changing the embedder"): the new vectors are staged
+        // here while the old ones keep serving, then swapped in by one transaction that bumps the
+        // generation, so every process's vector index knows its vectors are gone.
+        {6, QStringLiteral("re-embedding a knowledge base"),
+         {
+             QStringLiteral("ALTER TABLE knowledge_bases ADD COLUMN vector_generation INTEGER NOT NULL DEFAULT 0"),
+             QStringLiteral("CREATE TABLE reembed_vectors ("
+                            " chunk_id INTEGER PRIMARY KEY REFERENCES chunks(id) ON DELETE CASCADE,"
+                            " kb_id INTEGER NOT NULL,"
+                            " data BLOB NOT NULL)"),
+             QStringLiteral("CREATE INDEX reembed_vectors_by_kb ON reembed_vectors(kb_id)"),
+         }},
     };
     return migrations;
 }

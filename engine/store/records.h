@@ -24,6 +24,7 @@ struct KnowledgeBase {
     qint64 chunks = 0;
     qint64 chunkTotal = 0; // chunks of ready documents, as kept by writes
     qint64 termTotal = 0;  // terms in those chunks
+    qint64 vectorGeneration = 0; // bumped each time its vectors are replaced (kb reembed)
 };
 
 struct StoredDocument {

@@ -84,7 +84,7 @@ Result<int> Workspace::removeDocuments(const QString &kbName, const QStringList 
     auto kb = store::KnowledgeBaseRepository(db).lookup(kbName);
     if (!kb)
         return fail(kb.error());
-    auto vectors = m_vectors.open(kb->id, kb->spec.dimension, db);
+    auto vectors = m_vectors.open(*kb, db);
     if (!vectors)
         return fail(vectors.error());
     store::Transaction transaction(db);
@@ -124,6 +124,18 @@ Result<std::unique_ptr<ingest::IngestJob>> Workspace::ingestJob(const QString &k
     return std::make_unique<ingest::IngestJob>(m_database, m_vectors, m_embedder, *kb, paths);
 }
 
+Result<std::unique_ptr<ingest::ReembedJob>> Workspace::reembedJob(const QString &kbName, const QString &embedder,
+                                                                  int dimension, ingest::ChunkEmbedder *chunkEmbedder)
+{
+    auto kb = store::KnowledgeBaseRepository(m_database->connection()).lookup(kbName);
+    if (!kb)
+        return fail(kb.error());
+    const bool builtin = embedder.isEmpty() || embedder == index::BuiltinEmbedder::name();
+    return std::make_unique<ingest::ReembedJob>(m_database, m_vectors, *kb, builtin ? index::BuiltinEmbedder::name() : embedder,
+                                                builtin ? index::BuiltinEmbedder::kDimension : dimension,
+                                                builtin ? nullptr : chunkEmbedder);
+}
+
 Result<index::SearchResult> Workspace::search(const QString &kbName, const QString &query,
                                               const index::SearchOptions &options, const QueryVectors &queryVectors)
 {
@@ -146,7 +158,7 @@ Result<index::SearchResult> Workspace::search(const QString &kbName, const QStri
                             .arg(kb->spec.name, kb->spec.embedder));
         queryVector = &*embedded;
     }
-    auto vectors = m_vectors.open(kb->id, kb->spec.dimension, db);
+    auto vectors = m_vectors.open(*kb, db);
     if (!vectors)
         return fail(vectors.error());
     return index::HybridSearcher(db, **terms, **vectors, m_embedder).search(query, options, queryVector);

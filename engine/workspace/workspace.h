@@ -8,6 +8,7 @@
 #include "index/lexical_index_store.h"
 #include "index/vector_index_store.h"
 #include "ingest/ingest_job.h"
+#include "ingest/reembed_job.h"
 #include "store/database.h"
 #include "store/records.h"
 
@@ -41,6 +42,10 @@ public:
 
     // A knowledge base embedded by a provider also needs the job's chunk embedder set.
     Result<std::unique_ptr<ingest::IngestJob>> ingestJob(const QString &kbName, const QStringList &paths);
+    // Re-embeds the knowledge base with `embedder` (its vectors have `dimension` dimensions); a
+    // provider also needs the job's chunk embedder (api::ProviderCalls).
+    Result<std::unique_ptr<ingest::ReembedJob>> reembedJob(const QString &kbName, const QString &embedder, int dimension,
+                                                           ingest::ChunkEmbedder *chunkEmbedder);
     // The query embedded by each embedding provider of the knowledge bases searched, by provider
     // name; the built-in embedder embeds it during the search.
     using QueryVectors = QHash<QString, std::vector<float>>;

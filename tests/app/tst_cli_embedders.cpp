@@ -1,6 +1,7 @@
 // Knowledge bases embedded by a provider, and `search --reranker`, as a user runs them: the
 // simulator as its own process, `kb create --embedder`, `ingest`, `search` (with the provider's
-// query vector, reranked by the built-in reranker and by a provider whose call is logged).
+// query vector, reranked by the built-in reranker and by a provider whose call is logged), and
+// `kb reembed` both ways.
 #include "support/cli_runner.h"
 #include "support/fixtures.h"
 
@@ -110,7 +111,26 @@ private Q_SLOTS:
         QCOMPARE(unknown.exitCode, 1);
         QVERIFY2(unknown.err.contains(QStringLiteral("no provider named 'nobody'")), qPrintable(unknown.err));
 
-        for (const Run &run : {created, ingested, found, builtin, reranked, calls})
+        // Back to the built-in embedder, then to the provider again.
+        const Run toBuiltin = ragdesk({QStringLiteral("kb"), QStringLiteral("reembed"), QStringLiteral("remote"),
+                                       QStringLiteral("--embedder"), QStringLiteral("builtin")});
+        QVERIFY2(toBuiltin.exitCode == 0, qPrintable(toBuiltin.err));
+        QVERIFY2(toBuiltin.out.contains(QStringLiteral("re-embedded 'remote' with builtin (512 dimensions): 3 chunks")), qPrintable(toBuiltin.out));
+        const Run local = ragdesk({QStringLiteral("search"), QStringLiteral("remote"), QStringLiteral("why do otters hold hands"),
+                                   QStringLiteral("--json")});
+        QCOMPARE(parseObject(local.out).value(QStringLiteral("chunks")).toArray().first().toObject().value(QStringLiteral("document")).toString(),
+                 QStringLiteral("otters.md"));
+        const Run unknownEmbedder = ragdesk({QStringLiteral("kb"), QStringLiteral("reembed"), QStringLiteral("remote"),
+                                             QStringLiteral("--embedder"), QStringLiteral("nobody")});
+        QCOMPARE(unknownEmbedder.exitCode, 1);
+        QVERIFY2(unknownEmbedder.err.contains(QStringLiteral("cannot use embedder 'nobody'")), qPrintable(unknownEmbedder.err));
+        const Run toProvider = ragdesk({QStringLiteral("kb"), QStringLiteral("reembed"), QStringLiteral("remote"),
+                                        QStringLiteral("--embedder"), QStringLiteral("emb")});
+        QVERIFY2(toProvider.out.contains(QStringLiteral("with emb (64 dimensions): 3 chunks")), qPrintable(toProvider.out + toProvider.err));
+        const Run listedAfter = ragdesk({QStringLiteral("kb"), QStringLiteral("list"), QStringLiteral("--json")});
+        QCOMPARE(QJsonDocument::fromJson(listedAfter.out.toUtf8()).array().first().toObject().value(QStringLiteral("dimension")).toInt(), 64);
+
+        for (const Run &run : {created, ingested, found, builtin, reranked, calls, toBuiltin, toProvider})
             QVERIFY(!run.out.contains(kSecret) && !run.err.contains(kSecret));
     }
 

@@ -114,7 +114,7 @@ private Q_SLOTS:
         QVERIFY(!hits(*m_ws->workspace, QStringLiteral("bees dance")).contains(QStringLiteral("bees.md")));
         QCOMPARE(kbs.documents(QStringLiteral("nature"))->size(), 1);
         QCOMPARE(kbs.list()->first().chunks, kbs.documents(QStringLiteral("nature"))->first().chunkCount);
-        QCOMPARE(m_ws->workspace->vectorIndexes().open(kbs.list()->first().id, 512, m_ws->workspace->database().connection())
+        QCOMPARE(m_ws->workspace->vectorIndexes().open(kbs.list()->first(), m_ws->workspace->database().connection())
                      .value()->size(),
                  kbs.list()->first().chunks);
         auto again = m_ws->reopen();

@@ -234,7 +234,7 @@ private Q_SLOTS:
                  scalar(w, QStringLiteral("SELECT SUM(total) FROM chunk_terms")));
         // The vector index on disk may lag the database; it is rebuilt to match.
         QVERIFY(hitsFor(w, QStringLiteral("kb"), QStringLiteral("document 3 kingfishers")) >= 1);
-        QCOMPARE(w.vectorIndexes().open(1, 512, w.database().connection()).value()->size(),
+        QCOMPARE(w.vectorIndexes().open(*w.knowledgeBase(QStringLiteral("kb")), w.database().connection()).value()->size(),
                  scalar(w, QStringLiteral("SELECT COUNT(*) FROM chunks")));
         // Resuming ingests the rest; what was complete is not written again.
         const auto resumed = t.ingest(QStringLiteral("kb"), {t.path(QStringLiteral("docs"))});

@@ -1,16 +1,18 @@
 // Knowledge bases embedded by a provider, over real loopback HTTP to the simulator: the dimension
 // learnt and recorded at creation, ingestion in batches with retries, failures and cancellation,
-// a dimension that changes, the query embedded by the provider for search and as the chat
-// pipeline's own `embed` stage, in both modes.
+// a dimension that changes, re-embedding with the old vectors serving until the swap, the query
+// embedded by the provider for search and as the chat pipeline's own `embed` stage, in both modes.
 #include "api/provider_calls.h"
 #include "chat/chat_engine.h"
 #include "store/assistant_repository.h"
 #include "store/document_repository.h"
 #include "store/provider_repository.h"
+#include "store/reembed_repository.h"
 #include "support/fixtures.h"
 #include "support/simulator_thread.h"
 #include "support/temp_workspace.h"
 
+#include <QSqlQuery>
 #include <QTest>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -36,7 +38,7 @@ const QList<QPair<QString, QByteArray>> kDocuments = {
 
 } // namespace
 
-class TestProviderCalls : public QObject {
+class TestProviderEmbedders : public QObject {
     Q_OBJECT
 
     std::unique_ptr<test::TempWorkspace> m_ws;
@@ -234,6 +236,128 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(m_sim->counters().inFlight.load(), 0, 5000); // the calls were abandoned
     }
 
+    void reembeddingSwapsTheVectorsWhenAllAreReady()
+    {
+        m_ws->ingest(QStringLiteral("nature"), {docs()}); // the built-in embedder's
+        const QSqlDatabase db = m_ws->workspace->database().connection();
+        m_sim->setProfileJson(R"({"endpoints":{"embed":{"latency":{"model":"fixed","ms":300}}}})");
+        auto embedder = m_embedding->chunkEmbedder(QStringLiteral("sim-embed"));
+        auto job = m_ws->workspace->reembedJob(QStringLiteral("nature"), QStringLiteral("sim-embed"), 64, embedder.get());
+        QVERIFY(job.ok());
+        QList<ingest::ReembedProgress> progress;
+        (*job)->setProgressHandler([&progress](const ingest::ReembedProgress &p) { progress.append(p); });
+        ingest::ReembedJob *running = job->get();
+        QFuture<ingest::ReembedReport> run = QtConcurrent::run([running] { return running->run(); });
+        QTRY_VERIFY_WITH_TIMEOUT(m_sim->counters().inFlight.load() >= 1, 5000);
+        // Meanwhile the old vectors serve: the built-in embedder still answers every search.
+        auto during = m_ws->workspace->search(QStringLiteral("nature"), QStringLiteral("why do otters hold hands"), {});
+        QVERIFY2(during.ok(), qPrintable(during.ok() ? QString() : during.error()));
+        QCOMPARE(during->hits.first().chunk.document, QStringLiteral("otters.md"));
+        QCOMPARE(m_ws->workspace->knowledgeBase(QStringLiteral("nature"))->spec.embedder, QStringLiteral("builtin"));
+
+        QTRY_VERIFY_WITH_TIMEOUT(run.isFinished(), 10000);
+        const ingest::ReembedReport report = run.result();
+        QVERIFY2(report.ok(), qPrintable(report.error));
+        QCOMPARE(report.chunks, 3);
+        QCOMPARE(progress.constLast().chunksDone, 3);
+        QCOMPARE(progress.constLast().chunksTotal, 3);
+        const auto kb = m_ws->workspace->knowledgeBase(QStringLiteral("nature"));
+        QCOMPARE(kb->spec.embedder, QStringLiteral("sim-embed"));
+        QCOMPARE(kb->spec.dimension, 64);
+        QCOMPARE(kb->vectorGeneration, 1);
+        QSqlQuery rows(db);
+        QVERIFY(rows.exec(QStringLiteral("SELECT COUNT(*), MIN(dim), MAX(dim), MIN(embedder) FROM vectors")) && rows.next());
+        QCOMPARE(rows.value(0).toInt(), 3);
+        QCOMPARE(rows.value(1).toInt(), 64);
+        QCOMPARE(rows.value(2).toInt(), 64);
+        QCOMPARE(rows.value(3).toString(), QStringLiteral("sim-embed"));
+        QVERIFY(rows.exec(QStringLiteral("SELECT COUNT(*) FROM reembed_vectors")) && rows.next());
+        QCOMPARE(rows.value(0).toInt(), 0);
+
+        // Searches now need the provider's query vector, and find by it.
+        QVERIFY(!m_ws->workspace->search(QStringLiteral("nature"), QStringLiteral("otters"), {}).ok());
+        auto vectors = m_embedding->queryVectors({*kb}, QStringLiteral("why do otters hold hands"));
+        QVERIFY(vectors.ok());
+        auto after = m_ws->workspace->search(QStringLiteral("nature"), QStringLiteral("why do otters hold hands"), {}, *vectors);
+        QVERIFY2(after.ok(), qPrintable(after.ok() ? QString() : after.error()));
+        QCOMPARE(after->hits.first().chunk.document, QStringLiteral("otters.md"));
+        QVERIFY(after->hits.first().vectorSimilarity > 0.2);
+        // A second workspace on the same data (another process) builds its index of the new vectors.
+        auto other = m_ws->reopen();
+        auto fromOther = other->search(QStringLiteral("nature"), QStringLiteral("why do otters hold hands"), {}, *vectors);
+        QVERIFY2(fromOther.ok(), qPrintable(fromOther.ok() ? QString() : fromOther.error()));
+        QCOMPARE(fromOther->hits.first().vectorSimilarity, after->hits.first().vectorSimilarity);
+
+        // And back to the built-in embedder.
+        auto back = m_ws->workspace->reembedJob(QStringLiteral("nature"), QStringLiteral("builtin"), 0, nullptr);
+        QVERIFY(back.ok());
+        QVERIFY((*back)->run().ok());
+        QCOMPARE(m_ws->workspace->knowledgeBase(QStringLiteral("nature"))->spec.dimension, index::BuiltinEmbedder::kDimension);
+        auto builtin = m_ws->workspace->search(QStringLiteral("nature"), QStringLiteral("why do otters hold hands"), {});
+        QVERIFY(builtin.ok());
+        QCOMPARE(builtin->hits.first().vectorSimilarity, during->hits.first().vectorSimilarity); // the vectors it had
+    }
+
+    void aFailedOrCancelledReembeddingKeepsTheOldVectors()
+    {
+        m_ws->ingest(QStringLiteral("nature"), {docs()});
+        auto embedder = m_embedding->chunkEmbedder(QStringLiteral("sim-embed"));
+        m_sim->setProfileJson(R"({"endpoints":{"embed":{"faults":[{"kind":"status","status":400}]}}})");
+        auto failing = m_ws->workspace->reembedJob(QStringLiteral("nature"), QStringLiteral("sim-embed"), 64, embedder.get());
+        const ingest::ReembedReport failed = (*failing)->run();
+        QVERIFY2(failed.error.contains(QStringLiteral("HTTP 400")), qPrintable(failed.error));
+
+        m_sim->setProfileJson(R"({"endpoints":{"embed":{"faults":[{"kind":"hang"}]}}})");
+        auto hanging = m_ws->workspace->reembedJob(QStringLiteral("nature"), QStringLiteral("sim-embed"), 64, embedder.get());
+        ingest::ReembedJob *running = hanging->get();
+        QFuture<ingest::ReembedReport> run = QtConcurrent::run([running] { return running->run(); });
+        QTRY_VERIFY_WITH_TIMEOUT(m_sim->counters().inFlight.load() >= 1, 5000);
+        running->cancel();
+        QTRY_VERIFY_WITH_TIMEOUT(run.isFinished(), 5000);
+        QVERIFY(run.result().cancelled);
+
+        const auto kb = m_ws->workspace->knowledgeBase(QStringLiteral("nature"));
+        QCOMPARE(kb->spec.embedder, QStringLiteral("builtin"));
+        QCOMPARE(kb->vectorGeneration, 0);
+        QSqlQuery rows(m_ws->workspace->database().connection());
+        QVERIFY(rows.exec(QStringLiteral("SELECT COUNT(*) FROM reembed_vectors")) && rows.next());
+        QCOMPARE(rows.value(0).toInt(), 0);
+        QVERIFY(m_ws->workspace->search(QStringLiteral("nature"), QStringLiteral("otters"), {}).ok());
+    }
+
+    void theSwapWaitsForChunksWrittenMeanwhile()
+    {
+        m_ws->ingest(QStringLiteral("nature"), {docs()});
+        const QSqlDatabase db = m_ws->workspace->database().connection();
+        const qint64 kbId = m_ws->workspace->knowledgeBase(QStringLiteral("nature"))->id;
+        store::ReembedRepository staging(db);
+        auto chunks = staging.unstaged(kbId, 0, 100);
+        QCOMPARE(chunks->size(), 3);
+        QList<store::StagedVector> vectors;
+        for (const store::ChunkToEmbed &chunk : *chunks)
+            vectors.append({chunk.id, index::packVector(std::vector<float>(64, 0.125f))});
+        QVERIFY(staging.stage(kbId, vectors).ok());
+        // A document ingested after the pages were read, before the swap.
+        QVERIFY(test::writeFile(docs() + QStringLiteral("/late.md"), "# Late\nA late note about herons.\n"));
+        m_ws->ingest(QStringLiteral("nature"), {docs()});
+        QCOMPARE(*staging.swap(kbId, QStringLiteral("sim-embed"), 64), 1); // one chunk has no new vector
+        QCOMPARE(m_ws->workspace->knowledgeBase(QStringLiteral("nature"))->spec.embedder, QStringLiteral("builtin")); // nothing changed
+
+        // An ingestion prepared before a swap cannot add vectors of the embedder it replaced.
+        auto stale = m_ws->workspace->ingestJob(QStringLiteral("nature"), {docs()});
+        QVERIFY(test::writeFile(docs() + QStringLiteral("/later.md"), "# Later\nA later note about egrets.\n"));
+        QVERIFY(staging.stage(kbId, {{staging.unstaged(kbId, 0, 100)->first().id, index::packVector(std::vector<float>(64, 0.125f))}}).ok());
+        QCOMPARE(*staging.swap(kbId, QStringLiteral("sim-embed"), 64), 0);
+        const ingest::IngestReport report = (*stale)->run();
+        QCOMPARE(report.count(Status::Failed), 1);
+        for (const ingest::IngestFileOutcome &file : report.files) {
+            if (file.status == Status::Failed) {
+                QVERIFY(file.path.endsWith(QStringLiteral("later.md")));
+                QVERIFY2(file.error.contains(QStringLiteral("now embedded by 'sim-embed'")), qPrintable(file.error));
+            }
+        }
+    }
+
     void theChatPipelineEmbedsTheQuestionAsAStage_data()
     {
         QTest::addColumn<chat::AskMode>("mode");
@@ -275,5 +399,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestProviderCalls)
+QTEST_GUILESS_MAIN(TestProviderEmbedders)
 #include "tst_provider_embedders.moc"
