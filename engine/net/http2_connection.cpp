@@ -51,6 +51,17 @@ struct Http2Connection::Callbacks {
         stream->request.peer = c->m_socket->peerAddress();
         c->m_streams.insert(frame->hd.stream_id, stream);
         c->m_idleTimer.stop();
+        // A request that does not arrive whole in time is answered 408, as over HTTP/1.1: a
+        // client that trickles (or never ends) its body must not hold a stream and its buffer.
+        stream->requestTimer.setSingleShot(true);
+        QObject::connect(&stream->requestTimer, &QTimer::timeout, c, [c, stream] {
+            if (stream->dispatched)
+                return;
+            stream->failStatus = 408;
+            stream->request.body.clear();
+            c->dispatch(stream);
+        });
+        stream->requestTimer.start(c->m_limits.requestTimeoutMs);
         nghttp2_session_set_stream_user_data(session, frame->hd.stream_id, stream);
         return 0;
     }
@@ -241,6 +252,7 @@ void Http2Connection::closeIfDone()
 void Http2Connection::dispatch(Http2Stream *stream)
 {
     stream->dispatched = true;
+    stream->requestTimer.stop();
     if (stream->failStatus) {
         const int status = stream->failStatus;
         stream->respond(status, "text/plain", QByteArray::number(status) + ' ' + reasonPhrase(status) + '\n');

@@ -6,6 +6,7 @@
 #include "net/http_server.h"
 
 #include <QByteArray>
+#include <QTimer>
 
 #include <cstdint>
 #include <sys/types.h>
@@ -37,6 +38,7 @@ public:
     qsizetype headerBytes = 0;
     int failStatus = 0; // the request broke a limit: answered with this status instead
     bool dispatched = false;
+    QTimer requestTimer; // from its headers to its last byte: past it, 408
 
     // nghttp2's data source: copies what is buffered, defers when the stream waits for more.
     ssize_t readBody(uint8_t *buffer, size_t length, uint32_t *flags);

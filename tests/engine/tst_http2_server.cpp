@@ -40,6 +40,27 @@ QNetworkRequest h2Request(const HttpServer &server, const QString &path)
 
 using Reply = std::unique_ptr<QNetworkReply>;
 
+// A request body that starts and never ends: what a slow or stuck client sends.
+class StalledBody : public QIODevice {
+public:
+    StalledBody() { open(QIODevice::ReadOnly); }
+    bool isSequential() const override { return true; }
+    bool atEnd() const override { return false; }
+
+protected:
+    qint64 readData(char *data, qint64 maxSize) override
+    {
+        const qint64 n = std::min<qint64>(maxSize, 10 - m_given);
+        std::fill_n(data, n, 'z');
+        m_given += n;
+        return n; // 0 from now on: nothing more, and no end either
+    }
+    qint64 writeData(const char *, qint64) override { return -1; }
+
+private:
+    qint64 m_given = 0;
+};
+
 } // namespace
 
 class TestHttp2Server : public QObject {
@@ -203,6 +224,31 @@ private Q_SLOTS:
         QTRY_VERIFY(reply->isFinished());
         QCOMPARE(reply->error(), QNetworkReply::NoError);
         QCOMPARE(handled, 1);
+    }
+
+    void aRequestThatNeverCompletesGets408AndItsNeighboursGoOn()
+    {
+        HttpServerLimits limits;
+        limits.requestTimeoutMs = 300;
+        int handled = 0;
+        HttpServer server([&](const HttpRequest &request, HttpResponder *responder) {
+            ++handled;
+            echo(request, responder);
+        }, limits);
+        QVERIFY(server.listen(QHostAddress::LocalHost, 0).ok());
+        QNetworkAccessManager nam;
+        StalledBody body;
+        QNetworkRequest stalledRequest = h2Request(server, QStringLiteral("/stalled"));
+        stalledRequest.setHeader(QNetworkRequest::ContentLengthHeader, 1000);
+        stalledRequest.setAttribute(QNetworkRequest::DoNotBufferUploadDataAttribute, true); // send what there is
+        Reply stalled(nam.post(stalledRequest, &body));
+        // A neighbour on the same connection is answered meanwhile.
+        Reply neighbour(nam.post(h2Request(server, QStringLiteral("/ok")), QByteArray("fine")));
+        QTRY_VERIFY(neighbour->isFinished());
+        QCOMPARE(neighbour->error(), QNetworkReply::NoError);
+        QTRY_COMPARE_WITH_TIMEOUT(stalled->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 408, 5000);
+        QCOMPARE(handled, 1); // the handler never saw the stalled request
+        QCOMPARE(server.openConnections(), 1);
     }
 
     void handlerExceptionBecomes500()
