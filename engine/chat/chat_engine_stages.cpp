@@ -6,6 +6,7 @@
 
 #include "chat/chat_engine_request.h"
 #include "chat/pipeline_steps.h"
+#include "chat/question_embedding.h"
 #include "chat/stage_scope.h"
 #include "index/builtin_embedder.h"
 #include "providers/chat/chat_model.h"
@@ -53,37 +54,6 @@ QCoro::Task<Result<providers::RerankResult>> rerankStage(providers::ProviderRegi
         co_return fail(reranker ? QStringLiteral("no reranker") : reranker.error());
     auto reranking = (*reranker)->rerank(request);
     co_return co_await reranking;
-}
-
-// The question embedded by every provider that embeds one of the knowledge bases, by the same
-// rule again; unit length, as the index compares by inner product.
-QCoro::Task<Result<Workspace::QueryVectors>> embedStage(providers::ProviderRegistry *registry, bool blocking,
-                                                        QStringList embedders, providers::EmbedRequest request)
-{
-    Workspace::QueryVectors vectors;
-    for (const QString &name : std::as_const(embedders)) {
-        Result<providers::EmbedResult> embedded = fail(QString());
-        if (blocking) {
-            const auto embedder = registry->embedderBlocking(name);
-            if (!embedder)
-                co_return fail(embedder.error());
-            embedded = (*embedder)->embedBlocking(request);
-        } else {
-            auto finding = registry->embedder(name);
-            const auto embedder = co_await finding;
-            if (!embedder)
-                co_return fail(embedder.error());
-            auto embedding = (*embedder)->embed(request);
-            embedded = co_await embedding;
-        }
-        if (!embedded)
-            co_return fail(QStringLiteral("embedding the question: %1").arg(embedded.error()));
-        std::vector<float> vector = embedded->vectors.empty() ? std::vector<float>() : std::move(embedded->vectors.front());
-        if (!index::normalizeVector(vector))
-            co_return fail(QStringLiteral("embedder '%1' gave the question a vector of zeros").arg(name));
-        vectors.insert(name, std::move(vector));
-    }
-    co_return vectors;
 }
 
 QCoro::Task<Result<providers::ChatAnswer>> answerStage(providers::ProviderRegistry *registry, bool blocking, QString name,
@@ -134,7 +104,7 @@ QCoro::Task<Result<AskResult>> ChatEngine::runStages(std::shared_ptr<Request> re
         request.cancel = r.token;
         if (r.options.deadline.count() > 0)
             request.deadline = r.remaining();
-        auto embedding = embedStage(m_registry.get(), blocking, r.context.embedders, request);
+        auto embedding = embedQuestion(m_registry.get(), blocking, r.context.embedders, request);
         auto embedded = co_await embedding;
         if (r.stopped())
             co_return stopped(r, QStringLiteral("embedding the question"));

@@ -257,6 +257,9 @@ IngestReport IngestJob::run()
             chunksEmbedding -= item.work.document.chunks.size();
             const Result<Vectors> vectors = item.vectors.result();
             attachVectors(item.work, vectors);
+        } else { // no chunk to embed: still written as the provider's, as its write checks
+            item.work.document.embedder = m_chunkEmbedder->name();
+            item.work.document.dimension = m_kb.spec.dimension;
         }
         return std::move(item.work);
     };

@@ -288,7 +288,8 @@ void ApiServer::serveRagFlow(const net::HttpRequest &request, net::HttpResponder
         auto parsed = parseRagFlowRetrieval(request.body);
         if (auto *error = std::get_if<ApiError>(&parsed))
             return refuse(*error);
-        serveRetrieval(&m_engine.cpuPool(), &m_workspace, std::get<RagFlowRetrieval>(std::move(parsed)), responder);
+        serveRetrieval(&m_engine.cpuPool(), &m_workspace, &m_engine.providers(), std::get<RagFlowRetrieval>(std::move(parsed)),
+                       responder);
     } else if (parts.size() == 6 && parts.at(3) == "chats" && parts.at(5) == "completions" && !parts.at(4).isEmpty()) {
         if (request.method != "POST")
             return refuse(ApiError::methodNotAllowed("POST"));

@@ -1,6 +1,8 @@
 #include "serve/ragflow_retrieval.h"
 
 #include "api/knowledge_bases.h"
+#include "chat/question_embedding.h"
+#include "index/builtin_embedder.h"
 #include "workspace/workspace.h"
 
 #include <QtConcurrent/QtConcurrentRun>
@@ -13,23 +15,21 @@ namespace rag::serve {
 
 namespace {
 
-struct Retrieved {
-    QList<index::SearchHit> page;
-    QList<qint64> kbIds;
-    qsizetype total = 0;
+struct Resolved {
+    QList<api::KnowledgeBase> kbs;
     std::optional<ApiError> error;
 };
 
-Retrieved retrieve(Workspace *workspace, const RagFlowRetrieval &request)
+// The knowledge bases named, by name or id.
+Resolved resolve(Workspace *workspace, const QStringList &datasets)
 {
-    Retrieved out;
+    Resolved out;
     const auto listed = api::KnowledgeBases(*workspace).list();
     if (!listed) {
         out.error = ApiError{500, "server_error", {}, listed.error(), {}, 0};
         return out;
     }
-    QList<std::pair<index::SearchHit, qint64>> merged;
-    for (const QString &wanted : request.datasets) {
+    for (const QString &wanted : datasets) {
         const auto kb = std::find_if(listed->cbegin(), listed->cend(), [&](const api::KnowledgeBase &k) {
             return k.spec.name == wanted || QString::number(k.id) == wanted;
         });
@@ -39,13 +39,31 @@ Retrieved retrieve(Workspace *workspace, const RagFlowRetrieval &request)
                                  QStringLiteral("dataset_ids"), 0};
             return out;
         }
-        auto found = workspace->search(kb->spec.name, request.question, request.search);
+        out.kbs.append(*kb);
+    }
+    return out;
+}
+
+struct Retrieved {
+    QList<index::SearchHit> page;
+    QList<qint64> kbIds;
+    qsizetype total = 0;
+    std::optional<ApiError> error;
+};
+
+Retrieved retrieve(Workspace *workspace, const QList<api::KnowledgeBase> &kbs, const RagFlowRetrieval &request,
+                   const Workspace::QueryVectors &vectors)
+{
+    Retrieved out;
+    QList<std::pair<index::SearchHit, qint64>> merged;
+    for (const api::KnowledgeBase &kb : kbs) {
+        auto found = workspace->search(kb.spec.name, request.question, request.search, vectors);
         if (!found) {
             out.error = ApiError::badRequest(found.error());
             return out;
         }
         for (const index::SearchHit &hit : std::as_const(found->hits))
-            merged.append({hit, kb->id});
+            merged.append({hit, kb.id});
     }
     std::stable_sort(merged.begin(), merged.end(),
                      [](const auto &a, const auto &b) { return a.first.similarity > b.first.similarity; });
@@ -58,18 +76,51 @@ Retrieved retrieve(Workspace *workspace, const RagFlowRetrieval &request)
     return out;
 }
 
+void respondRagFlowError(net::HttpResponder *responder, const ApiError &error)
+{
+    responder->respond(error.status, "application/json", ragFlowErrorBody(error), errorHeaders(error));
+}
+
 } // namespace
 
-QCoro::Task<void> serveRetrieval(QThreadPool *cpuPool, Workspace *workspace, RagFlowRetrieval request,
-                                 QPointer<net::HttpResponder> responder)
+QCoro::Task<void> serveRetrieval(QThreadPool *cpuPool, Workspace *workspace, providers::ProviderRegistry *registry,
+                                 RagFlowRetrieval request, QPointer<net::HttpResponder> responder)
 {
-    auto searching = QtConcurrent::run(cpuPool, [workspace, request] { return retrieve(workspace, request); });
+    auto resolving = QtConcurrent::run(cpuPool, [workspace, datasets = request.datasets] { return resolve(workspace, datasets); });
+    const Resolved resolved = co_await resolving;
+    if (!responder)
+        co_return;
+    if (resolved.error) {
+        respondRagFlowError(responder, *resolved.error);
+        co_return;
+    }
+    QStringList embedders;
+    for (const api::KnowledgeBase &kb : resolved.kbs) {
+        if (kb.spec.embedder != index::BuiltinEmbedder::name() && !embedders.contains(kb.spec.embedder))
+            embedders.append(kb.spec.embedder);
+    }
+    Workspace::QueryVectors vectors;
+    if (!embedders.isEmpty()) {
+        providers::EmbedRequest embed;
+        embed.texts = {request.question};
+        auto embedding = chat::embedQuestion(registry, false, embedders, embed);
+        auto embedded = co_await embedding;
+        if (!responder)
+            co_return;
+        if (!embedded) {
+            respondRagFlowError(responder, ApiError{502, "server_error", "embedding_failed", embedded.error(), {}, 0});
+            co_return;
+        }
+        vectors = std::move(*embedded);
+    }
+    auto searching = QtConcurrent::run(cpuPool, [workspace, kbs = resolved.kbs, request, vectors] {
+        return retrieve(workspace, kbs, request, vectors);
+    });
     const Retrieved retrieved = co_await searching;
     if (!responder)
         co_return;
     if (retrieved.error) {
-        responder->respond(retrieved.error->status, "application/json", ragFlowErrorBody(*retrieved.error),
-                           errorHeaders(*retrieved.error));
+        respondRagFlowError(responder, *retrieved.error);
         co_return;
     }
     responder->respond(200, "application/json", retrievalBody(retrieved.page, retrieved.kbIds, retrieved.total));

@@ -3,8 +3,11 @@
 // in each event, references last, then data:true) with sessions that persist and continue,
 // retrieval by knowledge base name or id with RAGFlow's fields and paging, RAGFlow's error codes,
 // and who may read the call log.
+#include "api/provider_calls.h"
 #include "providers/calllog/rerank_call_log.h"
 #include "store/conversation_repository.h"
+#include "store/provider_repository.h"
+#include "support/fixtures.h"
 #include "support/http_exchange.h"
 #include "support/serve_fixture.h"
 #include "support/simulator_thread.h"
@@ -179,6 +182,51 @@ private Q_SLOTS:
                                             {QStringLiteral("page_size"), 0}}));
         QCOMPARE(badPage.status, 400);
         QCOMPARE(badPage.json().value(QStringLiteral("code")).toInt(), 101);
+    }
+
+    void retrievalEmbedsTheQuestionThroughTheKnowledgeBasesProvider()
+    {
+        test::SimulatorThread sim;
+        QVERIFY(sim.ok());
+        test::TempWorkspace &ws = m_fx->workspace();
+        store::ProviderRecord provider;
+        provider.name = QStringLiteral("sim-embed");
+        provider.kind = QStringLiteral("openai-compatible");
+        provider.baseUrl = sim.url(QStringLiteral("/openai/v1"));
+        provider.model = QStringLiteral("sim-embed");
+        QVERIFY(store::ProviderRepository(ws.workspace->database().connection()).add(provider).ok());
+        QVERIFY(test::writeFile(ws.path(QStringLiteral("remote-docs/otters.md")),
+                                "# Sea otters\nSea otters hold hands while they sleep so that they do not drift apart.\n"));
+        QVERIFY(test::writeFile(ws.path(QStringLiteral("remote-docs/bees.md")), "# Bees\nHoney bees dance to tell the hive where flowers are.\n"));
+        {
+            api::ProviderCalls providers(*ws.workspace);
+            api::KnowledgeBaseSpec spec;
+            spec.name = QStringLiteral("remote");
+            spec.embedder = QStringLiteral("sim-embed");
+            auto probed = providers.withDimension(spec);
+            QVERIFY(probed.ok());
+            QVERIFY(ws.workspace->createKnowledgeBase(*probed).ok());
+            auto job = ws.workspace->ingestJob(QStringLiteral("remote"), {ws.path(QStringLiteral("remote-docs"))});
+            auto embedder = providers.chunkEmbedder(QStringLiteral("sim-embed"));
+            (*job)->setChunkEmbedder(embedder.get());
+            QCOMPARE((*job)->run().count(ingest::IngestFileOutcome::Status::Added), 2);
+        }
+        startServer();
+        const QByteArray query = json({{QStringLiteral("question"), QStringLiteral("why do otters hold hands")},
+                                       {QStringLiteral("dataset_ids"), QJsonArray{QStringLiteral("remote"), QStringLiteral("nature")}},
+                                       {QStringLiteral("similarity_threshold"), 0.0}});
+        const int before = sim.counters().requests.load();
+        const Exchange e = call("POST", "/api/v1/retrieval", query);
+        QCOMPARE(e.status, 200);
+        QCOMPARE(sim.counters().requests.load() - before, 1); // the question, once, for "remote" only
+        const QJsonArray chunks = e.json().value(QStringLiteral("data")).toObject().value(QStringLiteral("chunks")).toArray();
+        QCOMPARE(chunks.size(), 4); // both knowledge bases, merged
+        QVERIFY(chunks.first().toObject().value(QStringLiteral("content")).toString().contains(QStringLiteral("otters")));
+
+        sim.setProfileJson(R"({"endpoints":{"embed":{"faults":[{"kind":"status","status":400}]}}})");
+        const Exchange failed = call("POST", "/api/v1/retrieval", query);
+        QCOMPARE(failed.status, 502);
+        QVERIFY2(failed.body.contains("embedding the question"), failed.body.constData());
     }
 
     void adminReadsTheRerankCallLog()
