@@ -55,6 +55,8 @@ SearchPane::SearchPane(Workspace &workspace, QWidget *parent) : QWidget(parent),
 SearchPane::~SearchPane()
 {
     // The search holds a reference to the workspace, which outlives the window, not the app.
+    if (m_cancel)
+        m_cancel->cancel(); // a provider embedding the query must not hold the window open
     m_search.waitForFinished();
 }
 
@@ -85,8 +87,11 @@ void SearchPane::runSearch()
         return;
     }
     m_status->setText(tr("Searching..."));
+    if (m_cancel)
+        m_cancel->cancel(); // its result would not be shown
+    m_cancel = CancelToken::create();
     m_search = m_searches.run(
-        [&workspace = m_workspace, providers = &m_providers, name = m_knowledgeBase, query = m_query->text()] {
+        [&workspace = m_workspace, providers = &m_providers, cancel = m_cancel, name = m_knowledgeBase, query = m_query->text()] {
             auto kb = workspace.knowledgeBase(name);
             if (!kb)
                 return Outcome{{}, kb.error()};
@@ -94,7 +99,7 @@ void SearchPane::runSearch()
             if (kb->spec.embedder != index::BuiltinEmbedder::name()) {
                 if (!*providers) // searches run one at a time on the pane's thread
                     *providers = std::make_unique<api::ProviderCalls>(workspace);
-                auto embedded = (*providers)->queryVectors({*kb}, query);
+                auto embedded = (*providers)->queryVectors({*kb}, query, cancel);
                 if (!embedded)
                     return Outcome{{}, embedded.error()};
                 vectors = *embedded;

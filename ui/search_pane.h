@@ -59,6 +59,7 @@ private:
     // Made on the search thread the first time a knowledge base embedded by a provider is
     // searched: that provider embeds the query first.
     std::unique_ptr<api::ProviderCalls> m_providers;
+    CancelTokenPtr m_cancel; // the latest search's provider call: a newer search or closing stops it
 };
 
 } // namespace rag::ui

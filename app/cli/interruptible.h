@@ -7,6 +7,7 @@
 
 #include <QEventLoop>
 #include <QFutureWatcher>
+#include <QThreadPool>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <type_traits>
@@ -18,7 +19,10 @@ std::invoke_result_t<Work> runInterruptible(Work work, std::function<void()> can
 {
     using R = std::invoke_result_t<Work>;
     const InterruptWatcher interrupt(std::move(cancel));
-    QFuture<R> running = QtConcurrent::run(std::move(work));
+    // A thread of its own: the job's file preparation uses every thread of the global pool.
+    QThreadPool jobThread;
+    jobThread.setMaxThreadCount(1);
+    QFuture<R> running = QtConcurrent::run(&jobThread, std::move(work));
     QFutureWatcher<R> watcher;
     QEventLoop loop;
     QObject::connect(&watcher, &QFutureWatcherBase::finished, &loop, &QEventLoop::quit);

@@ -95,6 +95,8 @@ int reembed(Workspace &workspace, const QStringList &args)
     }
     if (!report.error.isEmpty())
         return failure(QStringLiteral("%1 ('%2' keeps its vectors from '%3')").arg(report.error, name, kb->spec.embedder));
+    if (!report.warning.isEmpty())
+        errLine(QStringLiteral("warning: %1").arg(report.warning));
     outLine(QStringLiteral("re-embedded '%1' with %2 (%3 dimensions): %4 chunks in %5 s")
                 .arg(name, probed->embedder).arg(probed->dimension).arg(report.chunks)
                 .arg(double(clock.elapsed()) / 1000.0, 0, 'f', 2));

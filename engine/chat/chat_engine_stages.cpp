@@ -73,6 +73,11 @@ QCoro::Task<Result<providers::ChatAnswer>> answerStage(providers::ProviderRegist
     co_return co_await answering;
 }
 
+bool sameProviders(const QStringList &a, const QStringList &b)
+{
+    return QSet<QString>(a.begin(), a.end()) == QSet<QString>(b.begin(), b.end());
+}
+
 } // namespace
 
 QCoro::Task<Result<AskResult>> ChatEngine::runStages(std::shared_ptr<Request> request)
@@ -84,7 +89,16 @@ QCoro::Task<Result<AskResult>> ChatEngine::runStages(std::shared_ptr<Request> re
         StageScope scope(m_statistics, Stage::Load);
         // Each task named before it is awaited: GCC 12 destroys the captures of a temporary
         // lambda inside a co_await expression twice.
-        auto loading = onPool(blocking, &m_dbPool, [database, options = r.options] { return loadContext(*database, options); });
+        auto loading = onPool(blocking, &m_dbPool, [workspace = &m_workspace, database, options = r.options]() -> Result<LoadedContext> {
+            auto context = loadContext(*database, options);
+            if (!context)
+                return context;
+            auto embedders = workspace->providerEmbedders(context->spec.knowledgeBases);
+            if (!embedders)
+                return fail(embedders.error());
+            context->embedders = *embedders;
+            return context;
+        });
         auto loaded = co_await loading;
         if (!loaded)
             co_return fail(loaded.error());
@@ -93,42 +107,64 @@ QCoro::Task<Result<AskResult>> ChatEngine::runStages(std::shared_ptr<Request> re
     r.trace.mark(Stage::Load);
     if (r.stopped())
         co_return stopped(r, QStringLiteral("loading the assistant"));
-    // The built-in embedder weighs the question's words by the knowledge base's term statistics,
-    // so it embeds the question inside the search (its time is part of "search"); embedding
-    // providers are called here, as a stage of their own.
-    Workspace::QueryVectors queryVectors;
-    if (!r.context.embedders.isEmpty()) {
-        StageScope scope(m_statistics, Stage::Embed);
-        providers::EmbedRequest request;
-        request.texts = {r.options.question};
-        request.cancel = r.token;
-        if (r.options.deadline.count() > 0)
-            request.deadline = r.remaining();
-        auto embedding = embedQuestion(m_registry.get(), blocking, r.context.embedders, request);
-        auto embedded = co_await embedding;
-        if (r.stopped())
-            co_return stopped(r, QStringLiteral("embedding the question"));
-        if (!embedded)
-            co_return fail(embedded.error());
-        queryVectors = std::move(*embedded);
-    }
-    r.trace.mark(Stage::Embed);
-
     const store::AssistantSpec spec = r.context.spec;
     if (auto fits = checkQuestionFits(spec, r.options.question); !fits)
         co_return fail(fits.error()); // before the search it would waste
     const bool rerank = usesReranker(spec);
     QList<index::SearchHit> hits;
-    {
+    // Twice at most: a knowledge base re-embedded since it was last searched here fails its
+    // search, which tells the workspace its new embedder; the question is then embedded again.
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        // The built-in embedder weighs the question's words by the knowledge base's term
+        // statistics, so it embeds the question inside the search (its time is part of
+        // "search"); embedding providers are called here, as a stage of their own.
+        Workspace::QueryVectors queryVectors;
+        if (!r.context.embedders.isEmpty()) {
+            StageScope scope(m_statistics, Stage::Embed);
+            providers::EmbedRequest request;
+            request.texts = {r.options.question};
+            request.cancel = r.token;
+            if (r.options.deadline.count() > 0)
+                request.deadline = r.remaining();
+            auto embedding = embedQuestion(m_registry.get(), blocking, r.context.embedders, request);
+            auto embedded = co_await embedding;
+            if (r.stopped())
+                co_return stopped(r, QStringLiteral("embedding the question"));
+            if (!embedded && attempt == 0) {
+                // The knowledge bases may have another embedder by now (the failing one removed).
+                auto rereading = onPool(blocking, &m_dbPool, [workspace = &m_workspace, kbs = spec.knowledgeBases] {
+                    return workspace->providerEmbedders(kbs, true);
+                });
+                const Result<QStringList> now = co_await rereading;
+                if (now && !sameProviders(*now, r.context.embedders)) {
+                    r.context.embedders = *now;
+                    continue;
+                }
+            }
+            if (!embedded)
+                co_return fail(embedded.error());
+            queryVectors = std::move(*embedded);
+        }
+        r.trace.mark(Stage::Embed);
+
         StageScope scope(m_statistics, Stage::Search);
         auto searching = onPool(blocking, &m_cpuPool, [workspace = &m_workspace, spec, question = r.options.question, rerank,
                                                        vectors = std::move(queryVectors)] {
-            return searchCandidates(*workspace, spec, question, rerank, vectors);
+            Result<QList<index::SearchHit>> found = searchCandidates(*workspace, spec, question, rerank, vectors);
+            // A failed search has refreshed what the workspace knows of the embedders.
+            const Result<QStringList> embedders = found ? Result<QStringList>(QStringList())
+                                                        : workspace->providerEmbedders(spec.knowledgeBases);
+            return std::pair{std::move(found), embedders ? *embedders : QStringList()};
         });
-        auto found = co_await searching;
-        if (!found)
-            co_return fail(found.error());
-        hits = *found;
+        auto searched = co_await searching;
+        if (searched.first) {
+            hits = std::move(*searched.first);
+            break;
+        }
+        const QStringList &now = searched.second;
+        if (attempt > 0 || sameProviders(now, r.context.embedders))
+            co_return fail(searched.first.error());
+        r.context.embedders = now;
     }
     r.trace.mark(Stage::Search);
     if (r.stopped())

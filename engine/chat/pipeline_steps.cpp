@@ -5,7 +5,6 @@
 #include "text/token_counter.h"
 #include "store/assistant_repository.h"
 #include "store/conversation_repository.h"
-#include "store/knowledge_base_repository.h"
 #include "store/database.h"
 #include "workspace/workspace.h"
 
@@ -77,14 +76,6 @@ Result<LoadedContext> loadContext(store::Database &database, const AskOptions &o
             context.history.append({m.role, m.content});
     } else {
         context.history = options.history;
-    }
-    store::KnowledgeBaseRepository kbs(db);
-    for (const QString &name : std::as_const(context.spec.knowledgeBases)) {
-        auto kb = kbs.lookup(name);
-        if (!kb)
-            return fail(kb.error());
-        if (kb->spec.embedder != QLatin1String("builtin") && !context.embedders.contains(kb->spec.embedder))
-            context.embedders.append(kb->spec.embedder);
     }
     return context;
 }

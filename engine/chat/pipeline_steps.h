@@ -24,7 +24,7 @@ struct LoadedContext {
     qint64 conversationId = 0;
     QList<providers::ChatMessage> history; // the conversation so far, oldest first
     // The embedding providers of the assistant's knowledge bases (the built-in embedder is not
-    // one: it embeds the question inside the search).
+    // one: it embeds the question inside the search), as Workspace::providerEmbedders knows them.
     QStringList embedders;
 };
 

@@ -105,7 +105,7 @@ Result<SearchResult> HybridSearcher::search(const QString &query, const SearchOp
         return fail(valid.error());
     if (providedVector && int(providedVector->size()) != m_vectors.dimension())
         return fail(QStringLiteral("the embedder gave the question a %1-dimensional vector; the knowledge base "
-                                   "holds %2-dimensional ones (re-embed it: 'ragdesk kb reembed')")
+                                   "holds %2-dimensional ones (re-embed it: 'ragdesk kb reembed NAME --embedder PROVIDER')")
                         .arg(providedVector->size()).arg(m_vectors.dimension()));
     SearchResult result;
     const QStringList tokens = text::tokenize(query);

@@ -39,8 +39,12 @@ Result<std::shared_ptr<VectorIndex>> VectorIndexStore::open(const store::Knowled
         return fail(QStringLiteral("knowledge base '%1' records no vector dimension").arg(kb.spec.name));
     QMutexLocker lock(&m_mutex);
     // An index of an earlier generation holds the vectors the knowledge base had before.
-    if (auto it = m_indexes.constFind(kbId); it != m_indexes.constEnd() && it->generation == kb.vectorGeneration)
-        return it->index;
+    if (auto it = m_indexes.constFind(kbId); it != m_indexes.constEnd()) {
+        if (it->generation == kb.vectorGeneration)
+            return it->index;
+        if (it->generation > kb.vectorGeneration) // a caller that read the knowledge base before a swap
+            return fail(QStringLiteral("knowledge base '%1' was re-embedded meanwhile; try again").arg(kb.spec.name));
+    }
     VectorIndexOptions options = m_options;
     options.dimension = kb.spec.dimension;
 

@@ -54,7 +54,7 @@ void IngestJob::attachVectors(FileWork &work, const Result<Vectors> &vectors) co
         std::vector<float> vector = (*vectors)[i];
         if (int(vector.size()) != m_kb.spec.dimension) {
             work.error = QStringLiteral("embedder '%1' gave a %2-dimensional vector; knowledge base '%3' holds "
-                                        "%4-dimensional ones (re-embed it: 'ragdesk kb reembed')")
+                                        "%4-dimensional ones (re-embed it: 'ragdesk kb reembed %3 --embedder PROVIDER')")
                              .arg(embedder).arg(vector.size()).arg(m_kb.spec.name).arg(m_kb.spec.dimension);
             return;
         }
@@ -193,6 +193,7 @@ IngestReport IngestJob::run()
             return;
         }
         work.document.kbId = m_kb.id;
+        work.document.vectorGeneration = m_kb.vectorGeneration;
         work.document.name = info.fileName();
         work.document.path = work.path;
         work.document.size = work.bytes;
@@ -254,6 +255,10 @@ IngestReport IngestJob::run()
         Embedding item = std::move(embedding.front());
         embedding.pop_front();
         if (item.vectors.isValid()) {
+            // The batch's write lock must not be held while the provider answers: other writers
+            // (answers being saved, the call log) would wait on the network.
+            if (!item.vectors.isFinished())
+                commitBatch();
             chunksEmbedding -= item.work.document.chunks.size();
             const Result<Vectors> vectors = item.vectors.result();
             attachVectors(item.work, vectors);

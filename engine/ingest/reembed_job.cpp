@@ -153,10 +153,10 @@ ReembedReport ReembedJob::run()
     // The old index is of the old vectors: built again now, so the next search does not wait.
     m_vectors.forget(m_kb.id);
     auto updated = store::KnowledgeBaseRepository(db).lookup(m_kb.spec.name);
-    if (updated) {
-        if (auto opened = m_vectors.open(*updated, db); !opened)
-            report.error = opened.error();
-    }
+    if (!updated)
+        report.warning = updated.error();
+    else if (auto opened = m_vectors.open(*updated, db); !opened)
+        report.warning = QStringLiteral("the vector index will be built on the next search: %1").arg(opened.error());
     return report;
 }
 

@@ -28,6 +28,7 @@ struct ReembedReport {
     qint64 chunks = 0; // vectors swapped in
     bool cancelled = false;
     QString error; // why the knowledge base still has its old vectors; empty when done
+    QString warning; // the new vectors are in, but something after the swap went wrong
     bool ok() const { return error.isEmpty() && !cancelled; }
 };
 

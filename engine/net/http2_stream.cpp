@@ -102,6 +102,7 @@ void Http2Stream::markClosed()
     if (m_state == State::Closed)
         return;
     m_state = State::Closed;
+    requestTimer.stop();
     emit closed();
     deleteLater();
 }

@@ -288,8 +288,15 @@ void ApiServer::serveRagFlow(const net::HttpRequest &request, net::HttpResponder
         auto parsed = parseRagFlowRetrieval(request.body);
         if (auto *error = std::get_if<ApiError>(&parsed))
             return refuse(*error);
-        serveRetrieval(&m_engine.cpuPool(), &m_workspace, &m_engine.providers(), std::get<RagFlowRetrieval>(std::move(parsed)),
-                       responder);
+        // Tracked as answers are: a drain waits for it, its grace's end cancels it.
+        const quint64 id = m_nextAnswer++;
+        RetrievalCall call{&m_engine.cpuPool(), &m_workspace, &m_engine.providers(), CancelToken::create(),
+                           m_config.answerDeadline, [server = QPointer<ApiServer>(this), id] {
+                               if (server)
+                                   server->answerEnded(id);
+                           }};
+        m_active.insert(id, call.cancel);
+        serveRetrieval(std::move(call), std::get<RagFlowRetrieval>(std::move(parsed)), responder);
     } else if (parts.size() == 6 && parts.at(3) == "chats" && parts.at(5) == "completions" && !parts.at(4).isEmpty()) {
         if (request.method != "POST")
             return refuse(ApiError::methodNotAllowed("POST"));

@@ -83,10 +83,12 @@ void respondRagFlowError(net::HttpResponder *responder, const ApiError &error)
 
 } // namespace
 
-QCoro::Task<void> serveRetrieval(QThreadPool *cpuPool, Workspace *workspace, providers::ProviderRegistry *registry,
-                                 RagFlowRetrieval request, QPointer<net::HttpResponder> responder)
+namespace {
+QCoro::Task<void> retrieveAndRespond(RetrievalCall call, RagFlowRetrieval request, QPointer<net::HttpResponder> responder)
 {
-    auto resolving = QtConcurrent::run(cpuPool, [workspace, datasets = request.datasets] { return resolve(workspace, datasets); });
+    auto resolving = QtConcurrent::run(call.cpuPool, [workspace = call.workspace, datasets = request.datasets] {
+        return resolve(workspace, datasets);
+    });
     const Resolved resolved = co_await resolving;
     if (!responder)
         co_return;
@@ -103,9 +105,11 @@ QCoro::Task<void> serveRetrieval(QThreadPool *cpuPool, Workspace *workspace, pro
     if (!embedders.isEmpty()) {
         providers::EmbedRequest embed;
         embed.texts = {request.question};
-        auto embedding = chat::embedQuestion(registry, false, embedders, embed);
+        embed.cancel = call.cancel;
+        embed.deadline = call.deadline;
+        auto embedding = chat::embedQuestion(call.registry, false, embedders, embed);
         auto embedded = co_await embedding;
-        if (!responder)
+        if (!responder || call.cancel->isCancelled())
             co_return;
         if (!embedded) {
             respondRagFlowError(responder, ApiError{502, "server_error", "embedding_failed", embedded.error(), {}, 0});
@@ -113,7 +117,7 @@ QCoro::Task<void> serveRetrieval(QThreadPool *cpuPool, Workspace *workspace, pro
         }
         vectors = std::move(*embedded);
     }
-    auto searching = QtConcurrent::run(cpuPool, [workspace, kbs = resolved.kbs, request, vectors] {
+    auto searching = QtConcurrent::run(call.cpuPool, [workspace = call.workspace, kbs = resolved.kbs, request, vectors] {
         return retrieve(workspace, kbs, request, vectors);
     });
     const Retrieved retrieved = co_await searching;
@@ -124,6 +128,18 @@ QCoro::Task<void> serveRetrieval(QThreadPool *cpuPool, Workspace *workspace, pro
         co_return;
     }
     responder->respond(200, "application/json", retrievalBody(retrieved.page, retrieved.kbIds, retrieved.total));
+}
+} // namespace
+
+QCoro::Task<void> serveRetrieval(RetrievalCall call, RagFlowRetrieval request, QPointer<net::HttpResponder> responder)
+{
+    // A client that leaves stops the provider call; the server hears the end either way.
+    if (responder)
+        QObject::connect(responder, &net::HttpResponder::closed, [cancel = call.cancel] { cancel->cancel(); });
+    auto retrieving = retrieveAndRespond(call, std::move(request), responder);
+    co_await retrieving;
+    if (call.ended)
+        call.ended();
 }
 
 } // namespace rag::serve

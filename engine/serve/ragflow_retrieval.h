@@ -6,10 +6,15 @@
 #include "net/http_server.h"
 #include "serve/ragflow_wire.h"
 
+#include "core/cancel_token.h"
+
 #include <QPointer>
 #include <QThreadPool>
 
 #include <qcoro/qcorotask.h>
+
+#include <chrono>
+#include <functional>
 
 namespace rag {
 class Workspace;
@@ -20,7 +25,17 @@ class ProviderRegistry;
 
 namespace rag::serve {
 
-QCoro::Task<void> serveRetrieval(QThreadPool *cpuPool, Workspace *workspace, providers::ProviderRegistry *registry,
-                                 RagFlowRetrieval request, QPointer<net::HttpResponder> responder);
+// `cancel` stops the question's embedding (the client went away, the server drains); `ended` is
+// called once the exchange is over, answered or not.
+struct RetrievalCall {
+    QThreadPool *cpuPool = nullptr;
+    Workspace *workspace = nullptr;
+    providers::ProviderRegistry *registry = nullptr;
+    CancelTokenPtr cancel;
+    std::chrono::milliseconds deadline{0};
+    std::function<void()> ended;
+};
+
+QCoro::Task<void> serveRetrieval(RetrievalCall call, RagFlowRetrieval request, QPointer<net::HttpResponder> responder);
 
 } // namespace rag::serve

@@ -102,16 +102,17 @@ Result<WrittenDocument> DocumentRepository::write(const PreparedDocument &docume
     Transaction transaction(m_db);
     if (!transaction.started())
         return fail(QStringLiteral("database error: %1").arg(transaction.startError()));
-    // The embedder may have changed since the ingestion started (kb reembed in another process):
-    // vectors of the old one must not join the new ones.
-    auto embedder = exec(m_db, QStringLiteral("SELECT embedder FROM knowledge_bases WHERE id = ?"), {document.kbId});
-    if (!embedder)
-        return fail(embedder.error());
-    if (!embedder->next())
+    // The vectors may have been replaced since the ingestion started (kb reembed, maybe in another
+    // process, maybe by the same embedder's new model): vectors of the old ones must not join them.
+    auto current = exec(m_db, QStringLiteral("SELECT embedder, vector_generation FROM knowledge_bases WHERE id = ?"),
+                        {document.kbId});
+    if (!current)
+        return fail(current.error());
+    if (!current->next())
         return fail(QStringLiteral("the knowledge base was removed during the ingestion"));
-    if (embedder->value(0).toString() != document.embedder)
-        return fail(QStringLiteral("the knowledge base is now embedded by '%1' (it was re-embedded during the ingestion): ingest again")
-                        .arg(embedder->value(0).toString()));
+    if (current->value(1).toLongLong() != document.vectorGeneration)
+        return fail(QStringLiteral("the knowledge base was re-embedded (now by '%1') during the ingestion: ingest again")
+                        .arg(current->value(0).toString()));
     WrittenDocument written;
     auto removed = removeExisting(document.kbId, document.path);
     if (!removed)

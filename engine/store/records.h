@@ -59,6 +59,7 @@ struct PreparedDocument {
     qint64 size = 0;
     QString embedder;
     int dimension = 0;
+    qint64 vectorGeneration = 0; // of the knowledge base when its vectors were made
     QList<PreparedChunk> chunks;
 };
 

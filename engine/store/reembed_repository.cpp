@@ -83,6 +83,13 @@ Result<qint64> ReembedRepository::swap(qint64 kbId, const QString &embedder, int
         return fail(missing.error());
     if (*missing > 0)
         return *missing; // rolled back with the transaction
+    // Two re-embeddings of one knowledge base at once would stage each other's vectors.
+    auto mixed = exec(m_db, QStringLiteral("SELECT COUNT(*) FROM reembed_vectors WHERE kb_id = ? AND length(data) != ?"),
+                      {kbId, qint64(dimension) * qint64(sizeof(float))});
+    if (!mixed)
+        return fail(mixed.error());
+    if (mixed->next() && mixed->value(0).toLongLong() > 0)
+        return fail(QStringLiteral("another re-embedding of this knowledge base ran at the same time; run one again"));
     const QStringList statements = {
         QStringLiteral("DELETE FROM vectors WHERE chunk_id IN (SELECT id FROM chunks WHERE kb_id = %1)").arg(kbId),
         QStringLiteral("INSERT INTO vectors (chunk_id, embedder, dim, data) SELECT chunk_id, ?, ?, data"

@@ -1,5 +1,6 @@
 // The store side of `kb reembed` (docs/providers.md, "Changing the embedder"): new vectors are
-// staged beside the old ones, which keep serving, then swapped in by one transaction.
+// staged beside the old ones, which keep serving, then swapped in by one transaction. One
+// re-embedding of a knowledge base at a time: the swap refuses vectors of two.
 #pragma once
 
 #include "core/result.h"

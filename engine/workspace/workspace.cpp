@@ -55,8 +55,8 @@ Result<store::KnowledgeBase> Workspace::createKnowledgeBase(store::KnowledgeBase
         spec.embedder = index::BuiltinEmbedder::name();
         spec.dimension = index::BuiltinEmbedder::kDimension;
     } else if (spec.dimension < 1) {
-        return fail(QStringLiteral("embedder '%1': the dimension of its vectors is not known yet (it is learnt by "
-                                   "embedding a probe text: api/provider_calls.h)").arg(spec.embedder));
+        return fail(QStringLiteral("embedder '%1': the dimension of its vectors is not known yet (ragdesk asks the "
+                                   "provider for one vector when it creates the knowledge base)").arg(spec.embedder));
     }
     return store::KnowledgeBaseRepository(m_database->connection()).create(spec);
 }
@@ -136,6 +136,29 @@ Result<std::unique_ptr<ingest::ReembedJob>> Workspace::reembedJob(const QString 
                                                 builtin ? nullptr : chunkEmbedder);
 }
 
+Result<QStringList> Workspace::providerEmbedders(const QStringList &kbNames, bool reread)
+{
+    QStringList providers;
+    for (const QString &name : kbNames) {
+        QString embedder;
+        if (!reread) {
+            QMutexLocker lock(&m_embeddersMutex);
+            embedder = m_embedders.value(name);
+        }
+        if (embedder.isEmpty()) {
+            auto kb = store::KnowledgeBaseRepository(m_database->connection()).lookup(name);
+            if (!kb)
+                return fail(kb.error());
+            embedder = kb->spec.embedder;
+            QMutexLocker lock(&m_embeddersMutex);
+            m_embedders.insert(name, embedder);
+        }
+        if (embedder != index::BuiltinEmbedder::name() && !providers.contains(embedder))
+            providers.append(embedder);
+    }
+    return providers;
+}
+
 Result<index::SearchResult> Workspace::search(const QString &kbName, const QString &query,
                                               const index::SearchOptions &options, const QueryVectors &queryVectors)
 {
@@ -150,6 +173,10 @@ Result<index::SearchResult> Workspace::search(const QString &kbName, const QStri
     auto terms = m_terms.open(kb->id, db, {stamp->chunks, stamp->maxChunkId});
     if (!terms)
         return fail(terms.error());
+    {
+        QMutexLocker lock(&m_embeddersMutex);
+        m_embedders.insert(kbName, kb->spec.embedder);
+    }
     const std::vector<float> *queryVector = nullptr;
     if (kb->spec.embedder != index::BuiltinEmbedder::name()) {
         const auto embedded = queryVectors.constFind(kb->spec.embedder);

@@ -13,6 +13,7 @@
 #include "store/records.h"
 
 #include <QHash>
+#include <QMutex>
 
 #include <memory>
 #include <vector>
@@ -46,6 +47,11 @@ public:
     // provider also needs the job's chunk embedder (api::ProviderCalls).
     Result<std::unique_ptr<ingest::ReembedJob>> reembedJob(const QString &kbName, const QString &embedder, int dimension,
                                                            ingest::ChunkEmbedder *chunkEmbedder);
+    // The embedding providers of these knowledge bases (not "builtin"), as their last search in
+    // this workspace found them, or looked up for one not searched yet: no query on an answer's
+    // path. One re-embedded since is found out by its next search, which updates this; `reread`
+    // reads them all from the database now.
+    Result<QStringList> providerEmbedders(const QStringList &kbNames, bool reread = false);
     // The query embedded by each embedding provider of the knowledge bases searched, by provider
     // name; the built-in embedder embeds it during the search.
     using QueryVectors = QHash<QString, std::vector<float>>;
@@ -67,6 +73,8 @@ private:
     index::VectorIndexStore m_vectors;
     index::BuiltinEmbedder m_embedder;
     index::LexicalIndexStore m_terms;
+    QMutex m_embeddersMutex;
+    QHash<QString, QString> m_embedders; // knowledge base name -> its embedder, as last read
 };
 
 } // namespace rag

@@ -13,6 +13,7 @@
 #include "support/temp_workspace.h"
 
 #include <QSqlQuery>
+#include <QSemaphore>
 #include <QTest>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -34,6 +35,38 @@ const QList<QPair<QString, QByteArray>> kDocuments = {
     {QStringLiteral("otters.md"), "# Sea otters\nSea otters hold hands while they sleep so that they do not drift apart.\n"},
     {QStringLiteral("volcanoes.md"), "# Volcanoes\nA volcano erupts when pressure from magma builds up under the crust.\n"},
     {QStringLiteral("bees.md"), "# Bees\nHoney bees dance to tell the hive where the flowers are.\n"},
+};
+
+// Lets the first `pass` calls through to the provider and holds the others until open(): what
+// happens while a provider is slow, without timing.
+class GatedEmbedder : public ingest::ChunkEmbedder {
+public:
+    GatedEmbedder(ingest::ChunkEmbedder *inner, int pass) : m_inner(inner), m_pass(pass) { m_pool.setMaxThreadCount(8); }
+    ~GatedEmbedder() override
+    {
+        open();
+        m_pool.waitForDone();
+    }
+    QString name() const override { return m_inner->name(); }
+    QFuture<Result<ingest::Vectors>> embed(const QStringList &texts, CancelTokenPtr cancel) override
+    {
+        if (m_calls++ < m_pass)
+            return m_inner->embed(texts, cancel);
+        ++held;
+        return QtConcurrent::run(&m_pool, [this, texts, cancel] {
+            m_gate.acquire();
+            return m_inner->embed(texts, cancel).result();
+        });
+    }
+    void open() { m_gate.release(1000); }
+    std::atomic<int> held{0};
+
+private:
+    ingest::ChunkEmbedder *m_inner;
+    int m_pass;
+    std::atomic<int> m_calls{0};
+    QSemaphore m_gate;
+    QThreadPool m_pool;
 };
 
 } // namespace
@@ -240,21 +273,22 @@ private slots:
     {
         m_ws->ingest(QStringLiteral("nature"), {docs()}); // the built-in embedder's
         const QSqlDatabase db = m_ws->workspace->database().connection();
-        m_sim->setProfileJson(R"({"endpoints":{"embed":{"latency":{"model":"fixed","ms":300}}}})");
-        auto embedder = m_embedding->chunkEmbedder(QStringLiteral("sim-embed"));
-        auto job = m_ws->workspace->reembedJob(QStringLiteral("nature"), QStringLiteral("sim-embed"), 64, embedder.get());
+        auto provider = m_embedding->chunkEmbedder(QStringLiteral("sim-embed"));
+        GatedEmbedder embedder(provider.get(), 0); // held until the checks below are done
+        auto job = m_ws->workspace->reembedJob(QStringLiteral("nature"), QStringLiteral("sim-embed"), 64, &embedder);
         QVERIFY(job.ok());
         QList<ingest::ReembedProgress> progress;
         (*job)->setProgressHandler([&progress](const ingest::ReembedProgress &p) { progress.append(p); });
         ingest::ReembedJob *running = job->get();
         QFuture<ingest::ReembedReport> run = QtConcurrent::run([running] { return running->run(); });
-        QTRY_VERIFY_WITH_TIMEOUT(m_sim->counters().inFlight.load() >= 1, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(embedder.held.load() >= 1, 5000);
         // Meanwhile the old vectors serve: the built-in embedder still answers every search.
         auto during = m_ws->workspace->search(QStringLiteral("nature"), QStringLiteral("why do otters hold hands"), {});
         QVERIFY2(during.ok(), qPrintable(during.ok() ? QString() : during.error()));
         QCOMPARE(during->hits.first().chunk.document, QStringLiteral("otters.md"));
         QCOMPARE(m_ws->workspace->knowledgeBase(QStringLiteral("nature"))->spec.embedder, QStringLiteral("builtin"));
 
+        embedder.open();
         QTRY_VERIFY_WITH_TIMEOUT(run.isFinished(), 10000);
         const ingest::ReembedReport report = run.result();
         QVERIFY2(report.ok(), qPrintable(report.error));
@@ -353,9 +387,86 @@ private slots:
         for (const ingest::IngestFileOutcome &file : report.files) {
             if (file.status == Status::Failed) {
                 QVERIFY(file.path.endsWith(QStringLiteral("later.md")));
-                QVERIFY2(file.error.contains(QStringLiteral("now embedded by 'sim-embed'")), qPrintable(file.error));
+                QVERIFY2(file.error.contains(QStringLiteral("re-embedded (now by 'sim-embed')")), qPrintable(file.error));
             }
         }
+    }
+
+    void otherWritersGoOnWhileTheProviderIsSlow()
+    {
+        QVERIFY(create(QStringLiteral("remote"), QStringLiteral("sim-embed")).ok());
+        auto provider = m_embedding->chunkEmbedder(QStringLiteral("sim-embed"));
+        GatedEmbedder embedder(provider.get(), 1); // the first document goes in; the next waits
+        auto job = m_ws->workspace->ingestJob(QStringLiteral("remote"), {docs()});
+        (*job)->setChunkEmbedder(&embedder);
+        ingest::IngestJob *running = job->get();
+        QFuture<ingest::IngestReport> run = QtConcurrent::run([running] { return running->run(); });
+        QTRY_VERIFY_WITH_TIMEOUT(embedder.held.load() >= 1, 5000);
+        // The ingestion waits on the provider holding no write lock: another writer is not kept
+        // waiting (SQLite's busy timeout would fail it after 10 s).
+        QFuture<bool> write = QtConcurrent::run([this] {
+            api::KnowledgeBaseSpec spec;
+            spec.name = QStringLiteral("other");
+            return m_ws->workspace->createKnowledgeBase(spec).ok();
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(write.isFinished(), 5000);
+        QVERIFY(write.result());
+        QVERIFY(!run.isFinished());
+        embedder.open();
+        QTRY_VERIFY_WITH_TIMEOUT(run.isFinished(), 10000);
+        QCOMPARE(run.result().count(Status::Added), 3);
+    }
+
+    void anIngestionFromBeforeAReembeddingByTheSameEmbedderIsRefused()
+    {
+        QVERIFY(create(QStringLiteral("remote"), QStringLiteral("sim-embed")).ok());
+        QVERIFY(test::writeFile(m_ws->path(QStringLiteral("seed/seed.md")), "# Seed\nA seed document.\n"));
+        ingest(QStringLiteral("remote"), {m_ws->path(QStringLiteral("seed"))});
+        auto embedder = m_embedding->chunkEmbedder(QStringLiteral("sim-embed"));
+        // Jobs prepared here and in another process, then the knowledge base re-embedded by the
+        // same provider (its model changed, say).
+        auto stale = m_ws->workspace->ingestJob(QStringLiteral("remote"), {docs()});
+        (*stale)->setChunkEmbedder(embedder.get());
+        auto otherProcess = m_ws->reopen();
+        auto staleThere = otherProcess->ingestJob(QStringLiteral("remote"), {docs()});
+        (*staleThere)->setChunkEmbedder(embedder.get());
+        auto again = m_ws->workspace->reembedJob(QStringLiteral("remote"), QStringLiteral("sim-embed"), 64, embedder.get());
+        QVERIFY((*again)->run().ok());
+
+        const ingest::IngestReport here = (*stale)->run(); // its index is of the new vectors
+        QVERIFY2(here.fatalError.contains(QStringLiteral("re-embedded meanwhile")), qPrintable(here.fatalError));
+        const ingest::IngestReport there = (*staleThere)->run(); // each document's write refuses
+        QCOMPARE(there.count(Status::Failed), 3);
+        QVERIFY2(there.files.first().error.contains(QStringLiteral("re-embedded")), qPrintable(there.files.first().error));
+        // Nothing of the old generation went in.
+        QSqlQuery rows(m_ws->workspace->database().connection());
+        QVERIFY(rows.exec(QStringLiteral("SELECT COUNT(*) FROM documents WHERE status = 'ready'")) && rows.next());
+        QCOMPARE(rows.value(0).toInt(), 1);
+    }
+
+    void theChatPipelineFollowsAReembeddingWhoseProviderIsGone()
+    {
+        QVERIFY(create(QStringLiteral("remote"), QStringLiteral("sim-embed")).ok());
+        QCOMPARE(ingest(QStringLiteral("remote"), {docs()}).count(Status::Added), 3);
+        store::AssistantSpec spec;
+        spec.name = QStringLiteral("guide");
+        spec.knowledgeBases = {QStringLiteral("remote")};
+        QVERIFY(store::AssistantRepository(m_ws->workspace->database().connection()).create(spec).ok());
+        chat::ChatEngine engine(*m_ws->workspace);
+        chat::AskOptions options;
+        options.assistant = QStringLiteral("guide");
+        options.question = QStringLiteral("Why do sea otters hold hands?");
+        options.cancel = CancelToken::create();
+        Result<chat::AskResult> asked = fail(QString());
+        QCoro::waitFor(askInto(&engine, options, &asked));
+        QVERIFY(asked.ok()); // the engine now knows "remote" as the provider's
+        // Back to the built-in embedder (another process, say), and the provider removed.
+        auto back = m_ws->workspace->reembedJob(QStringLiteral("remote"), QStringLiteral("builtin"), 0, nullptr);
+        QVERIFY((*back)->run().ok());
+        QVERIFY(store::ProviderRepository(m_ws->workspace->database().connection()).remove(QStringLiteral("sim-embed")).ok());
+        QCoro::waitFor(askInto(&engine, options, &asked));
+        QVERIFY2(asked.ok(), qPrintable(asked.ok() ? QString() : asked.error()));
+        QCOMPARE(asked->references.first().document, QStringLiteral("otters.md"));
     }
 
     void theChatPipelineEmbedsTheQuestionAsAStage_data()
