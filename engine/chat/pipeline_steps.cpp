@@ -33,12 +33,7 @@ bool bySimilarity(const index::SearchHit &a, const index::SearchHit &b)
 
 QList<index::SearchHit> thresholdAndTop(QList<index::SearchHit> hits, const store::AssistantSpec &spec)
 {
-    std::stable_sort(hits.begin(), hits.end(), bySimilarity);
-    qsizetype kept = 0;
-    while (kept < hits.size() && kept < spec.topN && hits.at(kept).similarity >= spec.similarityThreshold)
-        ++kept;
-    hits.resize(kept); // in place: no hit, with its passage's strings, is copied
-    return hits;
+    return index::thresholdAndTop(std::move(hits), spec.topN, spec.similarityThreshold);
 }
 
 } // namespace

@@ -83,13 +83,17 @@ QList<SearchHit> rankByRerankScores(QList<SearchHit> candidates, const QList<dou
         hit.rerankScore = scores.value(i);
         hit.similarity = (1.0 - w) * hit.termSimilarity + w * *hit.rerankScore;
     }
-    std::stable_sort(candidates.begin(), candidates.end(),
-                     [](const SearchHit &a, const SearchHit &b) { return a.similarity > b.similarity; });
+    return thresholdAndTop(std::move(candidates), options.topN, options.similarityThreshold);
+}
+
+QList<SearchHit> thresholdAndTop(QList<SearchHit> hits, int topN, double threshold)
+{
+    std::stable_sort(hits.begin(), hits.end(), [](const SearchHit &a, const SearchHit &b) { return a.similarity > b.similarity; });
     qsizetype kept = 0;
-    while (kept < candidates.size() && kept < options.topN && candidates.at(kept).similarity >= options.similarityThreshold)
+    while (kept < hits.size() && kept < topN && hits.at(kept).similarity >= threshold)
         ++kept;
-    candidates.resize(kept); // in place: no hit, with its passage's strings, is copied
-    return candidates;
+    hits.resize(kept); // in place: no hit, with its passage's strings, is copied
+    return hits;
 }
 
 HybridSearcher::HybridSearcher(QSqlDatabase db, const LexicalIndex &terms, const VectorIndex &vectors,

@@ -53,6 +53,8 @@ struct SearchResult {
 
 Result<void> validateSearchOptions(const SearchOptions &options);
 
+// Best first by similarity (stable), then the leading hits at or above `threshold`, at most `topN`.
+QList<SearchHit> thresholdAndTop(QList<SearchHit> hits, int topN, double threshold);
 // RAGFlow's scoring with a reranker's scores (one per candidate, in order) in place of vector
 // similarity: (1 - w) * term + w * rerank; then the threshold and the best top_n, best first.
 QList<SearchHit> rankByRerankScores(QList<SearchHit> candidates, const QList<double> &scores, const SearchOptions &options);

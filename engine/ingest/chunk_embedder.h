@@ -10,6 +10,7 @@
 #include <QFuture>
 #include <QStringList>
 
+#include <functional>
 #include <vector>
 
 namespace rag::ingest {
@@ -25,5 +26,11 @@ public:
     // any thread. Batching, calls in flight and retries are the provider's (HttpEmbedder).
     virtual QFuture<Result<Vectors>> embed(const QStringList &texts, CancelTokenPtr cancel) = 0;
 };
+
+// A provider's vectors for `count` texts, checked (one each, `dimension` numbers, not zero), made
+// unit length and packed for the store. `wrongDimension` says what is wrong with a vector of
+// another dimension, given the one it has.
+Result<QList<QByteArray>> packProviderVectors(const QString &embedder, const Vectors &vectors, qsizetype count,
+                                              int dimension, const std::function<QString(int)> &wrongDimension);
 
 } // namespace rag::ingest

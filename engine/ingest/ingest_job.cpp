@@ -45,25 +45,17 @@ void IngestJob::attachVectors(FileWork &work, const Result<Vectors> &vectors) co
         work.error = vectors.error();
         return;
     }
-    if (vectors->size() != size_t(work.document.chunks.size())) {
-        work.error = QStringLiteral("embedder '%1' gave %2 vectors for %3 chunks")
-                         .arg(embedder).arg(vectors->size()).arg(work.document.chunks.size());
+    const auto packed = packProviderVectors(embedder, *vectors, work.document.chunks.size(), m_kb.spec.dimension, [&](int got) {
+        return QStringLiteral("embedder '%1' gave a %2-dimensional vector; knowledge base '%3' holds %4-dimensional ones "
+                              "(re-embed it: 'ragdesk kb reembed %3 --embedder PROVIDER')")
+            .arg(embedder, QString::number(got), m_kb.spec.name, QString::number(m_kb.spec.dimension));
+    });
+    if (!packed) {
+        work.error = packed.error();
         return;
     }
-    for (size_t i = 0; i < vectors->size(); ++i) {
-        std::vector<float> vector = (*vectors)[i];
-        if (int(vector.size()) != m_kb.spec.dimension) {
-            work.error = QStringLiteral("embedder '%1' gave a %2-dimensional vector; knowledge base '%3' holds "
-                                        "%4-dimensional ones (re-embed it: 'ragdesk kb reembed %3 --embedder PROVIDER')")
-                             .arg(embedder).arg(vector.size()).arg(m_kb.spec.name).arg(m_kb.spec.dimension);
-            return;
-        }
-        if (!index::normalizeVector(vector)) {
-            work.error = QStringLiteral("embedder '%1' gave chunk %2 a vector of zeros").arg(embedder).arg(i + 1);
-            return;
-        }
-        work.document.chunks[qsizetype(i)].vector = index::packVector(vector);
-    }
+    for (qsizetype i = 0; i < packed->size(); ++i)
+        work.document.chunks[i].vector = packed->at(i);
     work.document.embedder = embedder;
     work.document.dimension = m_kb.spec.dimension;
 }

@@ -85,19 +85,16 @@ Result<void> ReembedJob::embedAll(const QSqlDatabase &db, ReembedProgress &progr
         };
         if (!vectors)
             return failed(vectors.error());
-        if (vectors->size() != size_t(page.chunks.size()))
-            return failed(QStringLiteral("embedder '%1' gave %2 vectors for %3 chunks").arg(m_embedder).arg(vectors->size()).arg(page.chunks.size()));
+        const auto packed = packProviderVectors(m_embedder, *vectors, page.chunks.size(), m_dimension, [this](int got) {
+            return QStringLiteral("embedder '%1' gave a %2-dimensional vector; it gave %3 dimensions when the re-embedding started")
+                .arg(m_embedder, QString::number(got), QString::number(m_dimension));
+        });
+        if (!packed)
+            return failed(packed.error());
         QList<store::StagedVector> staged;
         staged.reserve(page.chunks.size());
-        for (qsizetype i = 0; i < page.chunks.size(); ++i) {
-            std::vector<float> vector = (*vectors)[size_t(i)];
-            if (int(vector.size()) != m_dimension)
-                return failed(QStringLiteral("embedder '%1' gave a %2-dimensional vector; it gave %3 dimensions when the re-embedding started")
-                                  .arg(m_embedder).arg(vector.size()).arg(m_dimension));
-            if (!index::normalizeVector(vector))
-                return failed(QStringLiteral("embedder '%1' gave chunk %2 a vector of zeros").arg(m_embedder).arg(page.chunks.at(i).id));
-            staged.append({page.chunks.at(i).id, index::packVector(vector)});
-        }
+        for (qsizetype i = 0; i < page.chunks.size(); ++i)
+            staged.append({page.chunks.at(i).id, packed->at(i)});
         if (auto stored = staging.stage(m_kb.id, staged); !stored)
             return failed(stored.error());
         progress.chunksDone += staged.size();

@@ -2,7 +2,6 @@
 // learnt and recorded at creation, ingestion in batches with retries, failures and cancellation,
 // other writers going on while the provider is slow, a dimension that changes, the query embedded
 // by the provider for search and as the chat pipeline's own `embed` stage, in both modes.
-#include "chat/chat_engine.h"
 #include "store/assistant_repository.h"
 #include "store/document_repository.h"
 #include "store/provider_repository.h"
@@ -14,18 +13,9 @@
 #include <QTest>
 #include <QtConcurrent/QtConcurrentRun>
 
-#include <qcoro/qcorotask.h>
-
 using namespace rag;
 using namespace std::chrono_literals;
 using Status = ingest::IngestFileOutcome::Status;
-
-namespace {
-QCoro::Task<void> askInto(chat::ChatEngine *engine, chat::AskOptions options, Result<chat::AskResult> *out)
-{
-    *out = co_await engine->ask(options, [](const QString &) {});
-}
-} // namespace
 
 class TestProviderEmbedders : public QObject {
     Q_OBJECT
@@ -219,8 +209,7 @@ private slots:
         options.deadline = 30s;
         options.cancel = CancelToken::create();
         const int before = m_fx->sim->counters().requests.load();
-        Result<chat::AskResult> asked = fail(QString());
-        QCoro::waitFor(askInto(&engine, options, &asked));
+        Result<chat::AskResult> asked = test::askAndWait(engine, options);
         QVERIFY2(asked.ok(), qPrintable(asked.ok() ? QString() : asked.error()));
         QCOMPARE(m_fx->sim->counters().requests.load() - before, 1); // the question, embedded once
         QVERIFY2(asked->trace.value(QStringLiteral("embed")).toDouble() >= 30, qPrintable(QString::number(asked->trace.value(QStringLiteral("embed")).toDouble())));
@@ -229,7 +218,7 @@ private slots:
 
         // A provider that cannot embed the question fails the request with its reason.
         m_fx->sim->setProfileJson(R"({"endpoints":{"embed":{"faults":[{"kind":"status","status":400}]}}})");
-        QCoro::waitFor(askInto(&engine, options, &asked));
+        asked = test::askAndWait(engine, options);
         QVERIFY(!asked.ok());
         QVERIFY2(asked.error().contains(QStringLiteral("embedding the question")), qPrintable(asked.error()));
     }

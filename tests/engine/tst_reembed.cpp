@@ -2,7 +2,6 @@
 // one is staged, then one swap; failures and cancel leave the knowledge base as it was; chunks
 // written meanwhile; ingestions prepared before a swap refused, in this process and another; a
 // chat engine that follows a re-embedding whose provider is gone.
-#include "chat/chat_engine.h"
 #include "store/assistant_repository.h"
 #include "store/document_repository.h"
 #include "store/provider_repository.h"
@@ -14,18 +13,9 @@
 #include <QTest>
 #include <QtConcurrent/QtConcurrentRun>
 
-#include <qcoro/qcorotask.h>
-
 using namespace rag;
 using namespace std::chrono_literals;
 using Status = ingest::IngestFileOutcome::Status;
-
-namespace {
-QCoro::Task<void> askInto(chat::ChatEngine *engine, chat::AskOptions options, Result<chat::AskResult> *out)
-{
-    *out = co_await engine->ask(options, [](const QString &) {});
-}
-} // namespace
 
 class TestReembed : public QObject {
     Q_OBJECT
@@ -199,14 +189,13 @@ private slots:
         options.assistant = QStringLiteral("guide");
         options.question = QStringLiteral("Why do sea otters hold hands?");
         options.cancel = CancelToken::create();
-        Result<chat::AskResult> asked = fail(QString());
-        QCoro::waitFor(askInto(&engine, options, &asked));
+        Result<chat::AskResult> asked = test::askAndWait(engine, options);
         QVERIFY(asked.ok()); // the engine now knows "remote" as the provider's
         // Back to the built-in embedder (another process, say), and the provider removed.
         auto back = m_fx->ws->workspace->reembedJob(QStringLiteral("remote"), QStringLiteral("builtin"), 0, nullptr);
         QVERIFY((*back)->run().ok());
         QVERIFY(store::ProviderRepository(m_fx->ws->workspace->database().connection()).remove(QStringLiteral("sim-embed")).ok());
-        QCoro::waitFor(askInto(&engine, options, &asked));
+        asked = test::askAndWait(engine, options);
         QVERIFY2(asked.ok(), qPrintable(asked.ok() ? QString() : asked.error()));
         QCOMPARE(asked->references.first().document, QStringLiteral("otters.md"));
     }

@@ -6,6 +6,8 @@
 #include <QTest>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <qcoro/qcorotask.h>
+
 namespace rag::test {
 
 namespace {
@@ -16,6 +18,11 @@ const QList<QPair<QString, QByteArray>> kDocuments = {
     {QStringLiteral("volcanoes.md"), "# Volcanoes\nA volcano erupts when pressure from magma builds up under the crust.\n"},
     {QStringLiteral("bees.md"), "# Bees\nHoney bees dance to tell the hive where the flowers are.\n"},
 };
+
+QCoro::Task<void> askInto(chat::ChatEngine *engine, chat::AskOptions options, Result<chat::AskResult> *out)
+{
+    *out = co_await engine->ask(options, [](const QString &) {});
+}
 
 bool addProvider(Workspace &workspace, const QString &name, const QString &kind, const QString &url)
 {
@@ -78,6 +85,13 @@ ingest::IngestReport EmbeddingFixture::ingest(const QString &kb, const QStringLi
     auto embedder = providers->chunkEmbedder(record->spec.embedder);
     (*job)->setChunkEmbedder(embedder.get());
     return (*job)->run();
+}
+
+Result<chat::AskResult> askAndWait(chat::ChatEngine &engine, const chat::AskOptions &options)
+{
+    Result<chat::AskResult> asked = fail(QString());
+    QCoro::waitFor(askInto(&engine, options, &asked));
+    return asked;
 }
 
 GatedEmbedder::GatedEmbedder(ingest::ChunkEmbedder *inner, int pass) : m_inner(inner), m_pass(pass)

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "api/provider_calls.h"
+#include "chat/chat_engine.h"
 #include "support/simulator_thread.h"
 #include "support/temp_workspace.h"
 
@@ -31,6 +32,9 @@ public:
     std::unique_ptr<SimulatorThread> sim;
     std::unique_ptr<api::ProviderCalls> providers;
 };
+
+// Asks `engine` and waits for the outcome (deltas dropped).
+Result<chat::AskResult> askAndWait(chat::ChatEngine &engine, const chat::AskOptions &options);
 
 // Lets the first `pass` calls through to the provider and holds the others until open(): what
 // happens while a provider is slow, without timing.
