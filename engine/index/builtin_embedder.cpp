@@ -123,7 +123,8 @@ QByteArray packVector(const std::vector<float> &vector)
 std::vector<float> unpackVector(const QByteArray &packed)
 {
     std::vector<float> vector(size_t(packed.size()) / sizeof(float));
-    std::memcpy(vector.data(), packed.constData(), vector.size() * sizeof(float));
+    if (!vector.empty()) // an empty vector's data() may be null, which memcpy may not be given
+        std::memcpy(vector.data(), packed.constData(), vector.size() * sizeof(float));
     return vector;
 }
 

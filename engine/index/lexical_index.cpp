@@ -116,8 +116,12 @@ std::shared_ptr<const LexicalIndex> LexicalIndex::Builder::finish(LexicalStamp s
     header.terms = terms;
     header.postings = postings;
     std::memcpy(base, &header, sizeof header);
-    std::memcpy(base + layout.ids, m_ids.data(), 8 * chunks);
-    std::memcpy(base + layout.lengths, m_lengths.data(), 4 * chunks);
+    // A knowledge base with no chunk has empty arrays, whose data() may be null: memcpy may not be
+    // given that, even for zero bytes.
+    if (chunks > 0) {
+        std::memcpy(base + layout.ids, m_ids.data(), 8 * chunks);
+        std::memcpy(base + layout.lengths, m_lengths.data(), 4 * chunks);
+    }
     auto *hashes = reinterpret_cast<quint32 *>(base + layout.hashes);
     auto *offsets = reinterpret_cast<quint64 *>(base + layout.offsets);
     auto *ordinals = reinterpret_cast<quint32 *>(base + layout.ordinals);
