@@ -161,12 +161,12 @@ Result<Workspace::QueryVectors> ProviderCalls::queryVectors(const QList<Knowledg
                                                                  CancelTokenPtr cancel)
 {
     Workspace::QueryVectors vectors;
+    QStringList kbEmbedders;
+    for (const KnowledgeBase &kb : kbs)
+        kbEmbedders.append(kb.spec.embedder);
     QHash<QString, QFuture<Result<Vectors>>> pending;
-    for (const KnowledgeBase &kb : kbs) {
-        const QString &provider = kb.spec.embedder;
-        if (provider != index::BuiltinEmbedder::name() && !pending.contains(provider))
-            pending.insert(provider, embed(provider, {query}, cancel)); // all providers at once
-    }
+    for (const QString &provider : providerEmbedders(kbEmbedders))
+        pending.insert(provider, embed(provider, {query}, cancel)); // all providers at once
     for (auto it = pending.begin(); it != pending.end(); ++it) {
         const Result<Vectors> embedded = it->result();
         if (!embedded)

@@ -96,11 +96,10 @@ QCoro::Task<void> retrieveAndRespond(RetrievalCall call, RagFlowRetrieval reques
         respondRagFlowError(responder, *resolved.error);
         co_return;
     }
-    QStringList embedders;
-    for (const api::KnowledgeBase &kb : resolved.kbs) {
-        if (kb.spec.embedder != index::BuiltinEmbedder::name() && !embedders.contains(kb.spec.embedder))
-            embedders.append(kb.spec.embedder);
-    }
+    QStringList kbEmbedders;
+    for (const api::KnowledgeBase &kb : resolved.kbs)
+        kbEmbedders.append(kb.spec.embedder);
+    const QStringList embedders = providerEmbedders(kbEmbedders);
     Workspace::QueryVectors vectors;
     if (!embedders.isEmpty()) {
         providers::EmbedRequest embed;

@@ -136,9 +136,19 @@ Result<std::unique_ptr<ingest::ReembedJob>> Workspace::reembedJob(const QString 
                                                 builtin ? nullptr : chunkEmbedder);
 }
 
-Result<QStringList> Workspace::providerEmbedders(const QStringList &kbNames, bool reread)
+QStringList providerEmbedders(const QStringList &embedders)
 {
     QStringList providers;
+    for (const QString &embedder : embedders) {
+        if (embedder != index::BuiltinEmbedder::name() && !providers.contains(embedder))
+            providers.append(embedder);
+    }
+    return providers;
+}
+
+Result<QStringList> Workspace::providerEmbedders(const QStringList &kbNames, bool reread)
+{
+    QStringList embedders;
     for (const QString &name : kbNames) {
         QString embedder;
         if (!reread) {
@@ -153,10 +163,9 @@ Result<QStringList> Workspace::providerEmbedders(const QStringList &kbNames, boo
             QMutexLocker lock(&m_embeddersMutex);
             m_embedders.insert(name, embedder);
         }
-        if (embedder != index::BuiltinEmbedder::name() && !providers.contains(embedder))
-            providers.append(embedder);
+        embedders.append(embedder);
     }
-    return providers;
+    return rag::providerEmbedders(embedders);
 }
 
 Result<index::SearchResult> Workspace::search(const QString &kbName, const QString &query,

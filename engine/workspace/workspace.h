@@ -28,6 +28,9 @@ struct WorkspaceConfig {
 
 QString defaultDataDir();
 
+// The embedding providers (each once, "builtin" left out) of knowledge bases with these embedders.
+QStringList providerEmbedders(const QStringList &embedders);
+
 class Workspace {
 public:
     static Result<std::unique_ptr<Workspace>> open(const WorkspaceConfig &config);
