@@ -70,8 +70,8 @@ int ingestCommand(Workspace &workspace, const QStringList &args)
         lastPercent = percent;
     });
 
-    // Ctrl-C cancels between files (and the provider's calls at once): what was written stays,
-    // nothing is left half-written.
+    // Ctrl-C stops the files being prepared within a chunk's work (however large the file) and
+    // the provider's calls at once: what was written stays, nothing is left half-written.
     ingest::IngestJob *running = job->get();
     const ingest::IngestReport report = runInterruptible([running] { return running->run(); }, [running] { running->cancel(); });
     if (live)

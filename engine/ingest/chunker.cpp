@@ -11,11 +11,25 @@ struct Piece {
     int tokens;
 };
 
-// Cuts text that alone exceeds the budget at word boundaries into pieces within it.
-void splitLongPiece(const QString &text, int page, int budget, QList<Piece> &out)
+bool isSet(const std::atomic<bool> *flag)
+{
+    return flag && flag->load(std::memory_order_relaxed);
+}
+
+// Cuts text that alone exceeds the budget at word boundaries into pieces within it. A "word"
+// without spaces over the budget (CJK text, long identifiers, a file with no whitespace at all)
+// is cut where its prefix reaches the budget: each cut reads only what it keeps, so the whole is
+// one pass however long the word.
+void splitLongPiece(QStringView text, int page, int budget, const std::atomic<bool> *cancelled, QList<Piece> &out)
 {
     QString current;
     int currentTokens = 0;
+    auto flush = [&] {
+        if (!current.isEmpty())
+            out.append({current, page, currentTokens});
+        current.clear();
+        currentTokens = 0;
+    };
     qsizetype i = 0;
     while (i < text.size()) {
         qsizetype j = i;
@@ -23,38 +37,31 @@ void splitLongPiece(const QString &text, int page, int budget, QList<Piece> &out
             ++j;
         while (j < text.size() && text.at(j).isSpace())
             ++j;
-        QString word = text.mid(i, j - i);
-        int wordTokens = text::countTokens(word);
-        // A "word" without spaces over budget (CJK text, long identifiers): cut by characters.
-        while (wordTokens > budget) {
-            qsizetype cut = word.size() * budget / wordTokens;
-            cut = std::max<qsizetype>(cut, 1);
-            if (cut < word.size() && word.at(cut).isLowSurrogate())
-                --cut;
-            if (!current.isEmpty()) {
-                out.append({current, page, currentTokens});
-                current.clear();
-                currentTokens = 0;
-            }
-            const QString head = word.left(cut);
-            out.append({head, page, text::countTokens(head)});
-            word = word.mid(cut);
-            wordTokens = text::countTokens(word);
+        QStringView word = text.sliced(i, j - i);
+        i = j;
+        for (qsizetype cut = text::tokenPrefixLength(word, budget); cut < word.size();
+             cut = text::tokenPrefixLength(word, budget)) {
+            if (isSet(cancelled))
+                return;
+            flush();
+            const QStringView head = word.first(std::max<qsizetype>(cut, 1));
+            out.append({head.toString(), page, text::countTokens(head)});
+            word = word.sliced(head.size());
         }
-        if (currentTokens + wordTokens > budget && !current.isEmpty()) {
-            out.append({current, page, currentTokens});
-            current.clear();
-            currentTokens = 0;
+        const int wordTokens = text::countTokens(word);
+        if (currentTokens + wordTokens > budget) {
+            if (isSet(cancelled))
+                return;
+            flush();
         }
         current += word;
         currentTokens += wordTokens;
-        i = j;
     }
-    if (!current.isEmpty())
-        out.append({current, page, currentTokens});
+    flush();
 }
 
-QList<Piece> splitSections(const ParsedDocument &document, const ChunkerOptions &options)
+QList<Piece> splitSections(const ParsedDocument &document, const ChunkerOptions &options,
+                           const std::atomic<bool> *cancelled)
 {
     QList<Piece> pieces;
     for (const TextSection &section : document.sections) {
@@ -63,16 +70,18 @@ QList<Piece> splitSections(const ParsedDocument &document, const ChunkerOptions 
         for (qsizetype i = 0; i <= text.size(); ++i) {
             if (i < text.size() && !options.delimiters.contains(text.at(i)))
                 continue;
+            if (isSet(cancelled))
+                return pieces;
             const qsizetype end = std::min(i + 1, text.size()); // the delimiter stays with its piece
-            const QString piece = text.mid(start, end - start);
+            const QStringView piece = QStringView(text).sliced(start, end - start);
             start = end;
             const int tokens = text::countTokens(piece);
             if (tokens == 0 && piece.trimmed().isEmpty())
                 continue;
             if (tokens > options.chunkTokens)
-                splitLongPiece(piece, section.page, options.chunkTokens, pieces);
+                splitLongPiece(piece, section.page, options.chunkTokens, cancelled, pieces);
             else
-                pieces.append({piece, section.page, tokens});
+                pieces.append({piece.toString(), section.page, tokens});
         }
         // Sections (pages) end with a line break so pieces of two pages do not run together.
         if (!pieces.isEmpty() && !pieces.last().text.endsWith(u'\n'))
@@ -93,7 +102,8 @@ QString overlapTail(const QString &text, int overlapPercent)
 }
 } // namespace
 
-QList<TextChunk> chunkDocument(const ParsedDocument &document, const ChunkerOptions &options)
+QList<TextChunk> chunkDocument(const ParsedDocument &document, const ChunkerOptions &options,
+                               const std::atomic<bool> *cancelled)
 {
     QList<TextChunk> chunks;
     TextChunk current;
@@ -103,7 +113,9 @@ QList<TextChunk> chunkDocument(const ParsedDocument &document, const ChunkerOpti
         if (hasNewText && !trimmed.isEmpty())
             chunks.append({trimmed, current.page, text::countTokens(trimmed)});
     };
-    for (const Piece &piece : splitSections(document, options)) {
+    for (const Piece &piece : splitSections(document, options, cancelled)) {
+        if (isSet(cancelled))
+            return chunks;
         if (hasNewText && current.tokenCount + piece.tokens > options.chunkTokens) {
             close();
             const QString tail = overlapTail(current.text, options.overlapPercent);

@@ -1,12 +1,15 @@
 // RAGFlow's "naive" chunking: split the text at delimiter characters, then merge the pieces
 // greedily until a chunk holds chunk_tokens tokens. A piece longer than the budget is cut at
 // word boundaries. With an overlap, each chunk starts with the tail of the one before it.
+// Linear in the text on any input, a text without whitespace included (docs/reliability.md).
 #pragma once
 
 #include "ingest/parsed_document.h"
 
 #include <QList>
 #include <QString>
+
+#include <atomic>
 
 namespace rag::ingest {
 
@@ -22,6 +25,9 @@ struct TextChunk {
     int tokenCount = 0;
 };
 
-QList<TextChunk> chunkDocument(const ParsedDocument &document, const ChunkerOptions &options);
+// `cancelled`, when given, is polled between pieces and cuts: once set, chunking stops at once
+// and what it returns is incomplete (the caller discards it).
+QList<TextChunk> chunkDocument(const ParsedDocument &document, const ChunkerOptions &options,
+                               const std::atomic<bool> *cancelled = nullptr);
 
 } // namespace rag::ingest

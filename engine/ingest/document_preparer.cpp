@@ -25,7 +25,7 @@ Result<FileContent> readFile(const QString &path)
 }
 
 store::PreparedDocument prepareDocument(const ParsedDocument &parsed, const ChunkerOptions &chunking,
-                                        const index::BuiltinEmbedder *embedder)
+                                        const index::BuiltinEmbedder *embedder, const std::atomic<bool> *cancelled)
 {
     store::PreparedDocument document;
     document.title = parsed.title;
@@ -34,9 +34,11 @@ store::PreparedDocument prepareDocument(const ParsedDocument &parsed, const Chun
         document.dimension = index::BuiltinEmbedder::kDimension;
     }
     const QStringList titleTokens = text::tokenize(parsed.title);
-    const QList<TextChunk> chunks = chunkDocument(parsed, chunking);
+    const QList<TextChunk> chunks = chunkDocument(parsed, chunking, cancelled);
     document.chunks.reserve(chunks.size());
     for (const TextChunk &chunk : chunks) {
+        if (cancelled && cancelled->load(std::memory_order_relaxed))
+            break;
         const QStringList tokens = text::tokenize(chunk.text);
         store::PreparedChunk prepared;
         prepared.content = chunk.text;

@@ -19,8 +19,10 @@ struct FileContent {
 Result<FileContent> readFile(const QString &path);
 
 // Chunks and embeds a parsed document into what DocumentRepository::write takes. Without an
-// embedder the chunks have no vectors yet: an embedding provider adds them (IngestJob).
+// embedder the chunks have no vectors yet: an embedding provider adds them (IngestJob). Once
+// `cancelled` is set it stops within a chunk's work and returns an incomplete document.
 store::PreparedDocument prepareDocument(const ParsedDocument &parsed, const ChunkerOptions &chunking,
-                                        const index::BuiltinEmbedder *embedder);
+                                        const index::BuiltinEmbedder *embedder,
+                                        const std::atomic<bool> *cancelled = nullptr);
 
 } // namespace rag::ingest

@@ -60,31 +60,53 @@ void IngestJob::attachVectors(FileWork &work, const Result<Vectors> &vectors) co
     work.document.dimension = m_kb.spec.dimension;
 }
 
+namespace {
+// What is in a folder, recursively, in path order: documents to ingest, files skipped with their
+// reason, and what cannot be read (an unreadable file or folder, a link to nothing) as failures:
+// nothing inside a named folder goes unreported (docs/reliability.md).
+void walkFolder(const QString &folder, QList<IngestFileOutcome> &files)
+{
+    QList<IngestFileOutcome> found;
+    QDirIterator it(folder, QDir::AllEntries | QDir::System | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString path = it.next();
+        // Hidden files and folders (.git, .cache) hold no documents a user meant to ingest.
+        if (path.mid(folder.size()).contains(QLatin1String("/.")))
+            continue;
+        const QFileInfo info = it.fileInfo();
+        if (info.isSymLink() && !info.exists()) {
+            found.append({path, Status::Failed, QStringLiteral("cannot read: the link's target does not exist")});
+        } else if (info.isDir() && info.isSymLink()) {
+            found.append({path, Status::Skipped, QStringLiteral("a link to a folder is not followed")});
+        } else if (info.isDir()) {
+            if (!info.isReadable() || !info.isExecutable())
+                found.append({path, Status::Failed, QStringLiteral("cannot read the folder: permission denied")});
+        } else if (!info.isFile()) {
+            found.append({path, Status::Skipped, QStringLiteral("not a regular file")});
+        } else if (!isSupportedFile(path)) {
+            found.append({path, Status::Skipped, QStringLiteral("unsupported file type")});
+        } else {
+            found.append({path, Status::Added}); // an unreadable file fails when it is read, with the reason
+        }
+    }
+    std::sort(found.begin(), found.end(), [](const auto &a, const auto &b) { return a.path < b.path; });
+    files.append(found);
+}
+} // namespace
+
 QList<IngestFileOutcome> IngestJob::collectFiles() const
 {
     QList<IngestFileOutcome> files;
     for (const QString &path : m_paths) {
         const QFileInfo info(path);
-        if (!info.exists()) {
+        if (!info.exists())
             files.append({path, Status::Failed, QStringLiteral("no such file or folder")});
-        } else if (info.isDir()) {
-            QStringList found;
-            QDirIterator it(info.absoluteFilePath(), QDir::Files | QDir::Readable, QDirIterator::Subdirectories);
-            while (it.hasNext())
-                found.append(it.next());
-            found.sort();
-            for (const QString &file : std::as_const(found)) {
-                // Hidden folders (.git, .cache) hold no documents a user meant to ingest.
-                if (file.contains(QLatin1String("/.")))
-                    continue;
-                if (isSupportedFile(file))
-                    files.append({file, Status::Added});
-                else
-                    files.append({file, Status::Skipped, QStringLiteral("unsupported file type")});
-            }
-        } else {
+        else if (info.isDir())
+            walkFolder(info.absoluteFilePath(), files);
+        else if (!info.isFile())
+            files.append({info.absoluteFilePath(), Status::Failed, QStringLiteral("not a regular file")});
+        else
             files.append({info.absoluteFilePath(), Status::Added}); // explicit files are always attempted
-        }
     }
     // A file named twice (or inside two named folders) is ingested once.
     QSet<QString> seen;
@@ -147,7 +169,7 @@ IngestReport IngestJob::run()
             work.document.contentHash = content->contentHash;
             return work;
         }
-        work.document = prepareDocument(*parsed, chunking, builtin);
+        work.document = prepareDocument(*parsed, chunking, builtin, &m_cancelled);
         work.document.contentHash = content->contentHash;
         return work;
     };

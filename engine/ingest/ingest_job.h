@@ -2,7 +2,8 @@
 // embedded on the CPU pool a few at a time; each document is then written in a savepoint of a
 // batch transaction committed every quarter second (WriteBatch), and added to the vector index
 // after that commit. Unchanged files (same content hash) are skipped, changed ones
-// replaced; a file that fails is reported and the batch goes on. Cancel stops between files.
+// replaced; a file that fails is reported and the batch goes on. Cancel stops the files being
+// prepared within a chunk's work, and the job after the file being written.
 // A knowledge base embedded by a provider gets its vectors from a ChunkEmbedder between
 // preparing and writing: several documents are with the provider at once, bounded by chunks.
 #pragma once

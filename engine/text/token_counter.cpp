@@ -28,15 +28,19 @@ std::pair<qsizetype, int> walkTokens(QStringView text, int limit)
         if (asciiWordCharacter(p->unicode())) {
             // A run of ASCII letters at once: its tokens start at word lengths 0, 8, 16, ...
             const QChar *run = p;
-            while (p < end && asciiWordCharacter(p->unicode()))
-                ++p;
-            const int length = int(p - run);
             const int firstStart = (wordLength + 7) / 8 * 8; // the first token start at or after wordLength
-            const int starts = firstStart < wordLength + length ? (wordLength + length - firstStart + 7) / 8 : 0;
-            if (cost + starts > limit) // stop before the start that would pass the limit
-                return {run - begin + (firstStart + 8 * (limit - cost) - wordLength), limit};
+            // Where in the run the start that would pass the limit is: the scan reads no further,
+            // so a prefix of a long run costs its own length, not the run's.
+            const qint64 passAt = firstStart + 8 * (qint64(limit) - cost) - wordLength;
+            const QChar *stop = end - run > passAt ? run + passAt + 1 : end;
+            while (p < stop && asciiWordCharacter(p->unicode()))
+                ++p;
+            const qint64 length = p - run;
+            if (length > passAt) // stop before the start that would pass the limit
+                return {run - begin + passAt, limit};
+            const int starts = firstStart < wordLength + length ? int((wordLength + length - firstStart + 7) / 8) : 0;
             cost += starts;
-            wordLength += length;
+            wordLength += int(length);
             continue;
         }
         char32_t c = p->unicode();

@@ -1,6 +1,8 @@
 #include "ingest/chunker.h"
+#include "support/perf_checks.h"
 #include "text/token_counter.h"
 
+#include <QElapsedTimer>
 #include <QTest>
 
 using namespace rag::ingest;
@@ -24,6 +26,25 @@ QString numberedLines(int count, int wordsPerLine)
     }
     return lines.join(QLatin1Char('\n'));
 }
+
+// Inputs of one class at a given size: the shapes that once made chunking quadratic, and the
+// ordinary one for comparison.
+QString inputOfClass(const QString &name, qsizetype characters)
+{
+    QString unit;
+    if (name == QLatin1String("no whitespace"))
+        unit = QStringLiteral("abcdefghij0123456789");
+    else if (name == QLatin1String("CJK without spaces"))
+        unit = QStringLiteral("海獭睡觉时手牵手");
+    else if (name == QLatin1String("one long line of words"))
+        unit = QStringLiteral("otters hold hands ");
+    else
+        unit = QStringLiteral("otters hold hands while they sleep\n");
+    return unit.repeated(characters / unit.size() + 1).left(characters);
+}
+
+const QStringList kInputClasses = {QStringLiteral("no whitespace"), QStringLiteral("CJK without spaces"),
+                                   QStringLiteral("one long line of words"), QStringLiteral("lines")};
 } // namespace
 
 class TestChunker : public QObject {
@@ -147,6 +168,69 @@ private Q_SLOTS:
         QCOMPARE(chunks.at(0).page, 1);
         QCOMPARE(chunks.at(1).page, 2);
         QVERIFY(chunks.at(1).text.startsWith(QLatin1Char('v')));
+    }
+
+    void aTextWithoutWhitespaceIsCutWithinTheBudgetAndLosesNothing()
+    {
+        for (const QString &name : kInputClasses) {
+            const QString text = inputOfClass(name, 300'000);
+            const auto chunks = chunkDocument(textDocument(text), {512, 0, QStringLiteral("\n")});
+            QVERIFY(chunks.size() > 1);
+            qsizetype characters = 0;
+            for (const TextChunk &chunk : chunks) {
+                QVERIFY2(chunk.tokenCount <= 512, qPrintable(name));
+                QCOMPARE(chunk.tokenCount, rag::text::countTokens(chunk.text));
+                characters += chunk.text.size();
+            }
+            if (name == QLatin1String("no whitespace") || name == QLatin1String("CJK without spaces")) {
+                QString rejoined;
+                for (const TextChunk &chunk : chunks)
+                    rejoined += chunk.text;
+                QCOMPARE(rejoined, text);
+            } else {
+                QVERIFY(characters >= text.trimmed().size() - chunks.size() * 2); // only whitespace at cuts is trimmed
+            }
+        }
+    }
+
+    void aSetCancelFlagStopsChunkingAtOnce()
+    {
+        const QString text = inputOfClass(QStringLiteral("no whitespace"), 2'000'000);
+        std::atomic<bool> cancelled{false};
+        const auto whole = chunkDocument(textDocument(text), {256, 0, QStringLiteral("\n")}, &cancelled);
+        QVERIFY(whole.size() > 100);
+        cancelled = true;
+        QVERIFY(chunkDocument(textDocument(text), {256, 0, QStringLiteral("\n")}, &cancelled).isEmpty());
+        QVERIFY(chunkDocument(textDocument(numberedLines(2000, 10)), {64, 0, QStringLiteral("\n")}, &cancelled).isEmpty());
+    }
+
+    // Chunking time grows linearly with the input in every class: 4x the input may take 4x the
+    // time, never the 16x of a quadratic path (defect: a 4 MB file without whitespace took 9 s).
+    // A wall-clock check: under the perf label only (support/perf_checks.h).
+    void chunkingGrowsLinearlyOnAnyInput()
+    {
+        if (!rag::test::perfChecks())
+            QSKIP("a wall-clock check: runs under the perf label (ctest -L perf)");
+        for (const QString &name : kInputClasses) {
+            auto millisFor = [&](qsizetype characters) -> double {
+                const ParsedDocument doc = textDocument(inputOfClass(name, characters));
+                qint64 best = std::numeric_limits<qint64>::max();
+                for (int run = 0; run < 3; ++run) { // the best of three takes out a busy moment
+                    QElapsedTimer clock;
+                    clock.start();
+                    if (chunkDocument(doc, {512, 0, QStringLiteral("\n")}).isEmpty())
+                        return -1;
+                    best = std::min(best, clock.nsecsElapsed());
+                }
+                return double(best) / 1e6;
+            };
+            const double small = millisFor(1'000'000);
+            const double large = millisFor(4'000'000);
+            QVERIFY(small >= 0 && large >= 0);
+            qInfo("%s: 1 MB %.1f ms, 4 MB %.1f ms", qPrintable(name), small, large);
+            QVERIFY2(large <= 8 * std::max(small, 1.0),
+                     qPrintable(QStringLiteral("%1: 4x the input took %2x the time").arg(name).arg(large / small, 0, 'f', 1)));
+        }
     }
 
     void whitespaceOnlyGivesNoChunks()

@@ -1,11 +1,15 @@
 #include "api/knowledge_bases.h"
 #include "store/sql.h"
+#include "support/cli_runner.h"
 #include "support/fixtures.h"
 #include "support/temp_workspace.h"
 
 #include <QProcess>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTest>
+
+#include <unistd.h>
 
 using namespace rag;
 using Status = ingest::IngestFileOutcome::Status;
@@ -195,6 +199,79 @@ private Q_SLOTS:
         QCOMPARE(report.count(Status::Failed), 2);
         QVERIFY(report.files.at(0).error.contains(QStringLiteral("no such file")));
         QVERIFY(report.files.at(1).error.contains(QStringLiteral("unsupported")));
+    }
+
+    void whatCannotBeReadInAFolderIsReportedNotDropped()
+    {
+        test::TempWorkspace t;
+        const QString docs = t.path(QStringLiteral("docs"));
+        QVERIFY(test::writeFile(docs + QStringLiteral("/a.txt"), "Avocets sweep the mud for shrimp.\n"));
+        QVERIFY(QFile::link(docs + QStringLiteral("/gone.txt"), docs + QStringLiteral("/b-link.txt")));
+        QVERIFY(QFile::link(t.path(QStringLiteral("elsewhere")), docs + QStringLiteral("/c-folder-link")));
+        QVERIFY(QDir().mkpath(t.path(QStringLiteral("elsewhere"))));
+        QVERIFY(QProcess::execute(QStringLiteral("mkfifo"), {docs + QStringLiteral("/d.txt")}) == 0);
+        const auto report = t.ingest(QStringLiteral("kb"), {docs}, test::TempWorkspace::FailedFiles::Expected);
+        QCOMPARE(report.files.size(), 4);
+        QCOMPARE(report.files.at(0).status, Status::Added);
+        QCOMPARE(report.files.at(1).status, Status::Failed);
+        QVERIFY(report.files.at(1).error.contains(QStringLiteral("target does not exist")));
+        QCOMPARE(report.files.at(2).status, Status::Skipped);
+        QVERIFY(report.files.at(2).error.contains(QStringLiteral("not followed")));
+        QCOMPARE(report.files.at(3).status, Status::Skipped); // a FIFO is never opened: it would block
+        QVERIFY(report.files.at(3).error.contains(QStringLiteral("not a regular file")));
+        QVERIFY(report.anyFailed());
+    }
+
+    void unreadableFilesAndFoldersAreFailuresWithTheirReason()
+    {
+        // Permissions bind only a user other than root: as root (CI), the CLI runs as 'nobody'.
+        QTemporaryDir dir;
+        QVERIFY(QFile::setPermissions(dir.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner
+                                                      | QFileDevice::ReadOther | QFileDevice::WriteOther | QFileDevice::ExeOther
+                                                      | QFileDevice::ReadGroup | QFileDevice::ExeGroup));
+        const QString docs = dir.filePath(QStringLiteral("docs"));
+        QVERIFY(test::writeFile(docs + QStringLiteral("/a.txt"), "Avocets sweep the mud for shrimp.\n"));
+        QVERIFY(test::writeFile(docs + QStringLiteral("/secret.txt"), "Nobody may read this.\n"));
+        QVERIFY(test::writeFile(docs + QStringLiteral("/locked/inside.txt"), "Nor this.\n"));
+        const auto readable = QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadOther | QFileDevice::ReadGroup;
+        QVERIFY(QFile::setPermissions(docs, readable | QFileDevice::ExeOwner | QFileDevice::ExeOther | QFileDevice::ExeGroup));
+        QVERIFY(QFile::setPermissions(docs + QStringLiteral("/a.txt"), readable));
+        QVERIFY(QFile::setPermissions(docs + QStringLiteral("/secret.txt"), QFileDevice::WriteOwner));
+        QVERIFY(QFile::setPermissions(docs + QStringLiteral("/locked"), QFileDevice::WriteOwner));
+
+        QString program = qEnvironmentVariable("RAGDESK_BINARY");
+        QStringList args = {QStringLiteral("--data-dir"), dir.filePath(QStringLiteral("data")), QStringLiteral("ingest"),
+                            QStringLiteral("kb"), docs};
+        if (::geteuid() == 0) {
+            const QString setpriv = QStandardPaths::findExecutable(QStringLiteral("setpriv"));
+            if (setpriv.isEmpty())
+                QSKIP("running as root without setpriv(1): permissions cannot be tested");
+            args = QStringList{QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"), QStringLiteral("--clear-groups"),
+                               program} + args;
+            program = setpriv;
+        }
+        QProcessEnvironment environment = test::cliEnvironment();
+        environment.insert(QStringLiteral("HOME"), dir.path());
+        QProcess create;
+        create.setProcessEnvironment(environment);
+        create.start(program, QStringList(args.mid(0, args.size() - 3)) << QStringLiteral("kb") << QStringLiteral("create")
+                                                                         << QStringLiteral("kb"));
+        QVERIFY(create.waitForFinished(60'000));
+        if (create.exitCode() != 0 && ::geteuid() == 0)
+            QSKIP(qPrintable(QStringLiteral("the binary cannot run as 'nobody' here: %1")
+                                 .arg(QString::fromUtf8(create.readAllStandardError()).trimmed())));
+        QCOMPARE(create.exitCode(), 0);
+
+        QProcess ingest;
+        ingest.setProcessEnvironment(environment);
+        ingest.start(program, args);
+        QVERIFY(ingest.waitForFinished(60'000));
+        const QString err = QString::fromUtf8(ingest.readAllStandardError());
+        QCOMPARE(ingest.exitCode(), 1);
+        QVERIFY2(err.contains(QStringLiteral("error: %1/secret.txt: cannot read").arg(docs)), qPrintable(err));
+        QVERIFY2(err.contains(QStringLiteral("error: %1/locked: cannot read the folder").arg(docs)), qPrintable(err));
+        QVERIFY2(err.contains(QStringLiteral("2 failed")), qPrintable(err));
+        QVERIFY2(err.contains(QStringLiteral("added")) && err.contains(QStringLiteral("a.txt")), qPrintable(err));
     }
 
     void aKilledIngestLeavesOnlyWholeDocuments()
