@@ -83,8 +83,9 @@ Error ChatEngine::stopped(const Request &request, const QString &during) const
     if (request.deadlineHit.load())
         return fail(QStringLiteral("the request passed its deadline of %1 ms during %2")
                         .arg(request.options.deadline.count())
-                        .arg(during));
-    return fail(QStringLiteral("cancelled during %1").arg(during));
+                        .arg(during),
+                    ErrorKind::Deadline);
+    return fail(QStringLiteral("cancelled during %1").arg(during), ErrorKind::Cancelled);
 }
 
 QCoro::Task<Result<AskResult>> ChatEngine::ask(AskOptions options, DeltaSink sink)
@@ -122,7 +123,7 @@ QCoro::Task<Result<AskResult>> ChatEngine::ask(AskOptions options, DeltaSink sin
         else
             outcome = co_await runAsync(request);
     } catch (const std::exception &e) { // QCoro 0.8 would drop it silently
-        outcome = fail(QStringLiteral("internal error: %1").arg(QString::fromUtf8(e.what())));
+        outcome = fail(QStringLiteral("internal error: %1").arg(QString::fromUtf8(e.what())), ErrorKind::Internal);
     }
     // What a stopped answer had gathered still reaches the caller, and nothing after this: the
     // coalescer is deleted later, and its timer firing into a finished request's sink crashed
@@ -158,13 +159,15 @@ QCoro::Task<Result<AskResult>> ChatEngine::runAsync(std::shared_ptr<Request> req
                                               "deadline (%2 ms left); %3 requests are waiting")
                                    .arg(qint64(*endMs))
                                    .arg(r.remaining().count())
-                                   .arg(ahead));
+                                   .arg(ahead),
+                               ErrorKind::Overloaded);
         }
         const auto admission = co_await m_admission->acquire(r.remaining(), r.token);
         if (!self)
-            co_return fail(QStringLiteral("the engine shut down"));
+            co_return fail(QStringLiteral("the engine shut down"), ErrorKind::ShuttingDown);
         if (admission == providers::Admission::Overloaded)
-            co_return fail(QStringLiteral("overloaded: %1 requests are already waiting").arg(m_admission->queued()));
+            co_return fail(QStringLiteral("overloaded: %1 requests are already waiting").arg(m_admission->queued()),
+                           ErrorKind::Overloaded);
         if (admission != providers::Admission::Granted)
             co_return stopped(r, QStringLiteral("admission"));
     }
@@ -176,7 +179,8 @@ QCoro::Task<Result<AskResult>> ChatEngine::runAsync(std::shared_ptr<Request> req
         co_return fail(QStringLiteral("overloaded: admitted with %1 ms left, and answers take about %2 ms from "
                                       "admission")
                            .arg(r.remaining().count())
-                           .arg(qint64(*endMs)));
+                           .arg(qint64(*endMs)),
+                       ErrorKind::Overloaded);
     }
     r.trace.mark(Stage::Admission);
     // Whatever happens next, the slot goes back when this coroutine ends, and how long it was

@@ -62,13 +62,13 @@ QCoro::Task<Result<providers::ChatAnswer>> answerStage(providers::ProviderRegist
     if (blocking) {
         const auto model = registry->chatModelBlocking(name);
         if (!model)
-            co_return fail(model.error());
+            co_return model.failure();
         co_return (*model)->completeBlocking(request, onDelta);
     }
     auto finding = registry->chatModel(name);
     const auto model = co_await finding;
     if (!model)
-        co_return fail(model.error());
+        co_return model.failure();
     auto answering = (*model)->complete(request, onDelta);
     co_return co_await answering;
 }
@@ -95,13 +95,13 @@ QCoro::Task<Result<AskResult>> ChatEngine::runStages(std::shared_ptr<Request> re
                 return context;
             auto embedders = workspace->providerEmbedders(context->spec.knowledgeBases);
             if (!embedders)
-                return fail(embedders.error());
+                return embedders.failure();
             context->embedders = *embedders;
             return context;
         });
         auto loaded = co_await loading;
         if (!loaded)
-            co_return fail(loaded.error());
+            co_return loaded.failure();
         r.context = *loaded;
     }
     r.trace.mark(Stage::Load);
@@ -109,7 +109,7 @@ QCoro::Task<Result<AskResult>> ChatEngine::runStages(std::shared_ptr<Request> re
         co_return stopped(r, QStringLiteral("loading the assistant"));
     const store::AssistantSpec spec = r.context.spec;
     if (auto fits = checkQuestionFits(spec, r.options.question); !fits)
-        co_return fail(fits.error()); // before the search it would waste
+        co_return fits.failure(); // before the search it would waste
     const bool rerank = usesReranker(spec);
     QList<index::SearchHit> hits;
     // Twice at most: a knowledge base re-embedded since it was last searched here fails its
@@ -142,7 +142,7 @@ QCoro::Task<Result<AskResult>> ChatEngine::runStages(std::shared_ptr<Request> re
                 }
             }
             if (!embedded)
-                co_return fail(embedded.error());
+                co_return embedded.failure();
             queryVectors = std::move(*embedded);
         }
         r.trace.mark(Stage::Embed);
@@ -163,7 +163,7 @@ QCoro::Task<Result<AskResult>> ChatEngine::runStages(std::shared_ptr<Request> re
         }
         const QStringList &now = searched.second;
         if (attempt > 0 || sameProviders(now, r.context.embedders))
-            co_return fail(searched.first.error());
+            co_return searched.first.failure();
         r.context.embedders = now;
     }
     r.trace.mark(Stage::Search);
@@ -205,10 +205,15 @@ QCoro::Task<Result<AskResult>> ChatEngine::runStages(std::shared_ptr<Request> re
         StageScope scope(m_statistics, Stage::LastChunk);
         auto answering = answerStage(m_registry.get(), blocking, spec.llm, r.chatRequest(prompt, hits), onDelta);
         auto answered = co_await answering;
-        if (r.stopped())
+        // The model's first-byte budget is what is left of the deadline: its timeout may fire a
+        // moment before the deadline's own (coarse) timer, and is that deadline.
+        if (!answered && answered.errorKind() == ErrorKind::Timeout
+            && r.remaining() <= std::max(std::chrono::milliseconds(1), r.options.deadline / 20))
+            r.deadlineHit = true;
+        if (r.stopped() || r.deadlineHit)
             co_return stopped(r, QStringLiteral("the answer"));
         if (!answered)
-            co_return fail(answered.error());
+            co_return answered.failure();
         r.result.extractive = answered->extractive;
         answer = answered->content;
         const bool reported = answered->usage && answered->usage->completionTokens > 0;
@@ -227,7 +232,7 @@ QCoro::Task<Result<AskResult>> ChatEngine::runStages(std::shared_ptr<Request> re
                              });
         auto saved = co_await saving;
         if (!saved)
-            co_return fail(QStringLiteral("the answer could not be saved: %1").arg(saved.error()));
+            co_return fail(QStringLiteral("the answer could not be saved: %1").arg(saved.error()), ErrorKind::Storage);
         r.result.conversationId = *saved;
     }
     r.trace.mark(Stage::Save);

@@ -21,8 +21,10 @@ QCoro::Task<void> answer(ChatEngine *engine, AskOptions options, EngineHost *hos
     outcome.ok = result.ok();
     if (result)
         outcome.result = *result;
-    else
+    else {
         outcome.error = result.error();
+        outcome.errorKind = errorKindName(result.failure());
+    }
     // Queued after every delta this request posted, so the caller sees them first.
     QMetaObject::invokeMethod(host, [host, id, outcome] { host->deliverOutcome(id, outcome); }, Qt::QueuedConnection);
 }

@@ -24,6 +24,7 @@ namespace rag::chat {
 struct AskOutcome {
     bool ok = false;
     QString error;
+    QString errorKind; // "overloaded", "provider_http_503", ... (core/error_kind.h)
     AskResult result;
 };
 

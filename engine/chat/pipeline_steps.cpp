@@ -45,7 +45,7 @@ Result<LoadedContext> loadContext(store::Database &database, const AskOptions &o
     if (options.assistant.isEmpty()) {
         context.spec = options.adHoc;
         if (auto valid = store::validateAssistantSpec(context.spec); !valid)
-            return fail(valid.error());
+            return fail(valid.error(), ErrorKind::InvalidRequest);
     } else {
         store::AssistantRepository assistants(db);
         auto assistant = assistants.find(options.assistant);
@@ -56,16 +56,17 @@ Result<LoadedContext> loadContext(store::Database &database, const AskOptions &o
                 assistant = byId; // serve's RAGFlow chat ids: a name, or an assistant's id
         }
         if (!assistant)
-            return fail(assistant.error());
+            return assistant.failure();
         context.assistantId = assistant->id;
         context.spec = assistant->spec;
     }
     if (options.conversationId > 0) {
         auto conversation = store::ConversationRepository(db).load(options.conversationId);
         if (!conversation)
-            return fail(conversation.error());
+            return conversation.failure();
         if (context.assistantId != 0 && conversation->assistantId != context.assistantId)
-            return fail(QStringLiteral("conversation %1 belongs to another assistant").arg(options.conversationId));
+            return fail(QStringLiteral("conversation %1 belongs to another assistant").arg(options.conversationId),
+                        ErrorKind::ConversationNotFound);
         context.conversationId = conversation->id;
         for (const store::StoredMessage &m : std::as_const(conversation->messages))
             context.history.append({m.role, m.content});
@@ -98,7 +99,7 @@ Result<QList<index::SearchHit>> searchCandidates(Workspace &workspace, const sto
     for (const QString &kb : spec.knowledgeBases) {
         auto found = workspace.search(kb, question, options, queryVectors);
         if (!found)
-            return fail(found.error());
+            return found.failure();
         merged += found->hits;
     }
     std::stable_sort(merged.begin(), merged.end(), bySimilarity);
@@ -154,7 +155,8 @@ Result<void> checkQuestionFits(const store::AssistantSpec &spec, const QString &
                     .arg(questionTokens)
                     .arg(input.contextTokens)
                     .arg(spec.maxTokens)
-                    .arg(kMinimumPassageTokens - room));
+                    .arg(kMinimumPassageTokens - room),
+                ErrorKind::QuestionTooLong);
 }
 
 Prompt promptFor(const LoadedContext &context, const QList<index::SearchHit> &hits, const QString &question)
@@ -209,7 +211,7 @@ Result<qint64> saveExchange(store::Database &database, const LoadedContext &cont
             return qint64(0); // an ad-hoc question has no assistant to keep a conversation under
         auto created = conversations.create(context.assistantId, titleOf(question));
         if (!created)
-            return fail(created.error());
+            return created.failure();
         id = created->id;
     }
     const QDateTime now = QDateTime::currentDateTimeUtc();
@@ -217,7 +219,7 @@ Result<qint64> saveExchange(store::Database &database, const LoadedContext &cont
     store::StoredMessage answered{0, QStringLiteral("assistant"), result.answer, now, result.references,
                                   QString::fromUtf8(QJsonDocument(result.trace).toJson(QJsonDocument::Compact))};
     if (auto saved = conversations.appendExchange(id, asked, answered); !saved)
-        return fail(saved.error());
+        return saved.failure();
     return id;
 }
 

@@ -8,7 +8,6 @@
 #include "metrics/runtime_monitor.h"
 #include "providers/http/cancellable_delay.h"
 
-#include <QRegularExpression>
 #include <QTimer>
 
 #include <algorithm>
@@ -21,25 +20,6 @@ using metrics::RequestTrace;
 using std::chrono::milliseconds;
 
 namespace {
-
-QString errorKindOf(const QString &error)
-{
-    // First: a refusal names the deadline it could not meet.
-    if (error.startsWith(QLatin1String("overloaded")))
-        return QStringLiteral("overloaded");
-    if (error.startsWith(QLatin1String("question too long")))
-        return QStringLiteral("question_too_long");
-    if (error.contains(QLatin1String("deadline")))
-        return QStringLiteral("deadline");
-    if (error.contains(QLatin1String("cancelled")))
-        return QStringLiteral("cancelled");
-    static const QRegularExpression http(QStringLiteral("HTTP (\\d{3})"));
-    if (const auto m = http.match(error); m.hasMatch())
-        return QStringLiteral("http_") + m.captured(1);
-    if (error.contains(QLatin1String("timeout")))
-        return QStringLiteral("timeout");
-    return QStringLiteral("error");
-}
 
 // A refusal for overload: the engine's own, or a server's 503 / 429.
 bool isRefusal(const QString &errorKind)
@@ -161,7 +141,7 @@ QCoro::Task<bool> LoadRunner::request(qint64 intendedNs, QString question, Sessi
         if (session)
             session->conversationId = result->conversationId;
     } else {
-        record.errorKind = errorKindOf(result.error());
+        record.errorKind = errorKindName(result.failure()); // named where it failed (core/error_kind.h)
         record.cancelled = options.cancel->isCancelled() && record.errorKind != QLatin1String("deadline");
         if (session)
             session->conversationId = 0;

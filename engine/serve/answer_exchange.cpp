@@ -53,7 +53,7 @@ QCoro::Task<void> answerOverHttp(chat::ChatEngine *engine, chat::AskOptions ask,
 
     if (responder && responder->isOpen()) {
         if (!answered) {
-            const ApiError error = format->errorFromAnswer(answered.error());
+            const ApiError error = format->errorFromAnswer(answered.failure());
             if (state->begun) {
                 responder->writeChunk(format->errorEvent(error));
                 responder->endStream();

@@ -22,7 +22,7 @@ public:
     virtual QByteArray errorBody(const ApiError &error) = 0;
     virtual QByteArray errorEvent(const ApiError &error) = 0;
     // What an engine error becomes in this dialect (an unknown assistant names its field).
-    virtual ApiError errorFromAnswer(const QString &engineError) = 0;
+    virtual ApiError errorFromAnswer(const Error &engineError) = 0;
 };
 
 } // namespace rag::serve

@@ -75,23 +75,29 @@ void respondError(net::HttpResponder *responder, const ApiError &error)
     responder->respond(error.status, "application/json", errorBody(error) + '\n', errorHeaders(error));
 }
 
-ApiError errorFromAnswer(const QString &engineError, const QString &model)
+ApiError errorFromAnswer(const Error &engineError, const QString &model)
 {
-    if (engineError.startsWith(QLatin1String("overloaded")))
-        return {503, "overloaded", "overloaded", engineError, {}, 1};
+    const QString &message = engineError.message;
+    switch (engineError.kind) {
+    case ErrorKind::Overloaded:
+        return {503, "overloaded", "overloaded", message, {}, 1};
     // The client's own going away writes nothing; a cancel that reaches an open response is the
     // server's drain running out of grace.
-    if (engineError.startsWith(QLatin1String("the engine shut down")) || engineError.startsWith(QLatin1String("cancelled")))
+    case ErrorKind::ShuttingDown:
+    case ErrorKind::Cancelled:
         return ApiError::shuttingDown();
-    if (engineError.startsWith(QLatin1String("no assistant named")))
+    case ErrorKind::AssistantNotFound:
         return {404, "invalid_request_error", "model_not_found",
                 QStringLiteral("The model '%1' does not exist: models are this server's assistants (GET /v1/models)").arg(model),
                 QStringLiteral("model"), 0};
-    if (engineError.startsWith(QLatin1String("question too long")))
-        return {400, "invalid_request_error", "context_length_exceeded", engineError, QStringLiteral("messages"), 0};
-    if (engineError.startsWith(QLatin1String("the request passed its deadline")))
-        return {504, "timeout", "deadline_exceeded", engineError, {}, 0};
-    return {500, "server_error", {}, engineError, {}, 0};
+    case ErrorKind::QuestionTooLong:
+        return {400, "invalid_request_error", "context_length_exceeded", message, QStringLiteral("messages"), 0};
+    case ErrorKind::Deadline:
+        return {504, "timeout", "deadline_exceeded", message, {}, 0};
+    default:
+        break;
+    }
+    return {500, "server_error", {}, message, {}, 0};
 }
 
 } // namespace rag::serve

@@ -3,6 +3,7 @@
 // engine's error messages to statuses.
 #pragma once
 
+#include "core/result.h"
 #include "net/http_server.h"
 
 #include <QByteArray>
@@ -35,6 +36,6 @@ void respondError(net::HttpResponder *responder, const ApiError &error);
 
 // An answer that failed, by the engine's message: overload 503 with Retry-After, an unknown
 // assistant 404, a question too long 400, a deadline 504, anything else 500.
-ApiError errorFromAnswer(const QString &engineError, const QString &model);
+ApiError errorFromAnswer(const Error &engineError, const QString &model);
 
 } // namespace rag::serve

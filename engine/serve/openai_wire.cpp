@@ -187,7 +187,7 @@ QByteArray OpenAiFormat::errorEvent(const ApiError &error)
     return serve::errorEvent(error);
 }
 
-ApiError OpenAiFormat::errorFromAnswer(const QString &engineError)
+ApiError OpenAiFormat::errorFromAnswer(const Error &engineError)
 {
     return serve::errorFromAnswer(engineError, m_identity.model);
 }

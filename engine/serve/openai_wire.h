@@ -50,7 +50,7 @@ public:
     QByteArray body(const chat::AskResult &result) override;
     QByteArray errorBody(const ApiError &error) override;
     QByteArray errorEvent(const ApiError &error) override;
-    ApiError errorFromAnswer(const QString &engineError) override;
+    ApiError errorFromAnswer(const Error &engineError) override;
 
 private:
     CompletionIdentity m_identity;

@@ -253,12 +253,12 @@ QByteArray RagFlowFormat::errorEvent(const ApiError &error)
         + "\n\n";
 }
 
-ApiError RagFlowFormat::errorFromAnswer(const QString &engineError)
+ApiError RagFlowFormat::errorFromAnswer(const Error &engineError)
 {
     ApiError error = serve::errorFromAnswer(engineError, m_chatId);
     if (error.code == "model_not_found")
         error.message = QStringLiteral("You don't own the chat %1 (no assistant has that name or id)").arg(m_chatId);
-    if (engineError.startsWith(QLatin1String("no conversation")) || engineError.contains(QLatin1String("belongs to another assistant")))
+    if (engineError.kind == ErrorKind::ConversationNotFound)
         error = {404, "invalid_request_error", "session_not_found",
                  QStringLiteral("No session %1 in chat %2").arg(sessionToken(m_sessionId, m_secret), m_chatId),
                  QStringLiteral("session_id"), 0};

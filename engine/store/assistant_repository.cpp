@@ -209,7 +209,7 @@ Result<Assistant> AssistantRepository::find(const QString &name)
     if (!query)
         return fail(query.error());
     if (!query->next())
-        return fail(QStringLiteral("no assistant named '%1' (see `ragdesk assistant list`)").arg(name.trimmed()));
+        return fail(QStringLiteral("no assistant named '%1' (see `ragdesk assistant list`)").arg(name.trimmed()), ErrorKind::AssistantNotFound);
     return readAssistant(*query);
 }
 
@@ -231,7 +231,7 @@ Result<void> AssistantRepository::remove(const QString &name)
     if (!removed)
         return fail(removed.error());
     if (removed->numRowsAffected() == 0)
-        return fail(QStringLiteral("no assistant named '%1' (see `ragdesk assistant list`)").arg(name.trimmed()));
+        return fail(QStringLiteral("no assistant named '%1' (see `ragdesk assistant list`)").arg(name.trimmed()), ErrorKind::AssistantNotFound);
     return {};
 }
 

@@ -131,7 +131,7 @@ Result<Conversation> ConversationRepository::load(qint64 conversationId)
     if (!head)
         return fail(head.error());
     if (!head->next())
-        return fail(QStringLiteral("no conversation with id %1").arg(conversationId));
+        return fail(QStringLiteral("no conversation with id %1").arg(conversationId), ErrorKind::ConversationNotFound);
     Conversation conversation = readConversation(*head);
 
     auto messages = exec(m_db,
@@ -184,7 +184,7 @@ Result<void> ConversationRepository::appendExchange(qint64 conversationId, const
         if (!exists)
             return fail(exists.error());
         if (!exists->next())
-            return fail(QStringLiteral("no conversation with id %1").arg(conversationId));
+            return fail(QStringLiteral("no conversation with id %1").arg(conversationId), ErrorKind::ConversationNotFound);
     }
     if (auto done = insertMessage(m_db, conversationId, QStringLiteral("user"), question); !done)
         return done;
@@ -200,7 +200,7 @@ Result<void> ConversationRepository::remove(qint64 conversationId)
     if (!removed)
         return fail(removed.error());
     if (removed->numRowsAffected() == 0)
-        return fail(QStringLiteral("no conversation with id %1").arg(conversationId));
+        return fail(QStringLiteral("no conversation with id %1").arg(conversationId), ErrorKind::ConversationNotFound);
     return {};
 }
 
@@ -213,7 +213,7 @@ Result<void> ConversationRepository::rename(qint64 conversationId, const QString
     if (!renamed)
         return fail(renamed.error());
     if (renamed->numRowsAffected() == 0)
-        return fail(QStringLiteral("no conversation with id %1").arg(conversationId));
+        return fail(QStringLiteral("no conversation with id %1").arg(conversationId), ErrorKind::ConversationNotFound);
     return {};
 }
 

@@ -110,7 +110,7 @@ Result<KnowledgeBase> KnowledgeBaseRepository::findOne(const QString &sql, const
     if (!query)
         return fail(query.error());
     if (!query->next())
-        return fail(QStringLiteral("no knowledge base named '%1' (see 'ragdesk kb list')").arg(name));
+        return fail(QStringLiteral("no knowledge base named '%1' (see 'ragdesk kb list')").arg(name), ErrorKind::NotFound);
     return readKnowledgeBase(*query);
 }
 

@@ -138,6 +138,56 @@ private slots:
         QVERIFY2(refused <= 60 * 3, qPrintable(QString::number(refused)));
     }
 
+    // Every failure is counted under the kind named where it happened, never under a catch-all
+    // "error": the simulated chat model fails one way per row, every time.
+    void failuresAreCountedByTheKindNamedWhereTheyHappen_data()
+    {
+        QTest::addColumn<QByteArray>("fault");
+        QTest::addColumn<int>("deadlineMs");
+        QTest::addColumn<QString>("kind");
+        QTest::newRow("a 503 after retries") << QByteArray(R"({"kind": "status", "status": 503})") << 20'000
+                                             << QStringLiteral("provider_http_503");
+        QTest::newRow("a 400") << QByteArray(R"({"kind": "status", "status": 400})") << 20'000 << QStringLiteral("provider_http_400");
+        QTest::newRow("a stream cut midway") << QByteArray(R"({"kind": "truncate"})") << 20'000 << QStringLiteral("stream_cut");
+        QTest::newRow("a malformed event") << QByteArray(R"({"kind": "malformed"})") << 20'000 << QStringLiteral("malformed");
+        // A chat model's first-byte budget is the rest of the request's deadline.
+        QTest::newRow("a hang") << QByteArray(R"({"kind": "hang"})") << 400 << QStringLiteral("deadline");
+    }
+
+    void failuresAreCountedByTheKindNamedWhereTheyHappen()
+    {
+        QFETCH(QByteArray, fault);
+        QFETCH(int, deadlineMs);
+        QFETCH(QString, kind);
+        test::SimulatorThread sim;
+        QVERIFY(sim.ok());
+        sim.setProfileJson(R"({"endpoints":{"chat":{"stream_tokens":16,"tokens_per_event":2,"tokens_per_s":400,"faults":[)" + fault
+                           + "]}}}");
+        store::ProviderRecord chat;
+        chat.name = QStringLiteral("sim-chat");
+        chat.kind = QStringLiteral("openai-compatible");
+        chat.baseUrl = sim.url(QStringLiteral("/openai/v1"));
+        chat.model = QStringLiteral("sim-model");
+        QVERIFY(store::ProviderRepository(m_ws->workspace->database().connection()).add(chat).ok());
+
+        const auto parsed = scenario(R"({"model": "closed", "users": 2, "think_ms": 0, "iterations": 2})");
+        QVERIFY(parsed);
+        chat::ChatEngine engine(*m_ws->workspace);
+        chat::AskOptions ask;
+        ask.save = false;
+        ask.deadline = std::chrono::milliseconds(deadlineMs);
+        ask.adHoc.name = QStringLiteral("load");
+        ask.adHoc.knowledgeBases = {QStringLiteral("nature")};
+        ask.adHoc.llm = QStringLiteral("sim-chat");
+        LoadRunner runner(engine, *parsed, parsed->questions, ask);
+        QCoro::waitFor(runInto(&runner));
+        const RunSummary summary = runner.recorder().summary();
+        QCOMPARE(summary.completed, qint64(0));
+        QCOMPARE(summary.failed, qint64(4));
+        QCOMPARE(summary.errorsByKind.keys(), QList<QString>{kind});
+        QCOMPARE(summary.errorsByKind.value(kind), qint64(4));
+    }
+
     void openModelSendsOnSchedule()
     {
         const auto parsed = scenario(R"({"model": "open", "rate": 20, "arrival": "constant", "warmup_s": 0.5, "duration_s": 1})");

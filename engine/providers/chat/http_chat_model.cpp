@@ -45,15 +45,9 @@ public:
         m_answer.attempts = outcome.attempts;
         m_answer.latencyMicros = m_clock.nsecsElapsed() / 1000;
         if (!m_streamError.isEmpty())
-            return fail(QStringLiteral("chat model '%1': %2").arg(m_settings.name, m_streamError));
-        if (outcome.error == HttpError::Status)
-            return fail(QStringLiteral("chat model '%1' answered HTTP %2: %3")
-                            .arg(m_settings.name)
-                            .arg(outcome.status)
-                            .arg(providerErrorMessage(outcome.body)));
+            return fail(QStringLiteral("chat model '%1': %2").arg(m_settings.name, m_streamError), ErrorKind::Malformed);
         if (!outcome.ok())
-            return fail(QStringLiteral("chat model '%1' failed (%2): %3")
-                            .arg(m_settings.name, httpErrorName(outcome.error), outcome.message));
+            return callFailure(QStringLiteral("chat model '%1'").arg(m_settings.name), outcome);
         if (!m_params.stream)
             return fromCompletion(outcome.body);
         if (auto ended = m_decoder->finish(); !ended) {
@@ -62,7 +56,8 @@ public:
                 if (auto whole = fromCompletion(m_raw); whole)
                     return whole;
             }
-            return fail(QStringLiteral("chat model '%1': %2").arg(m_settings.name, ended.error()));
+            // The stream closed before its terminator: the provider cut it.
+            return fail(QStringLiteral("chat model '%1': %2").arg(m_settings.name, ended.error()), ErrorKind::StreamCut);
         }
         m_answer.finishReason = m_decoder->finishReason();
         m_answer.usage = m_decoder->usage();
@@ -101,7 +96,7 @@ private:
     {
         auto completion = parseChatCompletion(m_settings.kind, body);
         if (!completion)
-            return fail(QStringLiteral("chat model '%1': %2").arg(m_settings.name, completion.error()));
+            return fail(QStringLiteral("chat model '%1': %2").arg(m_settings.name, completion.error()), ErrorKind::Malformed);
         deliver(ChatDelta{completion->content, completion->reasoning});
         m_answer.finishReason = completion->finishReason;
         m_answer.usage = completion->usage;

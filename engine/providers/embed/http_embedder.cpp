@@ -29,15 +29,12 @@ QList<QStringList> HttpEmbedder::batchesOf(const QStringList &texts) const
 
 Result<std::vector<std::vector<float>>> HttpEmbedder::settle(const QStringList &batch, const HttpOutcome &outcome) const
 {
-    if (outcome.error == HttpError::Status)
-        return fail(QStringLiteral("embedder '%1' answered HTTP %2: %3")
-                        .arg(m_settings.name)
-                        .arg(outcome.status)
-                        .arg(providerErrorMessage(outcome.body)));
     if (!outcome.ok())
-        return fail(QStringLiteral("embedder '%1' failed (%2): %3")
-                        .arg(m_settings.name, httpErrorName(outcome.error), outcome.message));
-    return parseEmbeddingReply(m_settings.kind, outcome.body, int(batch.size()));
+        return callFailure(QStringLiteral("embedder '%1'").arg(m_settings.name), outcome);
+    auto vectors = parseEmbeddingReply(m_settings.kind, outcome.body, int(batch.size()));
+    if (!vectors)
+        return fail(vectors.error(), ErrorKind::Malformed);
+    return vectors;
 }
 
 QCoro::Task<Result<EmbedResult>> HttpEmbedder::embed(EmbedRequest request)

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/cancel_token.h"
+#include "core/result.h"
 
 #include <QByteArray>
 #include <QByteArrayView>
@@ -53,5 +54,10 @@ struct HttpOutcome {
 
     bool ok() const { return error == HttpError::None; }
 };
+
+// A failed call told as "WHO answered HTTP 503: MESSAGE" or "WHO failed (timeout): MESSAGE",
+// with its kind: a status, a timeout, a stall, a stream cut after output began, ... `who` names
+// the provider ("chat model 'gpt'"); the message of a status is the provider's own (its body).
+Error callFailure(const QString &who, const HttpOutcome &outcome);
 
 } // namespace rag::providers

@@ -41,14 +41,8 @@ Result<RerankReply> HttpReranker::settleBatch(const RerankRequest &request, cons
     Result<RerankReply> reply = fail(QString());
     if (outcome.ok()) {
         reply = parseRerankReply(m_settings.kind, outcome.body, batch.count);
-    } else if (outcome.error == HttpError::Status) {
-        reply = fail(QStringLiteral("reranker '%1' answered HTTP %2: %3")
-                         .arg(m_settings.name)
-                         .arg(outcome.status)
-                         .arg(providerErrorMessage(outcome.body)));
     } else {
-        reply = fail(QStringLiteral("reranker '%1' failed (%2): %3")
-                         .arg(m_settings.name, httpErrorName(outcome.error), outcome.message));
+        reply = callFailure(QStringLiteral("reranker '%1'").arg(m_settings.name), outcome);
     }
     if (m_log) {
         store::RerankCallRecord call;
