@@ -441,6 +441,20 @@ qint64 VectorIndex::size() const
     return qint64(m_graph->cur_element_count) - m_deleted;
 }
 
+VectorIndex::Holdings VectorIndex::holdings() const
+{
+    std::unique_lock lock(m_mutex); // no add may change the lookup while it is read
+    Holdings holdings;
+    for (const auto &[label, internal] : m_graph->label_lookup_) {
+        if (m_graph->isMarkedDeleted(internal))
+            continue;
+        ++holdings.count;
+        holdings.maxId = std::max(holdings.maxId, qint64(label));
+        holdings.idSum += qint64(label);
+    }
+    return holdings;
+}
+
 qint64 VectorIndex::deletedCount() const
 {
     return m_deleted;

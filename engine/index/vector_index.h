@@ -63,6 +63,15 @@ public:
 
     qint64 size() const;         // live vectors
     qint64 deletedCount() const;
+    // What the index holds, to stamp its saved file with (VectorIndexStore): live vectors, the
+    // largest id among them and the sum of their ids. One pass over the ids, under the lock.
+    struct Holdings {
+        qint64 count = 0;
+        qint64 maxId = 0;
+        qint64 idSum = 0;
+        bool operator==(const Holdings &) const = default;
+    };
+    Holdings holdings() const;
     qint64 insertions() const { return qint64(m_slotsTaken.load()); } // only grows
     int dimension() const { return m_options.dimension; }
 

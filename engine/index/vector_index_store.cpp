@@ -14,11 +14,12 @@ namespace rag::index {
 namespace {
 constexpr qsizetype kRebuildBatch = 20000;
 
-// Generation 0 keeps the stamp of indexes saved before generations existed.
-QString stampText(const store::ChunkRepository::ChunkStamp &stamp, qint64 generation)
+// A saved index's stamp says what the file holds (not what the database held when it was
+// saved: two processes ingesting at once each saved an index missing the other's vectors under
+// a stamp that matched, docs/reliability.md), and for which vector generation.
+QString stampText(qint64 count, qint64 maxId, qint64 idSum, qint64 generation)
 {
-    const QString text = QStringLiteral("%1 %2").arg(stamp.chunks).arg(stamp.maxChunkId);
-    return generation == 0 ? text : text + QStringLiteral(" g%1").arg(generation);
+    return QStringLiteral("%1 %2 %3 g%4").arg(count).arg(maxId).arg(idSum).arg(generation);
 }
 } // namespace
 
@@ -48,12 +49,12 @@ Result<std::shared_ptr<VectorIndex>> VectorIndexStore::open(const store::Knowled
     VectorIndexOptions options = m_options;
     options.dimension = kb.spec.dimension;
 
-    auto stamp = store::ChunkRepository(db).chunkStamp(kbId);
-    if (!stamp)
-        return fail(stamp.error());
+    auto held = store::ChunkRepository(db).vectorHoldings(kbId);
+    if (!held)
+        return fail(held.error());
     QFile stampFile(indexPath(kbId) + QStringLiteral(".stamp"));
     const bool stampMatches = stampFile.open(QIODevice::ReadOnly)
-        && QString::fromLatin1(stampFile.readAll()).trimmed() == stampText(*stamp, kb.vectorGeneration);
+        && QString::fromLatin1(stampFile.readAll()).trimmed() == stampText(held->count, held->maxId, held->idSum, kb.vectorGeneration);
     if (stampMatches) {
         auto loaded = VectorIndex::load(indexPath(kbId), options);
         if (loaded) {
@@ -63,13 +64,13 @@ Result<std::shared_ptr<VectorIndex>> VectorIndexStore::open(const store::Knowled
         }
         qCWarning(lcIndex) << loaded.error() << "- rebuilding it";
     }
-    auto rebuilt = rebuild(kbId, options, db, stamp->chunks);
+    auto rebuilt = rebuild(kbId, options, db, held->count);
     if (!rebuilt)
         return rebuilt;
     m_indexes.insert(kbId, {*rebuilt, kb.vectorGeneration});
     lock.unlock();
-    if (stamp->chunks > 0) {
-        if (auto saved = save(kbId, db); !saved)
+    if (held->count > 0) {
+        if (auto saved = save(kbId); !saved)
             qCWarning(lcIndex) << saved.error();
     }
     return rebuilt;
@@ -109,7 +110,7 @@ Result<std::shared_ptr<VectorIndex>> VectorIndexStore::rebuild(qint64 kbId, cons
     return index;
 }
 
-Result<void> VectorIndexStore::save(qint64 kbId, const QSqlDatabase &db)
+Result<void> VectorIndexStore::save(qint64 kbId)
 {
     Cached cached;
     {
@@ -119,9 +120,6 @@ Result<void> VectorIndexStore::save(qint64 kbId, const QSqlDatabase &db)
     const std::shared_ptr<VectorIndex> &index = cached.index;
     if (!index)
         return {};
-    auto stamp = store::ChunkRepository(db).chunkStamp(kbId);
-    if (!stamp)
-        return fail(stamp.error());
     if (!QDir().mkpath(m_directory))
         return fail(QStringLiteral("cannot create %1").arg(m_directory));
     if (auto saved = index->save(indexPath(kbId)); !saved)
@@ -129,7 +127,8 @@ Result<void> VectorIndexStore::save(qint64 kbId, const QSqlDatabase &db)
     QSaveFile stampFile(indexPath(kbId) + QStringLiteral(".stamp"));
     if (!stampFile.open(QIODevice::WriteOnly))
         return fail(QStringLiteral("cannot write %1").arg(stampFile.fileName()));
-    stampFile.write(stampText(*stamp, cached.generation).toLatin1());
+    const VectorIndex::Holdings held = index->holdings();
+    stampFile.write(stampText(held.count, held.maxId, held.idSum, cached.generation).toLatin1());
     if (!stampFile.commit())
         return fail(QStringLiteral("cannot write %1").arg(stampFile.fileName()));
     return {};

@@ -23,7 +23,9 @@ public:
     // The index of the knowledge base's vectors as they are now: its dimension and vector
     // generation (an index of an earlier generation, in memory or on disk, is rebuilt).
     Result<std::shared_ptr<VectorIndex>> open(const store::KnowledgeBase &kb, const QSqlDatabase &db);
-    Result<void> save(qint64 kbId, const QSqlDatabase &db);
+    // Writes the index as it is in memory, stamped with what it holds: an index that lacks
+    // vectors the database has (another process wrote them) is rebuilt by the next open().
+    Result<void> save(qint64 kbId);
     void forget(qint64 kbId);
 
     QString indexPath(qint64 kbId) const;

@@ -316,7 +316,7 @@ IngestReport IngestJob::run()
     }
     for (QFuture<void> &future : indexing)
         future.waitForFinished(); // written documents are always indexed, cancelled or not
-    if (auto saved = m_vectors.save(m_kb.id, db); !saved)
+    if (auto saved = m_vectors.save(m_kb.id); !saved)
         report.fatalError = saved.error();
     return report;
 }

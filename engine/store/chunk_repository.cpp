@@ -64,6 +64,18 @@ Result<ChunkRepository::ChunkStamp> ChunkRepository::chunkStamp(qint64 kbId)
     return ChunkStamp{statement->integer(0), statement->integer(1)};
 }
 
+Result<ChunkRepository::VectorHoldings> ChunkRepository::vectorHoldings(qint64 kbId)
+{
+    auto statement = SqliteStatement::prepare(
+        m_db, "SELECT COUNT(*), COALESCE(MAX(c.id), 0), COALESCE(SUM(c.id), 0) FROM chunks c WHERE c.kb_id = ?");
+    if (!statement)
+        return fail(statement.error());
+    statement->bind(1, kbId);
+    if (!statement->next())
+        return fail(statement->error());
+    return VectorHoldings{statement->integer(0), statement->integer(1), statement->integer(2)};
+}
+
 Result<QList<ChunkView>> ChunkRepository::chunks(const QList<qint64> &chunkIds)
 {
     // One statement, run once per id (a primary-key seek each): the hits come out in the order

@@ -33,6 +33,15 @@ public:
         qint64 maxChunkId = 0;
     };
     Result<ChunkStamp> chunkStamp(qint64 kbId);
+    // The same facts of the vectors the knowledge base holds, and the sum of their chunk ids:
+    // what a saved vector index must hold to be used (VectorIndex::holdings). A pass over the
+    // knowledge base's chunk ids, done when an index is loaded from its file, not per search.
+    struct VectorHoldings {
+        qint64 count = 0;
+        qint64 maxId = 0;
+        qint64 idSum = 0;
+    };
+    Result<VectorHoldings> vectorHoldings(qint64 kbId);
     // The chunks of these ids, in the order given; ids no longer stored are left out.
     Result<QList<ChunkView>> chunks(const QList<qint64> &chunkIds);
 

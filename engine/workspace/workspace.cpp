@@ -111,7 +111,7 @@ Result<int> Workspace::removeDocuments(const QString &kbName, const QStringList 
     // shows stale, rebuilt from the database on next use.
     for (qint64 id : std::as_const(removedChunks))
         (*vectors)->remove(id);
-    if (auto saved = m_vectors.save(kb->id, db); !saved)
+    if (auto saved = m_vectors.save(kb->id); !saved)
         return fail(saved.error());
     return removed;
 }

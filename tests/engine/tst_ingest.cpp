@@ -274,6 +274,43 @@ private Q_SLOTS:
         QVERIFY2(err.contains(QStringLiteral("added")) && err.contains(QStringLiteral("a.txt")), qPrintable(err));
     }
 
+    // Two writers of one knowledge base, as two processes: each keeps its own vector index in
+    // memory and saves it. The saved file is stamped with what it holds, so an index that lacks
+    // the other writer's vectors is rebuilt when next loaded, never used as complete.
+    void anIndexSavedWithoutAnotherWritersVectorsIsRebuilt()
+    {
+        test::TempWorkspace t;
+        for (const char *set : {"a", "b", "c"}) {
+            for (int i = 0; i < 4; ++i)
+                QVERIFY(test::writeFile(t.path(QStringLiteral("%1/%2.txt").arg(QLatin1String(set)).arg(i)),
+                                        text(QStringLiteral("set %1 file %2 about herons").arg(QLatin1String(set)).arg(i), 40).toUtf8()));
+        }
+        t.ingest(QStringLiteral("kb"), {t.path(QStringLiteral("a"))});
+        std::unique_ptr<Workspace> other = t.reopen();
+        QVERIFY(hitsFor(*other, QStringLiteral("kb"), QStringLiteral("herons")) >= 1); // its index loaded: set a
+        t.ingest(QStringLiteral("kb"), {t.path(QStringLiteral("b"))});
+        auto job = other->ingestJob(QStringLiteral("kb"), {t.path(QStringLiteral("c"))});
+        QVERIFY(job);
+        QVERIFY(!(*job)->run().anyFailed()); // saves an index of sets a and c only
+        other.reset();
+
+        std::unique_ptr<Workspace> fresh = t.reopen();
+        const qint64 chunks = scalar(*fresh, QStringLiteral("SELECT COUNT(*) FROM chunks"));
+        QVERIFY(chunks >= 12);
+        const int rebuildsBefore = fresh->vectorIndexes().rebuildCount();
+        auto index = fresh->vectorIndexes().open(*fresh->knowledgeBase(QStringLiteral("kb")), fresh->database().connection());
+        QVERIFY(index);
+        QCOMPARE((*index)->size(), chunks);
+        QCOMPARE(fresh->vectorIndexes().rebuildCount(), rebuildsBefore + 1);
+        // Saved again as it now is, it is used as it is by the next process.
+        fresh.reset();
+        std::unique_ptr<Workspace> next = t.reopen();
+        auto reloaded = next->vectorIndexes().open(*next->knowledgeBase(QStringLiteral("kb")), next->database().connection());
+        QVERIFY(reloaded);
+        QCOMPARE((*reloaded)->size(), chunks);
+        QCOMPARE(next->vectorIndexes().rebuildCount(), 0);
+    }
+
     void aKilledIngestLeavesOnlyWholeDocuments()
     {
         test::TempWorkspace t;
