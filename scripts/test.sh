@@ -4,7 +4,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bash "$root/packaging/install-deps.sh"
-build_dir=$(bash "$root/scripts/build.sh" "$@" | tail -n 1)
+# The build's own output goes to stderr, so that a failed build says why in CI's log.
+build_dir=$(bash "$root/scripts/build.sh" "$@" | tee /dev/stderr | tail -n 1)
 
 # Test-only: the official API clients the conformance tests drive, pinned by their lock file.
 conformance="$build_dir/conformance"
