@@ -40,7 +40,8 @@ ChatEngine::ChatEngine(Workspace &workspace, ChatEngineConfig config, QObject *p
     m_dbPool.setExpiryTimeout(-1);
     m_blockingPool.setMaxThreadCount(std::max(1, config.blockingThreads));
     m_blockingPool.setObjectName(QStringLiteral("blocking"));
-    m_callLog = std::make_unique<providers::RerankCallLog>(workspace.sharedDatabase());
+    m_callLog = std::make_unique<providers::RerankCallLog>(config.callLogDatabase ? config.callLogDatabase
+                                                                                 : workspace.sharedDatabase());
     m_registry = std::make_unique<providers::ProviderRegistry>(
         providers::ProviderRegistry::Services{workspace.sharedDatabase(), workspace.dataDir(), &m_cpuPool, m_callLog.get()});
     m_admission = new providers::AdmissionQueue(m_limit.limit(), config.maxQueued, this);

@@ -30,6 +30,9 @@ class AdmissionQueue;
 class ProviderRegistry;
 class RerankCallLog;
 } // namespace rag::providers
+namespace rag::store {
+class Database;
+}
 
 namespace rag::chat {
 
@@ -41,6 +44,9 @@ struct ChatEngineConfig {
     int minConcurrent = 8;     // ... and at least, however slow answers get
     int maxQueued = 10'000;    // waiting for admission; beyond it requests fail at once
     int coalesceMs = 16;       // deltas gathered for at most one frame
+    // Where rerank calls are logged; null: the workspace's database. A load test against the
+    // simulator logs to a database of its own, apart from the user's call log.
+    std::shared_ptr<store::Database> callLogDatabase;
 };
 
 class ChatEngine : public QObject {

@@ -8,6 +8,7 @@
 #include "loadtest/sweep_chart.h"
 #include "providers/calllog/rerank_call_log.h"
 #include "providers/provider_registry.h"
+#include "store/database.h"
 #include "store/provider_records.h"
 #include "workspace/workspace.h"
 
@@ -16,6 +17,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
+#include <QTemporaryDir>
 
 namespace rag::loadtest {
 
@@ -131,8 +133,23 @@ QCoro::Task<Result<LoadTestOutcome>> LoadTestJob::run(CancelTokenPtr stop)
     SimulatorProcess simulator; // outlives the engine, whose last calls may still be at it
     chat::ChatEngineConfig config;
     config.blockingThreads = scenario.target.pool;
+    // The simulator's rerank calls are logged as any would be (what logging costs is part of
+    // what is measured), but to a database of the run's own: thousands of them in the user's
+    // call log would push the user's own calls out of its retention (docs/loadtest.md).
+    QTemporaryDir callLogDir;
+    const bool simulated = !scenario.providers.real && !remote;
+    if (simulated) {
+        if (!callLogDir.isValid())
+            co_return fail(QStringLiteral("cannot create a temporary folder for the run's call log"));
+        store::DatabaseUrl url;
+        url.sqlitePath = callLogDir.filePath(QStringLiteral("calls.sqlite"));
+        auto opened = store::Database::open(url);
+        if (!opened)
+            co_return fail(opened.error());
+        config.callLogDatabase = *opened;
+    }
     chat::ChatEngine engine(m_workspace, config);
-    if (!scenario.providers.real && !remote) {
+    if (simulated) {
         const QString program = m_options.program.isEmpty() ? QCoreApplication::applicationFilePath() : m_options.program;
         auto base = simulator.start(program, scenario.providers);
         if (!base)

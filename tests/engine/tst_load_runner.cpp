@@ -243,6 +243,11 @@ private slots:
         QCOMPARE(configured.size(), 1);
         QCOMPARE(configured.at(0)[QStringLiteral("base_url")].toString(), QStringLiteral("http://127.0.0.1:9/v1"));
         QCOMPARE(configured.at(0)[QStringLiteral("kind")].toString(), QStringLiteral("cohere"));
+        // ... and so were its rerank calls, logged apart: the user's call log has none of them.
+        QVERIFY(report.value(QStringLiteral("stages")).toObject().contains(QStringLiteral("rerank")));
+        const test::CliRun calls = test::runRagdesk(data, {QStringLiteral("calls"), QStringLiteral("--json")});
+        QCOMPARE(calls.exitCode, 0);
+        QCOMPARE(QJsonDocument::fromJson(calls.out.toUtf8()).array().size(), 0);
 
         // The same run with an impossible threshold: exit 1, and the comparison with the first.
         QByteArray strict = scenarioJson;
