@@ -301,7 +301,7 @@ Result<std::unique_ptr<VectorIndex>> VectorIndex::load(const QString &path, Vect
     return std::unique_ptr<VectorIndex>(new VectorIndex(options, std::move(space), std::move(*graph)));
 }
 
-Result<void> VectorIndex::save(const QString &path) const
+Result<VectorIndex::Holdings> VectorIndex::save(const QString &path) const
 {
     std::unique_lock lock(m_mutex);
     // Write beside the target, check that every byte got there, flush it to the disk, and only
@@ -331,7 +331,7 @@ Result<void> VectorIndex::save(const QString &path) const
     written.close();
     if (::rename(QFile::encodeName(temporary).constData(), QFile::encodeName(path).constData()) != 0) // replaces at once
         return discard(QStringLiteral("cannot move it into place at %1: %2").arg(path, QString::fromLocal8Bit(std::strerror(errno))));
-    return {};
+    return holdingsLocked();
 }
 
 void VectorIndex::growLocked(size_t atLeast)
@@ -441,9 +441,8 @@ qint64 VectorIndex::size() const
     return qint64(m_graph->cur_element_count) - m_deleted;
 }
 
-VectorIndex::Holdings VectorIndex::holdings() const
+VectorIndex::Holdings VectorIndex::holdingsLocked() const
 {
-    std::unique_lock lock(m_mutex); // no add may change the lookup while it is read
     Holdings holdings;
     for (const auto &[label, internal] : m_graph->label_lookup_) {
         if (m_graph->isMarkedDeleted(internal))

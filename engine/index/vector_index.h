@@ -50,7 +50,10 @@ public:
     VectorIndex &operator=(const VectorIndex &) = delete;
 
     static Result<std::unique_ptr<VectorIndex>> load(const QString &path, VectorIndexOptions options);
-    Result<void> save(const QString &path) const;
+    struct Holdings;
+    // Saves the graph and returns what the saved file holds, both under one lock: an add
+    // between the two would stamp the file with a vector it lacks.
+    Result<Holdings> save(const QString &path) const;
 
     void reserve(size_t capacity);
     void add(qint64 id, const float *vector);
@@ -63,15 +66,14 @@ public:
 
     qint64 size() const;         // live vectors
     qint64 deletedCount() const;
-    // What the index holds, to stamp its saved file with (VectorIndexStore): live vectors, the
-    // largest id among them and the sum of their ids. One pass over the ids, under the lock.
+    // What a saved index holds, to stamp its file with (VectorIndexStore): live vectors, the
+    // largest id among them and the sum of their ids.
     struct Holdings {
         qint64 count = 0;
         qint64 maxId = 0;
         qint64 idSum = 0;
         bool operator==(const Holdings &) const = default;
     };
-    Holdings holdings() const;
     qint64 insertions() const { return qint64(m_slotsTaken.load()); } // only grows
     int dimension() const { return m_options.dimension; }
 
@@ -80,6 +82,7 @@ public:
 private:
     VectorIndex(VectorIndexOptions options, std::unique_ptr<hnswlib::SpaceInterface<float>> space, GraphPtr graph);
     void growLocked(size_t atLeast);
+    Holdings holdingsLocked() const; // one pass over the ids; under the exclusive lock
     void copyOutOfFileLocked();
 
     VectorIndexOptions m_options;

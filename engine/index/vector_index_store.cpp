@@ -122,13 +122,13 @@ Result<void> VectorIndexStore::save(qint64 kbId)
         return {};
     if (!QDir().mkpath(m_directory))
         return fail(QStringLiteral("cannot create %1").arg(m_directory));
-    if (auto saved = index->save(indexPath(kbId)); !saved)
-        return saved;
+    const auto saved = index->save(indexPath(kbId));
+    if (!saved)
+        return saved.failure();
     QSaveFile stampFile(indexPath(kbId) + QStringLiteral(".stamp"));
     if (!stampFile.open(QIODevice::WriteOnly))
         return fail(QStringLiteral("cannot write %1").arg(stampFile.fileName()));
-    const VectorIndex::Holdings held = index->holdings();
-    stampFile.write(stampText(held.count, held.maxId, held.idSum, cached.generation).toLatin1());
+    stampFile.write(stampText(saved->count, saved->maxId, saved->idSum, cached.generation).toLatin1());
     if (!stampFile.commit())
         return fail(QStringLiteral("cannot write %1").arg(stampFile.fileName()));
     return {};

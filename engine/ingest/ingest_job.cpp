@@ -74,7 +74,9 @@ void walkFolder(const QString &folder, QList<IngestFileOutcome> &files)
         if (path.mid(folder.size()).contains(QLatin1String("/.")))
             continue;
         const QFileInfo info = it.fileInfo();
-        if (info.isSymLink() && !info.exists()) {
+        if (!info.exists() && !info.isSymLink()) { // listed, but not to be looked at (a folder without x)
+            found.append({path, Status::Failed, QStringLiteral("cannot read: permission denied")});
+        } else if (info.isSymLink() && !info.exists()) {
             found.append({path, Status::Failed, QStringLiteral("cannot read: the link's target does not exist")});
         } else if (info.isDir() && info.isSymLink()) {
             found.append({path, Status::Skipped, QStringLiteral("a link to a folder is not followed")});
@@ -101,6 +103,8 @@ QList<IngestFileOutcome> IngestJob::collectFiles() const
         const QFileInfo info(path);
         if (!info.exists())
             files.append({path, Status::Failed, QStringLiteral("no such file or folder")});
+        else if (info.isDir() && (!info.isReadable() || !info.isExecutable()))
+            files.append({info.absoluteFilePath(), Status::Failed, QStringLiteral("cannot read the folder: permission denied")});
         else if (info.isDir())
             walkFolder(info.absoluteFilePath(), files);
         else if (!info.isFile())

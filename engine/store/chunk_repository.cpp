@@ -67,7 +67,7 @@ Result<ChunkRepository::ChunkStamp> ChunkRepository::chunkStamp(qint64 kbId)
 Result<ChunkRepository::VectorHoldings> ChunkRepository::vectorHoldings(qint64 kbId)
 {
     auto statement = SqliteStatement::prepare(
-        m_db, "SELECT COUNT(*), COALESCE(MAX(c.id), 0), COALESCE(SUM(c.id), 0) FROM chunks c WHERE c.kb_id = ?");
+        m_db, "SELECT COUNT(*), COALESCE(MAX(id), 0), COALESCE(SUM(id), 0) FROM chunks WHERE kb_id = ?");
     if (!statement)
         return fail(statement.error());
     statement->bind(1, kbId);

@@ -33,9 +33,12 @@ public:
         qint64 maxChunkId = 0;
     };
     Result<ChunkStamp> chunkStamp(qint64 kbId);
-    // The same facts of the vectors the knowledge base holds, and the sum of their chunk ids:
-    // what a saved vector index must hold to be used (VectorIndex::holdings). A pass over the
-    // knowledge base's chunk ids, done when an index is loaded from its file, not per search.
+    // The knowledge base's chunks (each is written with its vector): their count, largest id and
+    // the sum of their ids, what a saved vector index must hold to be used
+    // (VectorIndex::Holdings). A pass over the knowledge base's ids in their index (a few ms for
+    // 20,000 chunks), done when an index is loaded from its file, not per search. (A vector of
+    // the wrong dimension, which no write stores, is left out of a rebuild: its index never
+    // matches, and is rebuilt with a warning on every load.)
     struct VectorHoldings {
         qint64 count = 0;
         qint64 maxId = 0;

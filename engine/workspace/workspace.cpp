@@ -70,7 +70,7 @@ Result<void> Workspace::removeKnowledgeBase(const QString &name)
 {
     auto kb = knowledgeBase(name);
     if (!kb)
-        return fail(kb.error());
+        return kb.failure();
     if (auto removed = store::KnowledgeBaseRepository(m_database->connection()).remove(name); !removed)
         return removed;
     m_vectors.forget(kb->id);
@@ -83,7 +83,7 @@ Result<int> Workspace::removeDocuments(const QString &kbName, const QStringList 
     const QSqlDatabase db = m_database->connection();
     auto kb = store::KnowledgeBaseRepository(db).lookup(kbName);
     if (!kb)
-        return fail(kb.error());
+        return kb.failure();
     auto vectors = m_vectors.open(*kb, db);
     if (!vectors)
         return fail(vectors.error());
@@ -120,7 +120,7 @@ Result<std::unique_ptr<ingest::IngestJob>> Workspace::ingestJob(const QString &k
 {
     auto kb = store::KnowledgeBaseRepository(m_database->connection()).lookup(kbName);
     if (!kb)
-        return fail(kb.error());
+        return kb.failure();
     return std::make_unique<ingest::IngestJob>(m_database, m_vectors, m_embedder, *kb, paths);
 }
 
@@ -129,7 +129,7 @@ Result<std::unique_ptr<ingest::ReembedJob>> Workspace::reembedJob(const QString 
 {
     auto kb = store::KnowledgeBaseRepository(m_database->connection()).lookup(kbName);
     if (!kb)
-        return fail(kb.error());
+        return kb.failure();
     const bool builtin = embedder.isEmpty() || embedder == index::BuiltinEmbedder::name();
     return std::make_unique<ingest::ReembedJob>(m_database, m_vectors, *kb, builtin ? index::BuiltinEmbedder::name() : embedder,
                                                 builtin ? index::BuiltinEmbedder::kDimension : dimension,
@@ -158,7 +158,7 @@ Result<QStringList> Workspace::providerEmbedders(const QStringList &kbNames, boo
         if (embedder.isEmpty()) {
             auto kb = store::KnowledgeBaseRepository(m_database->connection()).lookup(name);
             if (!kb)
-                return fail(kb.error());
+                return kb.failure();
             embedder = kb->spec.embedder;
             QMutexLocker lock(&m_embeddersMutex);
             m_embedders.insert(name, embedder);
@@ -175,7 +175,7 @@ Result<index::SearchResult> Workspace::search(const QString &kbName, const QStri
     const store::ReadSnapshot snapshot(db);
     auto kb = store::KnowledgeBaseRepository(db).lookup(kbName);
     if (!kb)
-        return fail(kb.error());
+        return kb.failure();
     auto stamp = store::ChunkRepository(db).chunkStamp(kb->id);
     if (!stamp)
         return fail(stamp.error());

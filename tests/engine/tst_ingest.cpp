@@ -5,6 +5,7 @@
 #include "support/temp_workspace.h"
 
 #include <QProcess>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
@@ -238,10 +239,18 @@ private Q_SLOTS:
         QVERIFY(QFile::setPermissions(docs + QStringLiteral("/a.txt"), readable));
         QVERIFY(QFile::setPermissions(docs + QStringLiteral("/secret.txt"), QFileDevice::WriteOwner));
         QVERIFY(QFile::setPermissions(docs + QStringLiteral("/locked"), QFileDevice::WriteOwner));
+        const QString sealed = dir.filePath(QStringLiteral("sealed")); // named on the command line
+        QVERIFY(test::writeFile(sealed + QStringLiteral("/x.txt"), "Nor this either.\n"));
+        QVERIFY(QFile::setPermissions(sealed, QFileDevice::WriteOwner));
+        const auto restore = qScopeGuard([&] { // so that the temporary folder can be removed
+            const auto all = QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner;
+            for (const QString &path : {docs + QStringLiteral("/locked"), sealed, docs + QStringLiteral("/secret.txt")})
+                QFile::setPermissions(path, all);
+        });
 
         QString program = qEnvironmentVariable("RAGDESK_BINARY");
         QStringList args = {QStringLiteral("--data-dir"), dir.filePath(QStringLiteral("data")), QStringLiteral("ingest"),
-                            QStringLiteral("kb"), docs};
+                            QStringLiteral("kb"), docs, sealed};
         if (::geteuid() == 0) {
             const QString setpriv = QStandardPaths::findExecutable(QStringLiteral("setpriv"));
             if (setpriv.isEmpty())
@@ -254,7 +263,7 @@ private Q_SLOTS:
         environment.insert(QStringLiteral("HOME"), dir.path());
         QProcess create;
         create.setProcessEnvironment(environment);
-        create.start(program, QStringList(args.mid(0, args.size() - 3)) << QStringLiteral("kb") << QStringLiteral("create")
+        create.start(program, QStringList(args.mid(0, args.size() - 4)) << QStringLiteral("kb") << QStringLiteral("create")
                                                                          << QStringLiteral("kb"));
         QVERIFY(create.waitForFinished(60'000));
         if (create.exitCode() != 0 && ::geteuid() == 0)
@@ -270,7 +279,8 @@ private Q_SLOTS:
         QCOMPARE(ingest.exitCode(), 1);
         QVERIFY2(err.contains(QStringLiteral("error: %1/secret.txt: cannot read").arg(docs)), qPrintable(err));
         QVERIFY2(err.contains(QStringLiteral("error: %1/locked: cannot read the folder").arg(docs)), qPrintable(err));
-        QVERIFY2(err.contains(QStringLiteral("2 failed")), qPrintable(err));
+        QVERIFY2(err.contains(QStringLiteral("error: %1: cannot read the folder").arg(sealed)), qPrintable(err));
+        QVERIFY2(err.contains(QStringLiteral("3 failed")), qPrintable(err));
         QVERIFY2(err.contains(QStringLiteral("added")) && err.contains(QStringLiteral("a.txt")), qPrintable(err));
     }
 

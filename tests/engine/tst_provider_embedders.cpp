@@ -221,6 +221,11 @@ private slots:
         asked = test::askAndWait(engine, options);
         QVERIFY(!asked.ok());
         QVERIFY2(asked.error().contains(QStringLiteral("embedding the question")), qPrintable(asked.error()));
+        QCOMPARE(errorKindName(asked.failure()), QStringLiteral("provider_http_400")); // the kind survives the rewording
+        m_fx->sim->setProfileJson(R"({"endpoints":{"embed":{"faults":[{"kind":"malformed"}]}}})");
+        asked = test::askAndWait(engine, options);
+        QVERIFY(!asked.ok());
+        QCOMPARE(errorKindName(asked.failure()), QStringLiteral("malformed"));
     }
 };
 

@@ -68,7 +68,7 @@ QCoro::Task<Result<EmbedResult>> HttpEmbedder::embed(EmbedRequest request)
             options.cancel->cancel(); // the batches still in flight are of no use now
             for (auto &pending : window)
                 co_await std::move(pending);
-            co_return fail(vectors.error());
+            co_return vectors.failure();
         }
         for (auto &v : *vectors)
             result.vectors.push_back(std::move(v));
@@ -93,7 +93,7 @@ Result<EmbedResult> HttpEmbedder::embedBlocking(const EmbedRequest &request)
         ++result.calls;
         auto vectors = settle(batch, outcome);
         if (!vectors)
-            return fail(vectors.error());
+            return vectors.failure();
         for (auto &v : *vectors)
             result.vectors.push_back(std::move(v));
     }
