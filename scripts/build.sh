@@ -18,5 +18,5 @@ while [ $# -gt 0 ]; do
 done
 jobs=$(nproc 2>/dev/null || echo 2)
 cmake -S "$root" -B "$build_dir" "${cmake_args[@]}" >/dev/null
-cmake --build "$build_dir" -j "$jobs" "${targets[@]}"
+cmake --build "$build_dir" -j "$jobs" "${targets[@]}" >&2 # stdout carries only the build dir
 echo "$build_dir"

@@ -4,8 +4,9 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bash "$root/packaging/install-deps.sh"
-# The build's own output goes to stderr, so that a failed build says why in CI's log.
-build_dir=$(bash "$root/scripts/build.sh" "$@" | tee /dev/stderr | tail -n 1)
+# build.sh writes the build's output to stderr (a failed build says why in CI's log) and only
+# the build dir to stdout.
+build_dir=$(bash "$root/scripts/build.sh" "$@" | tail -n 1)
 
 # Test-only: the official API clients the conformance tests drive, pinned by their lock file.
 conformance="$build_dir/conformance"

@@ -1,5 +1,5 @@
 // Runs an ingestion off the GUI thread and shows it: a progress bar with the file being read, and
-// a Cancel button that stops the job at once (inside a large file too). Hidden while idle.
+// a Cancel button that stops the job once the files being read are read, however large. Hidden while idle.
 #pragma once
 
 #include "api/provider_calls.h"

@@ -19,6 +19,8 @@
 #include <QJsonDocument>
 #include <QTemporaryDir>
 
+#include <optional>
+
 namespace rag::loadtest {
 
 namespace {
@@ -131,18 +133,20 @@ QCoro::Task<Result<LoadTestOutcome>> LoadTestJob::run(CancelTokenPtr stop)
     ask.adHoc.name = QStringLiteral("loadtest");
     ask.adHoc.knowledgeBases = {scenario.target.kb};
     SimulatorProcess simulator; // outlives the engine, whose last calls may still be at it
+    // The simulator's rerank calls are logged as any would be, but to a database of the run's
+    // own: thousands of them in the user's call log would push the user's own calls out of its
+    // retention (docs/loadtest.md). Declared before what holds that database, so the folder goes
+    // after its last connection.
+    std::optional<QTemporaryDir> callLogDir;
     chat::ChatEngineConfig config;
     config.blockingThreads = scenario.target.pool;
-    // The simulator's rerank calls are logged as any would be (what logging costs is part of
-    // what is measured), but to a database of the run's own: thousands of them in the user's
-    // call log would push the user's own calls out of its retention (docs/loadtest.md).
-    QTemporaryDir callLogDir;
     const bool simulated = !scenario.providers.real && !remote;
     if (simulated) {
-        if (!callLogDir.isValid())
+        callLogDir.emplace();
+        if (!callLogDir->isValid())
             co_return fail(QStringLiteral("cannot create a temporary folder for the run's call log"));
         store::DatabaseUrl url;
-        url.sqlitePath = callLogDir.filePath(QStringLiteral("calls.sqlite"));
+        url.sqlitePath = callLogDir->filePath(QStringLiteral("calls.sqlite"));
         auto opened = store::Database::open(url);
         if (!opened)
             co_return fail(opened.error());
