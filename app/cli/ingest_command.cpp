@@ -3,8 +3,10 @@
 #include "api/provider_calls.h"
 #include "cli/console.h"
 #include "cli/interruptible.h"
+#include "cli/number_options.h"
 #include "workspace/workspace.h"
 
+#include <QCommandLineParser>
 #include <QElapsedTimer>
 
 #include <optional>
@@ -28,12 +30,41 @@ QString statusWord(ingest::IngestFileOutcome::Status status)
 
 int ingestCommand(Workspace &workspace, const QStringList &args)
 {
-    if (args.size() < 2)
-        return usageError(QStringLiteral("usage: ragdesk ingest KB PATH..."));
-    auto job = workspace.ingestJob(args.first(), args.mid(1));
+    QCommandLineParser parser;
+    parser.addPositionalArgument(QStringLiteral("kb"), QStringLiteral("knowledge base"));
+    parser.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("files and folders"), QStringLiteral("PATH..."));
+    parser.addOption({QStringLiteral("max-file-mb"), QStringLiteral("largest file read"), QStringLiteral("MIB")});
+    parser.addOption({QStringLiteral("max-text-mb"), QStringLiteral("most text taken from one file"), QStringLiteral("MIB")});
+    parser.addOption({QStringLiteral("max-ratio"), QStringLiteral("most a compressed part may inflate"), QStringLiteral("N")});
+    parser.addOption({QStringLiteral("memory-mb"), QStringLiteral("memory budget of the files prepared at once"), QStringLiteral("MIB")});
+    // A path may start with '-': everything after "--" is positional.
+    if (!parser.parse(QStringList{QStringLiteral("ingest")} + args))
+        return usageError(parser.errorText());
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() < 2)
+        return usageError(QStringLiteral("usage: ragdesk ingest KB PATH... [--max-file-mb MIB] [--max-text-mb MIB] "
+                                         "[--max-ratio N] [--memory-mb MIB]"));
+    ingest::IngestLimits limits;
+    int maxFileMb = int(limits.maxFileBytes / ingest::IngestLimits::kMiB);
+    int maxTextMb = int(limits.maxTextChars / ingest::IngestLimits::kMiB);
+    int memoryMb = int(limits.memoryBudgetBytes / ingest::IngestLimits::kMiB);
+    QString error;
+    if (!readNumberOption(parser, QStringLiteral("max-file-mb"), &maxFileMb, &error)
+        || !readNumberOption(parser, QStringLiteral("max-text-mb"), &maxTextMb, &error)
+        || !readNumberOption(parser, QStringLiteral("max-ratio"), &limits.maxCompressionRatio, &error)
+        || !readNumberOption(parser, QStringLiteral("memory-mb"), &memoryMb, &error))
+        return usageError(error);
+    if (maxFileMb < 1 || maxTextMb < 1 || memoryMb < 1 || limits.maxCompressionRatio < 1)
+        return usageError(QStringLiteral("--max-file-mb, --max-text-mb, --max-ratio and --memory-mb take a whole number of at least 1"));
+    limits.maxFileBytes = maxFileMb * ingest::IngestLimits::kMiB;
+    limits.maxTextChars = maxTextMb * ingest::IngestLimits::kMiB;
+    limits.memoryBudgetBytes = memoryMb * ingest::IngestLimits::kMiB;
+
+    auto job = workspace.ingestJob(positional.first(), positional.mid(1));
     if (!job)
         return failure(job.error());
-    auto kb = workspace.knowledgeBase(args.first());
+    (*job)->setLimits(limits);
+    auto kb = workspace.knowledgeBase(positional.first());
     if (!kb)
         return failure(kb.error());
     // A knowledge base embedded by a provider: its calls run on a thread of their own while the

@@ -19,7 +19,7 @@ bool isSupportedFile(const QString &path)
     return supportedExtensions().contains(QFileInfo(path).suffix().toLower());
 }
 
-Result<ParsedDocument> parseDocument(const QString &path, const QByteArray &bytes)
+Result<ParsedDocument> parseDocument(const QString &path, const QByteArray &bytes, const IngestLimits &limits)
 {
     const QFileInfo info(path);
     const QString suffix = info.suffix().toLower();
@@ -36,9 +36,14 @@ Result<ParsedDocument> parseDocument(const QString &path, const QByteArray &byte
     else if (suffix == u"pdf")
         parsed = parsePdf(bytes);
     else if (suffix == u"docx")
-        parsed = parseDocx(bytes);
+        parsed = parseDocx(bytes, limits);
     if (!parsed)
         return parsed;
+    qint64 chars = 0;
+    for (const TextSection &section : std::as_const(parsed->sections))
+        chars += section.text.size();
+    if (chars > limits.maxTextChars)
+        return fail(limits.textLimitError());
     if (!parsed->hasText())
         return fail(QStringLiteral("the file has no text"));
     if (parsed->title.isEmpty())

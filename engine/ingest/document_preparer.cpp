@@ -9,13 +9,13 @@
 
 namespace rag::ingest {
 
-Result<FileContent> readFile(const QString &path)
+Result<FileContent> readFile(const QString &path, qint64 maxBytes)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         return fail(QStringLiteral("cannot read: %1").arg(file.errorString()));
-    if (file.size() > kMaxFileBytes)
-        return fail(QStringLiteral("the file is larger than %1 MiB").arg(kMaxFileBytes / (1024 * 1024)));
+    if (file.size() > maxBytes)
+        return fail(QStringLiteral("the file is larger than %1 MiB (the limit, --max-file-mb)").arg(maxBytes / (1024 * 1024)));
     FileContent content;
     content.bytes = file.readAll();
     if (file.error() != QFileDevice::NoError)

@@ -9,14 +9,13 @@
 
 namespace rag::ingest {
 
-inline constexpr qint64 kMaxFileBytes = 256ll * 1024 * 1024;
-
 struct FileContent {
     QByteArray bytes;
     QString contentHash; // SHA-256, hex
 };
 
-Result<FileContent> readFile(const QString &path);
+// A file larger than maxBytes is refused before it is read.
+Result<FileContent> readFile(const QString &path, qint64 maxBytes);
 
 // Chunks and embeds a parsed document into what DocumentRepository::write takes. Without an
 // embedder the chunks have no vectors yet: an embedding provider adds them (IngestJob). Once

@@ -155,7 +155,7 @@ IngestReport IngestJob::run()
         work.path = path;
         if (m_cancelled)
             return work;
-        auto content = readFile(path);
+        auto content = readFile(path, m_limits.maxFileBytes);
         if (!content) {
             work.error = content.error();
             return work;
@@ -167,7 +167,8 @@ IngestReport IngestJob::run()
             work.unchanged = true;
             return work;
         }
-        auto parsed = parseDocument(path, content->bytes);
+        auto parsed = parseDocument(path, content->bytes, m_limits);
+        content->bytes = {}; // the text is all that is needed now: the file's bytes go before the chunks come
         if (!parsed) {
             work.error = parsed.error();
             work.document.contentHash = content->contentHash;
@@ -235,6 +236,10 @@ IngestReport IngestJob::run()
     progress.filesTotal = int(files.size());
     const int maxInFlight = m_maxInFlight > 0 ? m_maxInFlight : 2 * QThreadPool::globalInstance()->maxThreadCount();
     std::deque<QFuture<FileWork>> inFlight; // in file order
+    // The estimated memory of the files scheduled and not yet written, in file order: the next
+    // file starts while the sum stays within the budget, or when nothing else is held.
+    std::deque<qint64> reservedCosts;
+    qint64 reserved = 0;
     qsizetype next = 0;
     // Prepared documents whose chunks are with the embedding provider, in file order.
     struct Embedding {
@@ -288,8 +293,15 @@ IngestReport IngestJob::run()
     };
     for (qsizetype i = 0; i < files.size() && !m_cancelled; ++i) {
         for (; next < files.size() && qsizetype(inFlight.size()) < maxInFlight; ++next) {
-            if (files.at(next).status == Status::Added) // still to do; the rest failed or were skipped already
-                inFlight.push_back(QtConcurrent::run(prepare, files.at(next).path));
+            const QString &path = files.at(next).path;
+            if (files.at(next).status != Status::Added) // failed or skipped already
+                continue;
+            const qint64 cost = estimatedPreparationBytes(path, QFileInfo(path).size());
+            if (!reservedCosts.empty() && reserved + cost > m_limits.memoryBudgetBytes)
+                break; // waits for memory: the files before it release theirs once written
+            reserved += cost;
+            reservedCosts.push_back(cost);
+            inFlight.push_back(QtConcurrent::run(prepare, path));
         }
         IngestFileOutcome &outcome = files[i];
         if (outcome.status == Status::Added) {
@@ -298,6 +310,8 @@ IngestReport IngestJob::run()
                 break;
             report.bytesRead += work.bytes;
             storeWork(work, outcome);
+            reserved -= reservedCosts.front(); // files are scheduled and written in the same order
+            reservedCosts.pop_front();
         }
         report.files.append(outcome);
         report.chunksWritten += outcome.chunks;

@@ -11,6 +11,7 @@
 #include "index/builtin_embedder.h"
 #include "index/vector_index_store.h"
 #include "ingest/chunk_embedder.h"
+#include "ingest/ingest_limits.h"
 #include "store/database.h"
 #include "store/records.h"
 
@@ -58,6 +59,8 @@ public:
     // Called on the thread that runs the job, after every file.
     void setProgressHandler(std::function<void(const IngestProgress &)> handler) { m_onProgress = std::move(handler); }
     void setMaxFilesInFlight(int files) { m_maxInFlight = std::max(1, files); }
+    // Files past a limit fail with its reason; the memory budget bounds the files prepared at once.
+    void setLimits(const IngestLimits &limits) { m_limits = limits; }
     // Needed when the knowledge base's embedder is a provider; must outlive run().
     void setChunkEmbedder(ChunkEmbedder *embedder) { m_chunkEmbedder = embedder; }
     // Chunks with the provider at once, summed over documents (at least one document goes).
@@ -86,6 +89,7 @@ private:
     QStringList m_paths;
     std::function<void(const IngestProgress &)> m_onProgress;
     int m_maxInFlight = 0;
+    IngestLimits m_limits;
     ChunkEmbedder *m_chunkEmbedder = nullptr;
     std::atomic<bool> m_cancelled{false};
     CancelTokenPtr m_cancel = CancelToken::create();

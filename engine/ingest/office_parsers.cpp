@@ -1,10 +1,13 @@
 #include "ingest/office_parsers.h"
 
+#include <QFile>
 #include <QXmlStreamReader>
 
 #include <poppler-qt6.h>
 #include <zip.h>
 
+#include <algorithm>
+#include <limits>
 #include <memory>
 
 namespace rag::ingest {
@@ -42,12 +45,13 @@ struct ZipArchive {
     }
 };
 
+// A small part read whole (docProps/core.xml): refused when it would be large.
 Result<QByteArray> readZipEntry(zip_t *archive, const char *name)
 {
     zip_stat_t stat;
     if (zip_stat(archive, name, 0, &stat) != 0)
         return fail(QStringLiteral("missing %1").arg(QString::fromLatin1(name)));
-    constexpr zip_uint64_t kMaxEntry = 256u * 1024 * 1024;
+    constexpr zip_uint64_t kMaxEntry = 1024 * 1024;
     if (!(stat.valid & ZIP_STAT_SIZE) || stat.size > kMaxEntry)
         return fail(QStringLiteral("%1 is too large").arg(QString::fromLatin1(name)));
     zip_file_t *file = zip_fopen(archive, name, 0);
@@ -61,30 +65,84 @@ Result<QByteArray> readZipEntry(zip_t *archive, const char *name)
     return data;
 }
 
-QString documentXmlToText(const QByteArray &xml, QString *error)
-{
-    QXmlStreamReader reader(xml);
-    QString text;
-    while (!reader.atEnd()) {
-        reader.readNext();
-        if (reader.isStartElement()) {
-            const auto name = reader.qualifiedName();
-            if (name == u"w:t")
-                text.append(reader.readElementText());
-            else if (name == u"w:tab")
-                text.append(u'\t');
-            else if (name == u"w:br" || name == u"w:cr")
-                text.append(u'\n');
-        } else if (reader.isEndElement()) {
-            const auto name = reader.qualifiedName();
-            if (name == u"w:p")
-                text.append(u'\n');
-            else if (name == u"w:tc")
-                text.append(u'\t');
-        }
+struct ZipFile {
+    zip_file_t *file = nullptr;
+    ~ZipFile()
+    {
+        if (file)
+            zip_fclose(file);
     }
-    if (reader.hasError())
-        *error = reader.errorString();
+};
+
+// The text of WordprocessingML, inflated and parsed a piece at a time: only the text is kept, so
+// memory follows what the document says, and a part that inflates beyond the compression ratio
+// (a zip bomb) or holds too much text is refused as soon as it does.
+Result<QString> documentText(zip_t *archive, const char *name, const IngestLimits &limits)
+{
+    zip_stat_t stat;
+    if (zip_stat(archive, name, 0, &stat) != 0)
+        return fail(QStringLiteral("missing %1").arg(QString::fromLatin1(name)));
+    const qint64 stored = (stat.valid & ZIP_STAT_COMP_SIZE) ? qint64(stat.comp_size) : 0;
+    const qint64 maxInflated = std::max(IngestLimits::kRatioGraceBytes, stored * limits.maxCompressionRatio);
+    const QString bomb = QStringLiteral("%1 inflates more than %2 times its compressed size (the limit, --max-ratio): "
+                                        "refused as a possible zip bomb")
+                             .arg(QString::fromLatin1(name)).arg(limits.maxCompressionRatio);
+    if ((stat.valid & ZIP_STAT_SIZE) && qint64(stat.size) > maxInflated)
+        return fail(bomb);
+    ZipFile file{zip_fopen(archive, name, 0)};
+    if (!file.file)
+        return fail(QStringLiteral("cannot open %1 inside the archive").arg(QString::fromLatin1(name)));
+
+    QXmlStreamReader reader;
+    QString text;
+    int insideText = 0; // depth of w:t elements: their characters are the document's text
+    QByteArray buffer(64 * 1024, Qt::Uninitialized);
+    qint64 inflated = 0;
+    bool ended = false;
+    while (true) {
+        if (!ended) {
+            const zip_int64_t read = zip_fread(file.file, buffer.data(), zip_uint64_t(buffer.size()));
+            if (read < 0)
+                return fail(QStringLiteral("%1 is damaged").arg(QString::fromLatin1(name)));
+            inflated += read;
+            if (inflated > maxInflated)
+                return fail(bomb);
+            if (read == 0)
+                ended = true;
+            else
+                reader.addData(QByteArray(buffer.constData(), qsizetype(read)));
+        }
+        while (!reader.atEnd()) {
+            reader.readNext();
+            if (reader.isStartElement()) {
+                const auto element = reader.qualifiedName();
+                if (element == u"w:t")
+                    ++insideText;
+                else if (element == u"w:tab")
+                    text.append(u'\t');
+                else if (element == u"w:br" || element == u"w:cr")
+                    text.append(u'\n');
+            } else if (reader.isCharacters()) {
+                if (insideText > 0)
+                    text.append(reader.text());
+            } else if (reader.isEndElement()) {
+                const auto element = reader.qualifiedName();
+                if (element == u"w:t")
+                    insideText = std::max(0, insideText - 1);
+                else if (element == u"w:p")
+                    text.append(u'\n');
+                else if (element == u"w:tc")
+                    text.append(u'\t');
+            }
+            if (text.size() > limits.maxTextChars)
+                return fail(limits.textLimitError());
+        }
+        const bool needsData = reader.error() == QXmlStreamReader::PrematureEndOfDocumentError;
+        if (reader.hasError() && (!needsData || ended))
+            return fail(QStringLiteral("the DOCX document XML is malformed: %1").arg(reader.errorString()));
+        if (!reader.hasError() || ended)
+            break; // the document element closed
+    }
     return text;
 }
 
@@ -100,7 +158,7 @@ QString coreTitle(const QByteArray &xml)
 }
 } // namespace
 
-Result<ParsedDocument> parseDocx(const QByteArray &bytes)
+Result<ParsedDocument> parseDocx(const QByteArray &bytes, const IngestLimits &limits)
 {
     if (!bytes.startsWith("PK"))
         return fail(QStringLiteral("not a DOCX file (not a zip archive)"));
@@ -120,17 +178,27 @@ Result<ParsedDocument> parseDocx(const QByteArray &bytes)
         return fail(QStringLiteral("the DOCX archive is damaged: %1").arg(message));
     }
     zip_error_fini(&zipError);
-    auto body = readZipEntry(zip.archive, "word/document.xml");
+    if (zip_name_locate(zip.archive, "word/document.xml", 0) < 0)
+        return fail(QStringLiteral("not a Word document: missing word/document.xml"));
+    auto body = documentText(zip.archive, "word/document.xml", limits);
     if (!body)
-        return fail(QStringLiteral("not a Word document: %1").arg(body.error()));
-    QString xmlError;
+        return body.failure();
     ParsedDocument doc;
-    doc.sections.append({documentXmlToText(*body, &xmlError), 0});
-    if (!xmlError.isEmpty())
-        return fail(QStringLiteral("the DOCX document XML is malformed: %1").arg(xmlError));
+    doc.sections.append({std::move(*body), 0});
     if (auto core = readZipEntry(zip.archive, "docProps/core.xml"))
         doc.title = coreTitle(*core);
     return doc;
+}
+
+std::optional<qint64> docxDeclaredXmlBytes(const QString &path)
+{
+    int error = 0;
+    ZipArchive zip;
+    zip.archive = zip_open(QFile::encodeName(path).constData(), ZIP_RDONLY, &error);
+    zip_stat_t stat;
+    if (!zip.archive || zip_stat(zip.archive, "word/document.xml", 0, &stat) != 0 || !(stat.valid & ZIP_STAT_SIZE))
+        return std::nullopt;
+    return qint64(std::min<zip_uint64_t>(stat.size, zip_uint64_t(std::numeric_limits<qint64>::max())));
 }
 
 } // namespace rag::ingest

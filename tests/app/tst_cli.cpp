@@ -150,6 +150,30 @@ private Q_SLOTS:
         QVERIFY2(assistant.err.contains(QStringLiteral("--top-n is out of range")), qPrintable(assistant.err));
     }
 
+    // A file past a limit fails with the limit's name and the rest is ingested; the limits are the
+    // user's to set, and a memory budget smaller than any file still ingests every file.
+    void ingestLimitsRefuseFilesByNameAndKeepTheRest()
+    {
+        const QString folder = m_dir.filePath(QStringLiteral("limits"));
+        QVERIFY(rag::test::writeFile(folder + QStringLiteral("/big.txt"), QByteArray("otter words ").repeated(110000)));
+        QVERIFY(rag::test::writeFile(folder + QStringLiteral("/small.txt"), "otters hold hands while they sleep"));
+        QVERIFY(rag::test::writeDocx(folder + QStringLiteral("/bomb.docx"), QStringList(200000, QStringLiteral("zzzzzzzzzzzzzzzzzzzzzzzz"))));
+        QCOMPARE(ragdesk({QStringLiteral("kb"), QStringLiteral("create"), QStringLiteral("limits")}).exitCode, 0);
+        const Run limited = ragdesk({QStringLiteral("ingest"), QStringLiteral("limits"), folder, QStringLiteral("--max-file-mb"),
+                                     QStringLiteral("1"), QStringLiteral("--memory-mb"), QStringLiteral("1")});
+        QCOMPARE(limited.exitCode, 1);
+        QVERIFY2(limited.err.contains(QStringLiteral("big.txt: the file is larger than 1 MiB (the limit, --max-file-mb)")), qPrintable(limited.err));
+        QVERIFY2(limited.err.contains(QStringLiteral("bomb.docx: word/document.xml inflates more than 100 times")), qPrintable(limited.err));
+        QVERIFY2(limited.err.contains(QStringLiteral("1 added")) && limited.err.contains(QStringLiteral("2 failed")), qPrintable(limited.err));
+
+        const Run raised = ragdesk({QStringLiteral("ingest"), QStringLiteral("limits"), folder, QStringLiteral("--max-ratio"),
+                                    QStringLiteral("100000"), QStringLiteral("--memory-mb"), QStringLiteral("1")});
+        QCOMPARE(raised.exitCode, 0);
+        QVERIFY2(raised.err.contains(QStringLiteral("1 unchanged, 0 failed")), qPrintable(raised.err));
+        const Run zero = ragdesk({QStringLiteral("ingest"), QStringLiteral("limits"), folder, QStringLiteral("--memory-mb"), QStringLiteral("0")});
+        QCOMPARE(zero.exitCode, 2);
+    }
+
     void databaseCanLiveElsewhere()
     {
         const QString file = m_dir.filePath(QStringLiteral("elsewhere/custom.sqlite"));

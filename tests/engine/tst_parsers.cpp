@@ -139,6 +139,61 @@ private Q_SLOTS:
         QVERIFY(!truncated);
         QVERIFY(truncated.error().contains(QStringLiteral("damaged")) || truncated.error().contains(QStringLiteral("Word")));
     }
+
+    // The XML is inflated and parsed a piece at a time: text that crosses the pieces' edges,
+    // entities and a long document come out whole and in order.
+    void longDocxIsReadWholeAcrossPieces()
+    {
+        QStringList paragraphs;
+        QString expected;
+        for (int i = 0; i < 20000; ++i) {
+            paragraphs << QStringLiteral("Paragraph %1 says <%2> & goes on about otter number %3.").arg(i).arg(i * 7919 % 10007).arg(i * i);
+            expected += paragraphs.last() + u'\n';
+        }
+        const QString path = m_dir.filePath(QStringLiteral("long.docx"));
+        QVERIFY(test::writeDocx(path, paragraphs));
+        auto doc = parseDocument(path, readAll(path));
+        QVERIFY2(doc, doc ? "" : qPrintable(doc.error()));
+        QCOMPARE(allText(*doc), expected);
+        QVERIFY(!parseDocument(path, readAll(path), IngestLimits{.maxTextChars = expected.size() - 1}));
+    }
+
+    // A zip bomb: a small file whose XML inflates a thousand times is refused once it passes the
+    // ratio, without inflating the rest; the limit is the caller's to raise.
+    void docxInflatingPastTheRatioIsRefused()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("bomb.docx"));
+        QVERIFY(test::writeDocx(path, QStringList(200000, QStringLiteral("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"))));
+        const QByteArray bytes = readAll(path);
+        QVERIFY2(bytes.size() < 200 * 1024, qPrintable(QString::number(bytes.size())));
+        auto bomb = parseDocument(path, bytes);
+        QVERIFY(!bomb);
+        QVERIFY2(bomb.error().contains(QStringLiteral("word/document.xml inflates more than 100 times")), qPrintable(bomb.error()));
+        QVERIFY(bomb.error().contains(QStringLiteral("--max-ratio")));
+        QVERIFY(parseDocument(path, bytes, IngestLimits{.maxCompressionRatio = 100000}));
+        auto tooMuchText = parseDocument(path, bytes, IngestLimits{.maxTextChars = 1024 * 1024, .maxCompressionRatio = 100000});
+        QVERIFY(!tooMuchText);
+        QVERIFY2(tooMuchText.error().contains(QStringLiteral("more than 1 MiB of text")), qPrintable(tooMuchText.error()));
+    }
+
+    void docxWithXmlCutShortIsMalformed()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("cut.docx"));
+        QVERIFY(test::writeDocxXml(path, "<w:document xmlns:w=\"urn:w\"><w:body><w:p><w:r><w:t>half a"));
+        auto cut = parseDocument(path, readAll(path));
+        QVERIFY(!cut);
+        QVERIFY2(cut.error().contains(QStringLiteral("malformed")), qPrintable(cut.error()));
+    }
+
+    void textPastTheLimitIsRefusedInAnyFormat()
+    {
+        const QByteArray text = QByteArray("word ").repeated(1000);
+        QVERIFY(parseDocument(QStringLiteral("a.txt"), text, IngestLimits{.maxTextChars = text.size()}));
+        auto refused = parseDocument(QStringLiteral("a.txt"), text, IngestLimits{.maxTextChars = text.size() - 1});
+        QVERIFY(!refused);
+        QVERIFY(refused.error().contains(QStringLiteral("--max-text-mb")));
+        QVERIFY(!parseDocument(QStringLiteral("a.md"), text, IngestLimits{.maxTextChars = 100}));
+    }
 };
 
 QTEST_MAIN(TestParsers)

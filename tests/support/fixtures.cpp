@@ -55,17 +55,22 @@ static QByteArray xmlEscape(const QString &text)
 
 bool writeDocx(const QString &path, const QStringList &paragraphs, const QString &title)
 {
+    QByteArray body = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+                      "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>";
+    for (const QString &paragraph : paragraphs)
+        body += "<w:p><w:r><w:t xml:space=\"preserve\">" + xmlEscape(paragraph) + "</w:t></w:r></w:p>";
+    body += "</w:body></w:document>";
+    return writeDocxXml(path, body, title);
+}
+
+bool writeDocxXml(const QString &path, const QByteArray &body, const QString &title)
+{
     QDir().mkpath(QFileInfo(path).absolutePath());
     QFile::remove(path);
     int error = 0;
     zip_t *zip = zip_open(QFile::encodeName(path).constData(), ZIP_CREATE | ZIP_TRUNCATE, &error);
     if (!zip)
         return false;
-    QByteArray body = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
-                      "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>";
-    for (const QString &paragraph : paragraphs)
-        body += "<w:p><w:r><w:t xml:space=\"preserve\">" + xmlEscape(paragraph) + "</w:t></w:r></w:p>";
-    body += "</w:body></w:document>";
     const QByteArray contentTypes =
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
         "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"

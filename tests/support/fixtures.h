@@ -12,6 +12,8 @@ namespace rag::test {
 bool writePdf(const QString &path, const QStringList &pages, const QString &title = {});
 // One Word paragraph per entry of `paragraphs`.
 bool writeDocx(const QString &path, const QStringList &paragraphs, const QString &title = {});
+// A DOCX whose word/document.xml is `documentXml` as given, well-formed or not.
+bool writeDocxXml(const QString &path, const QByteArray &documentXml, const QString &title = {});
 bool writeFile(const QString &path, const QByteArray &bytes);
 QByteArray binaryBlob(int size = 16384);
 
