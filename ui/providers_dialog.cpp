@@ -23,6 +23,7 @@ const FieldLabels &providerFields()
                                        {"--model", QObject::tr("Model")},
                                        {"--max-connections", QObject::tr("Max connections")},
                                        {"--timeout-ms", QObject::tr("Timeout")},
+                                       {"--ca-bundle", QObject::tr("CA bundle")},
                                        {"--api-key-env", QObject::tr("the API key field")},
                                        {"--capability", QObject::tr("Capability")}};
     return labels;
@@ -71,6 +72,23 @@ QWidget *ProvidersDialog::buildForm()
     m_timeout->setSuffix(tr(" ms"));
     m_http2 = new QCheckBox(tr("HTTP/2 (many calls on one connection)"));
     m_http2->setObjectName(QStringLiteral("providerHttp2"));
+    m_caBundle = new QLineEdit;
+    m_caBundle->setObjectName(QStringLiteral("providerCaBundle"));
+    m_caBundle->setPlaceholderText(tr("empty: the system's certificate authorities"));
+    m_caBundle->setToolTip(tr("A PEM file of the certificate authorities this provider's certificate is checked "
+                              "against, instead of the system's (a company's own CA)."));
+    m_insecure = new QCheckBox(tr("Do not verify its TLS certificate (unsafe)"));
+    m_insecure->setObjectName(QStringLiteral("providerInsecure"));
+    m_tlsWarning = new QLabel(tr("TLS verification is off: anyone on the network path can read and change this "
+                                 "provider's calls, API key included."));
+    m_tlsWarning->setObjectName(QStringLiteral("providerTlsWarning"));
+    m_tlsWarning->setWordWrap(true);
+    m_tlsWarning->setStyleSheet(QStringLiteral("color: #b00020; font-weight: bold"));
+    m_tlsWarning->setVisible(false);
+    connect(m_insecure, &QCheckBox::toggled, this, [this](bool insecure) {
+        m_tlsWarning->setVisible(insecure);
+        m_caBundle->setEnabled(!insecure);
+    });
     m_key = new QLineEdit;
     m_key->setObjectName(QStringLiteral("providerKey"));
     m_key->setEchoMode(QLineEdit::Password);
@@ -91,6 +109,9 @@ QWidget *ProvidersDialog::buildForm()
     layout->addRow(tr("Max &connections"), m_connections);
     layout->addRow(tr("&Timeout"), m_timeout);
     layout->addRow(QString(), m_http2);
+    layout->addRow(tr("CA &bundle"), m_caBundle);
+    layout->addRow(QString(), m_insecure);
+    layout->addRow(QString(), m_tlsWarning);
     layout->addRow(tr("API &key"), m_key);
     layout->addRow(QString(), m_forgetKey);
     auto *testRow = new QHBoxLayout;
@@ -126,6 +147,8 @@ void ProvidersDialog::showEmptyForm()
     m_connections->setValue(defaults.maxConnections);
     m_timeout->setValue(defaults.timeoutMs);
     m_http2->setChecked(defaults.http2);
+    m_caBundle->clear();
+    m_insecure->setChecked(defaults.tlsInsecure);
     m_key->clear();
     m_key->setPlaceholderText(tr("optional; kept in the keychain, never shown again"));
     m_forgetKey->setChecked(false);
@@ -150,6 +173,8 @@ void ProvidersDialog::showRecord(const QString &name)
     m_connections->setValue(provider->maxConnections);
     m_timeout->setValue(provider->timeoutMs);
     m_http2->setChecked(provider->http2);
+    m_caBundle->setText(provider->caBundle);
+    m_insecure->setChecked(provider->tlsInsecure);
     m_key->clear();
     const bool hasKey = provider->keyStore != u"none";
     m_key->setPlaceholderText(hasKey ? tr("a key is stored (%1); type to replace it").arg(provider->keyStore)
@@ -180,6 +205,8 @@ Result<QString> ProvidersDialog::saveForm()
     record.maxConnections = m_connections->value();
     record.timeoutMs = m_timeout->value();
     record.http2 = m_http2->isChecked();
+    record.tlsInsecure = m_insecure->isChecked();
+    record.caBundle = record.tlsInsecure ? QString() : m_caBundle->text().trimmed();
     const api::ConfiguredProviders providers(m_workspace);
     QString warning;
     Result<api::ProviderRecord> saved = editing().isEmpty()

@@ -10,6 +10,7 @@
 
 class QCheckBox;
 class QComboBox;
+class QLabel;
 class QLineEdit;
 class QPushButton;
 class QSpinBox;
@@ -51,6 +52,9 @@ private:
     QSpinBox *m_connections = nullptr;
     QSpinBox *m_timeout = nullptr;
     QCheckBox *m_http2 = nullptr;
+    QLineEdit *m_caBundle = nullptr;
+    QCheckBox *m_insecure = nullptr;
+    QLabel *m_tlsWarning = nullptr; // shown while certificates go unchecked
     QLineEdit *m_key = nullptr;
     QCheckBox *m_forgetKey = nullptr;
     QComboBox *m_capability = nullptr;

@@ -36,6 +36,7 @@ QString helpText()
         "  search KB QUERY [--top-n N] [--top-k N] [--threshold X] [--vector-weight X] [--rrf] [--json]\n"
         "  providers add NAME --kind KIND --base-url URL [--model M] [--api-key-env VAR]\n"
         "                [--max-connections N] [--timeout-ms N] [--http2]\n"
+        "                [--ca-bundle PEM] [--insecure]\n"
         "  providers list [--json] | providers remove NAME\n"
         "  providers test NAME [--capability rerank|embeddings|chat] [--json]\n"
         "                           one real call: latency, or the provider's error\n"

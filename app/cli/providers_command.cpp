@@ -16,7 +16,7 @@ int add(Workspace &workspace, const QStringList &args)
 {
     const QString usage = QStringLiteral(
         "usage: ragdesk providers add NAME --kind KIND --base-url URL [--model M] [--api-key-env VAR]"
-        " [--max-connections N] [--timeout-ms N] [--http2]");
+        " [--max-connections N] [--timeout-ms N] [--http2] [--ca-bundle PEM] [--insecure]");
     QCommandLineParser parser;
     parser.addPositionalArgument(QStringLiteral("name"), QStringLiteral("provider name"));
     parser.addOption({QStringLiteral("kind"), QStringLiteral("kind"), QStringLiteral("KIND")});
@@ -26,6 +26,8 @@ int add(Workspace &workspace, const QStringList &args)
     parser.addOption({QStringLiteral("max-connections"), QStringLiteral("connections"), QStringLiteral("N"), QStringLiteral("32")});
     parser.addOption({QStringLiteral("timeout-ms"), QStringLiteral("timeout"), QStringLiteral("N"), QStringLiteral("30000")});
     parser.addOption({QStringLiteral("http2"), QStringLiteral("use HTTP/2")});
+    parser.addOption({QStringLiteral("ca-bundle"), QStringLiteral("CA certificates to trust (PEM)"), QStringLiteral("PEM")});
+    parser.addOption({QStringLiteral("insecure"), QStringLiteral("do not check the provider's TLS certificate")});
     if (!parser.parse(QStringList{QStringLiteral("providers add")} + args) || parser.positionalArguments().size() != 1)
         return usageError(parser.errorText().isEmpty() ? usage : parser.errorText() + QLatin1Char('\n') + usage);
     if (!parser.isSet(QStringLiteral("kind")))
@@ -43,6 +45,10 @@ int add(Workspace &workspace, const QStringList &args)
     if (!connectionsOk || !timeoutOk)
         return usageError(QStringLiteral("--max-connections and --timeout-ms take whole numbers"));
     record.http2 = parser.isSet(QStringLiteral("http2"));
+    record.caBundle = parser.value(QStringLiteral("ca-bundle"));
+    record.tlsInsecure = parser.isSet(QStringLiteral("insecure"));
+    if (record.tlsInsecure && !record.caBundle.isEmpty())
+        return usageError(QStringLiteral("--insecure checks no certificate, so --ca-bundle would mean nothing: give one of them"));
 
     QString key;
     if (parser.isSet(QStringLiteral("api-key-env"))) {
@@ -58,6 +64,9 @@ int add(Workspace &workspace, const QStringList &args)
     if (!added)
         return failure(added.error());
     record = *added;
+    if (record.tlsInsecure)
+        errLine(QStringLiteral("warning: TLS verification is off for '%1': anyone on the network path can read and change "
+                               "its calls, API key included").arg(record.name));
     outLine(QStringLiteral("added provider '%1' (%2, %3%4)")
                 .arg(record.name, record.kind, record.baseUrl,
                      record.model.isEmpty() ? QString() : QStringLiteral(", model %1").arg(record.model)));
@@ -83,6 +92,8 @@ int list(Workspace &workspace, const QStringList &args)
                                      {QStringLiteral("max_connections"), p.maxConnections},
                                      {QStringLiteral("timeout_ms"), p.timeoutMs},
                                      {QStringLiteral("http2"), p.http2},
+                                     {QStringLiteral("ca_bundle"), p.caBundle},
+                                     {QStringLiteral("tls_verify"), !p.tlsInsecure},
                                      {QStringLiteral("key"), p.keyStore},
                                      {QStringLiteral("serves"), QJsonArray::fromStringList(api::ConfiguredProviders::capabilitiesOf(p.kind))}});
         outJson(QJsonDocument(array));
@@ -95,7 +106,8 @@ int list(Workspace &workspace, const QStringList &args)
     outLine(QStringLiteral("%1 %2 %3 %4 %5").arg(QStringLiteral("NAME"), -20).arg(QStringLiteral("KIND"), -18)
                 .arg(QStringLiteral("MODEL"), -28).arg(QStringLiteral("KEY"), -9).arg(QStringLiteral("BASE URL")));
     for (const api::ProviderRecord &p : std::as_const(*records))
-        outLine(QStringLiteral("%1 %2 %3 %4 %5").arg(p.name, -20).arg(p.kind, -18).arg(p.model, -28).arg(p.keyStore, -9).arg(p.baseUrl));
+        outLine(QStringLiteral("%1 %2 %3 %4 %5%6").arg(p.name, -20).arg(p.kind, -18).arg(p.model, -28).arg(p.keyStore, -9).arg(p.baseUrl,
+                    p.tlsInsecure ? QStringLiteral("  (TLS NOT VERIFIED)") : QString()));
     return kExitOk;
 }
 

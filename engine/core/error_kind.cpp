@@ -24,6 +24,7 @@ QString errorKindName(const Error &error)
     case ErrorKind::Network: return QStringLiteral("network");
     case ErrorKind::StreamCut: return QStringLiteral("stream_cut");
     case ErrorKind::Malformed: return QStringLiteral("malformed");
+    case ErrorKind::Tls: return QStringLiteral("tls");
     case ErrorKind::ProviderRefused: return QStringLiteral("provider_overloaded");
     case ErrorKind::Storage: return QStringLiteral("storage");
     case ErrorKind::Internal: return QStringLiteral("internal");

@@ -26,6 +26,7 @@ enum class ErrorKind {
     Network,         // a provider's connection failed before its answer started
     StreamCut,       // a provider's stream ended or broke before its end
     Malformed,       // a provider's reply could not be read
+    Tls,             // a provider's certificate was not trusted, or its CA bundle could not be read
     ProviderRefused, // the client's own queue for a provider was full
     Storage,         // the database failed
     Internal,        // a defect: an exception escaped

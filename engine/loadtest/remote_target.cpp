@@ -36,6 +36,8 @@ QString errorKindOf(const providers::HttpOutcome &outcome)
         return QStringLiteral("connect");
     case HttpError::Overloaded:
         return QStringLiteral("overloaded");
+    case HttpError::Tls:
+        return QStringLiteral("tls");
     case HttpError::None:
     case HttpError::Network:
     case HttpError::Stopped:

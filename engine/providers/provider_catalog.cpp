@@ -2,7 +2,9 @@
 
 #include "providers/wire/provider_endpoints.h"
 
+#include <QFileInfo>
 #include <QRegularExpression>
+#include <QSslCertificate>
 #include <QUrl>
 
 namespace rag::providers {
@@ -46,6 +48,12 @@ Result<store::ProviderRecord> validateProvider(store::ProviderRecord record)
         return fail(QStringLiteral("--max-connections must be between 1 and 4096, not %1").arg(record.maxConnections));
     if (record.timeoutMs < 100 || record.timeoutMs > 600'000)
         return fail(QStringLiteral("--timeout-ms must be between 100 and 600000, not %1").arg(record.timeoutMs));
+    record.caBundle = record.caBundle.trimmed();
+    if (!record.caBundle.isEmpty()) {
+        record.caBundle = QFileInfo(record.caBundle).absoluteFilePath(); // the provider outlives the working folder
+        if (QSslCertificate::fromPath(record.caBundle, QSsl::Pem).isEmpty())
+            return fail(QStringLiteral("--ca-bundle '%1' holds no readable PEM certificate").arg(record.caBundle));
+    }
     return record;
 }
 
@@ -62,6 +70,8 @@ Result<ProviderSettings> settingsFromRecord(const store::ProviderRecord &record)
     settings.maxConnections = record.maxConnections;
     settings.timeout = std::chrono::milliseconds(record.timeoutMs);
     settings.http2 = record.http2;
+    settings.caBundle = record.caBundle;
+    settings.tlsInsecure = record.tlsInsecure;
     return settings;
 }
 

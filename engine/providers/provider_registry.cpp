@@ -99,6 +99,8 @@ ProviderRegistry::Entry *ProviderRegistry::insertEntry(const QString &name, cons
     config.name = loaded.settings.name;
     config.maxConnections = loaded.settings.maxConnections;
     config.http2 = loaded.settings.http2;
+    config.caBundle = loaded.settings.caBundle;
+    config.tlsInsecure = loaded.settings.tlsInsecure;
     entry->client = std::make_unique<ProviderHttpClient>(config);
     if (loaded.apiKey)
         entry->client->setApiKey(*loaded.apiKey);

@@ -18,6 +18,8 @@ struct ProviderSettings {
     int maxConnections = 32;
     std::chrono::milliseconds timeout{30'000}; // per call, retries included
     bool http2 = false;
+    QString caBundle;         // PEM CAs that replace the system's for this provider; empty: the system's
+    bool tlsInsecure = false; // certificates are not checked (shown as a warning wherever it is listed)
 };
 
 } // namespace rag::providers

@@ -169,6 +169,13 @@ const QList<Migration> &schemaMigrations()
                             " data BLOB NOT NULL)"),
              QStringLiteral("CREATE INDEX reembed_vectors_by_kb ON reembed_vectors(kb_id)"),
          }},
+        // A provider behind a private certificate authority names its CA bundle; one whose
+        // certificate is not checked at all says so (docs/providers.md, "TLS and proxies").
+        {7, QStringLiteral("providers' TLS settings"),
+         {
+             QStringLiteral("ALTER TABLE providers ADD COLUMN ca_bundle TEXT NOT NULL DEFAULT ''"),
+             QStringLiteral("ALTER TABLE providers ADD COLUMN tls_insecure INTEGER NOT NULL DEFAULT 0"),
+         }},
     };
     return migrations;
 }

@@ -16,6 +16,8 @@ struct ProviderRecord {
     int maxConnections = 32;
     int timeoutMs = 30'000;
     bool http2 = false;
+    QString caBundle;          // PEM file of the CAs its certificate is checked against; empty: the system's
+    bool tlsInsecure = false;  // its certificate is not checked at all
     QString keyStore = QStringLiteral("none"); // none, keychain or file
 };
 

@@ -5,7 +5,7 @@
 namespace rag::store {
 
 static const char *kSelectProviders =
-    "SELECT name, kind, base_url, model, max_connections, timeout_ms, http2, key_store FROM providers";
+    "SELECT name, kind, base_url, model, max_connections, timeout_ms, http2, key_store, ca_bundle, tls_insecure FROM providers";
 
 // An unset text is stored as empty, not NULL (the columns are NOT NULL): a record built in
 // code may leave its model or base URL unset where the command line passes "".
@@ -25,6 +25,8 @@ static ProviderRecord readProvider(const QSqlQuery &query)
     p.timeoutMs = query.value(5).toInt();
     p.http2 = query.value(6).toBool();
     p.keyStore = query.value(7).toString();
+    p.caBundle = query.value(8).toString();
+    p.tlsInsecure = query.value(9).toBool();
     return p;
 }
 
@@ -34,9 +36,11 @@ Result<void> ProviderRepository::add(const ProviderRecord &p)
         return fail(QStringLiteral("a provider named '%1' already exists").arg(p.name));
     auto inserted = exec(m_db,
                          QStringLiteral("INSERT INTO providers (name, kind, base_url, model, max_connections, timeout_ms,"
-                                        " http2, key_store, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                                        " http2, key_store, ca_bundle, tls_insecure, created_at)"
+                                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
                          {p.name, p.kind, textOf(p.baseUrl), textOf(p.model), p.maxConnections, p.timeoutMs, p.http2 ? 1 : 0,
-                          p.keyStore, QDateTime::currentDateTimeUtc().toString(Qt::ISODate)});
+                          p.keyStore, textOf(p.caBundle), p.tlsInsecure ? 1 : 0,
+                          QDateTime::currentDateTimeUtc().toString(Qt::ISODate)});
     if (!inserted)
         return fail(inserted.error());
     return {};
@@ -48,9 +52,10 @@ Result<void> ProviderRepository::update(const ProviderRecord &p)
         return fail(existing.error());
     auto updated = exec(m_db,
                         QStringLiteral("UPDATE providers SET kind = ?, base_url = ?, model = ?, max_connections = ?,"
-                                       " timeout_ms = ?, http2 = ?, key_store = ? WHERE name = ?"),
+                                       " timeout_ms = ?, http2 = ?, key_store = ?, ca_bundle = ?, tls_insecure = ?"
+                                       " WHERE name = ?"),
                         {p.kind, textOf(p.baseUrl), textOf(p.model), p.maxConnections, p.timeoutMs, p.http2 ? 1 : 0,
-                         p.keyStore, p.name});
+                         p.keyStore, textOf(p.caBundle), p.tlsInsecure ? 1 : 0, p.name});
     return updated ? Result<void>() : Result<void>(fail(updated.error()));
 }
 

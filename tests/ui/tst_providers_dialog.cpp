@@ -5,6 +5,7 @@
 #include "providers/key_store.h"
 #include "providers_dialog.h"
 #include "support/simulator_thread.h"
+#include "support/tcp_forwarder.h"
 #include "support/temp_workspace.h"
 
 #include <QCheckBox>
@@ -132,6 +133,66 @@ private Q_SLOTS:
         QCOMPARE(form.list->count(), 0);
         QVERIFY(!keys.read(QStringLiteral("sim-jina"), providers::KeyStore::Backend::File));
         QVERIFY(form.name->text().isEmpty()); // back to a new provider's form
+    }
+
+    // A provider behind TLS: refused while its certificate is not trusted, reached once its CA
+    // bundle is named; "do not verify" is saved and shown as the risk it is.
+    void tlsSettingsAreSavedAndAnUncheckedCertificateIsShown()
+    {
+        test::TempWorkspace t;
+        test::SimulatorThread sim;
+        QVERIFY(sim.ok());
+        test::TcpForwarder tls(test::TcpForwarder::Mode::Tls, sim.port());
+        QVERIFY(tls.ok());
+        ui::ProvidersDialog dialog(*t.workspace);
+        Form form(dialog);
+        auto *caBundle = dialog.findChild<QLineEdit *>(QStringLiteral("providerCaBundle"));
+        auto *insecure = dialog.findChild<QCheckBox *>(QStringLiteral("providerInsecure"));
+        auto *warning = dialog.findChild<QLabel *>(QStringLiteral("providerTlsWarning"));
+        QVERIFY(form.found() && caBundle && insecure && warning);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QSignalSpy tested(&dialog, &ui::ProvidersDialog::testFinished);
+
+        form.fill(QStringLiteral("tls-jina"), QStringLiteral("jina"), QStringLiteral("https://127.0.0.1:%1/jina/v1").arg(tls.port()),
+                  QStringLiteral("jina-reranker-v2"));
+        caBundle->setText(t.workspace->dataDir() + QStringLiteral("/missing.pem"));
+        QVERIFY(!dialog.save());
+        QVERIFY2(form.message->text().contains(QStringLiteral("CA bundle")), qPrintable(form.message->text()));
+
+        caBundle->clear();
+        QVERIFY(dialog.save());
+        QTest::mouseClick(form.test, Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(tested.size(), 1, kTimeoutMs);
+        QVERIFY2(!tested.last().first().toBool() && form.message->text().contains(QStringLiteral("(tls)")), qPrintable(form.message->text()));
+
+        caBundle->setText(test::TcpForwarder::certificatePath());
+        QVERIFY(dialog.save());
+        QCOMPARE(api::ConfiguredProviders(*t.workspace).find(QStringLiteral("tls-jina"))->caBundle, test::TcpForwarder::certificatePath());
+        QTest::mouseClick(form.test, Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(tested.size(), 2, kTimeoutMs);
+        QVERIFY2(tested.last().first().toBool(), qPrintable(form.message->text()));
+
+        QVERIFY(!warning->isVisible());
+        insecure->setChecked(true);
+        QVERIFY(warning->isVisible());
+        QVERIFY(!caBundle->isEnabled());
+        QVERIFY(dialog.save());
+        const auto saved = api::ConfiguredProviders(*t.workspace).find(QStringLiteral("tls-jina"));
+        QVERIFY(saved->tlsInsecure);
+        QVERIFY(saved->caBundle.isEmpty());
+        { // shown again when the provider is opened
+            ui::ProvidersDialog reopened(*t.workspace);
+            Form again(reopened);
+            QVERIFY(again.found());
+            again.list->setCurrentRow(0);
+            QCOMPARE(again.name->text(), QStringLiteral("tls-jina"));
+            QVERIFY(reopened.findChild<QCheckBox *>(QStringLiteral("providerInsecure"))->isChecked());
+            QVERIFY(!reopened.findChild<QLabel *>(QStringLiteral("providerTlsWarning"))->isHidden());
+        }
+        QTest::mouseClick(form.test, Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(tested.size(), 3, kTimeoutMs);
+        QVERIFY2(tested.last().first().toBool(), qPrintable(form.message->text()));
     }
 };
 

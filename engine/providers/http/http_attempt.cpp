@@ -16,6 +16,8 @@ HttpError classify(QNetworkReply::NetworkError error, bool gotResponse)
     case QNetworkReply::NetworkSessionFailedError:
     case QNetworkReply::UnknownNetworkError:
         return HttpError::Connect;
+    case QNetworkReply::SslHandshakeFailedError:
+        return HttpError::Tls; // retrying cannot make a certificate trusted
     case QNetworkReply::RemoteHostClosedError:
         // Dropped before a status line: nothing was answered, so it is as safe to retry as a
         // refused connect. Dropped mid-response: the answer is lost.

@@ -25,6 +25,8 @@ QString httpErrorName(HttpError error)
         return QStringLiteral("network");
     case HttpError::Stopped:
         return QStringLiteral("stopped");
+    case HttpError::Tls:
+        return QStringLiteral("tls");
     }
     return {};
 }
@@ -50,6 +52,7 @@ Error callFailure(const QString &who, const HttpOutcome &outcome)
                : outcome.error == HttpError::Connect ? ErrorKind::Connect : ErrorKind::Network;
         break;
     case HttpError::Stopped: kind = ErrorKind::Malformed; break; // the reader stopped on what it could not read
+    case HttpError::Tls: kind = ErrorKind::Tls; break;
     case HttpError::None:
     case HttpError::Status: break;
     }

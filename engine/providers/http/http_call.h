@@ -36,7 +36,8 @@ enum class HttpError {
     Inactivity,  // a streamed response stalled longer than the inactivity timeout
     Cancelled,   // the caller cancelled
     Overloaded,  // the admission queue is full: refused at once
-    Network,     // any other transport failure (reset mid-response, TLS, protocol)
+    Network,     // any other transport failure (reset mid-response, protocol)
+    Tls,         // the TLS handshake failed (an untrusted certificate) or the CA bundle is unreadable
     Stopped,     // the onData consumer asked to stop
 };
 

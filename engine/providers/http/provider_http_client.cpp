@@ -9,13 +9,16 @@
 #include <QEventLoop>
 #include <QMutexLocker>
 #include <QNetworkAccessManager>
+#include <QNetworkProxyFactory>
 #include <QPointer>
+#include <QSslCertificate>
 #include <QThread>
 #include <QThreadStorage>
 
 #include <qcoro/qcorosignal.h>
 
 #include <memory>
+#include <mutex>
 
 namespace rag::providers {
 
@@ -71,6 +74,22 @@ ProviderHttpClient::ProviderHttpClient(HttpClientConfig config, QObject *parent)
     m_managerLimit = (m_config.maxConnections + m_connectionsPerManager - 1) / m_connectionsPerManager;
     m_admission = new AdmissionQueue(m_config.maxConnections, m_config.maxQueued, this);
     m_stats.maxConnections = m_config.maxConnections;
+    // Providers reach the network as the rest of the desktop does: through the proxy the system
+    // names (environment, desktop settings or PAC, via libproxy), no_proxy honoured.
+    static std::once_flag systemProxy;
+    std::call_once(systemProxy, [] { QNetworkProxyFactory::setUseSystemConfiguration(true); });
+    if (!m_config.caBundle.isEmpty() || m_config.tlsInsecure) {
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        if (!m_config.caBundle.isEmpty()) {
+            const QList<QSslCertificate> authorities = QSslCertificate::fromPath(m_config.caBundle, QSsl::Pem);
+            if (authorities.isEmpty())
+                m_tlsError = QStringLiteral("its CA bundle '%1' holds no readable PEM certificate").arg(m_config.caBundle);
+            tls.setCaCertificates(authorities); // the bundle replaces the system's CAs, as curl's --cacert does
+        }
+        if (m_config.tlsInsecure)
+            tls.setPeerVerifyMode(QSslSocket::VerifyNone);
+        m_tls = tls;
+    }
 }
 
 ProviderHttpClient::~ProviderHttpClient()
@@ -99,6 +118,8 @@ QNetworkRequest ProviderHttpClient::makeRequest(const WireRequest &request) cons
     r.setAttribute(QNetworkRequest::Http2AllowedAttribute, m_config.http2);
     if (m_config.http2 && request.url.scheme() == QLatin1String("http"))
         r.setAttribute(QNetworkRequest::Http2DirectAttribute, true);
+    if (m_tls)
+        r.setSslConfiguration(*m_tls);
     return r;
 }
 
@@ -143,6 +164,15 @@ void ProviderHttpClient::noteOutcome(const HttpOutcome &outcome, bool wasInFligh
     m_stats.latency.record(outcome.latencyMicros);
 }
 
+HttpOutcome ProviderHttpClient::tlsSetupFailure()
+{
+    HttpOutcome outcome;
+    outcome.error = HttpError::Tls;
+    outcome.message = m_tlsError;
+    noteOutcome(outcome, false);
+    return outcome;
+}
+
 HttpClientStats ProviderHttpClient::stats() const
 {
     QMutexLocker lock(&m_statsMutex);
@@ -154,6 +184,8 @@ QCoro::Task<HttpOutcome> ProviderHttpClient::post(WireRequest request, HttpCallO
     QElapsedTimer clock;
     clock.start();
     QPointer<ProviderHttpClient> self(this);
+    if (!m_tlsError.isEmpty())
+        co_return tlsSetupFailure();
 
     noteQueued(+1);
     const Admission admission = co_await m_admission->acquire(options.deadline, options.cancel);
@@ -222,6 +254,8 @@ HttpOutcome ProviderHttpClient::postBlocking(const WireRequest &request, const H
     if (!managers.hasLocalData())
         managers.setLocalData(new QNetworkAccessManager);
     QNetworkAccessManager *manager = managers.localData();
+    if (!m_tlsError.isEmpty())
+        return tlsSetupFailure();
 
     QElapsedTimer clock;
     clock.start();

@@ -17,9 +17,11 @@
 #include <QNetworkRequest>
 #include <QObject>
 #include <QSet>
+#include <QSslConfiguration>
 
 #include <qcoro/qcorotask.h>
 
+#include <optional>
 #include <random>
 
 class QNetworkAccessManager;
@@ -34,6 +36,10 @@ struct HttpClientConfig {
     int maxConnections = 32; // calls in flight at once; the rest queue
     bool http2 = false;      // opt-in: h2 over TLS (ALPN) or h2c with prior knowledge over http
     int maxQueued = 100'000; // beyond it a call is refused at once (Overloaded)
+    // TLS: the CAs a provider's certificate is checked against (a PEM file that replaces the
+    // system's), or no check at all. Proxies come from the system (QNetworkProxyFactory).
+    QString caBundle;
+    bool tlsInsecure = false;
     RetryPolicy retry;
 };
 
@@ -73,6 +79,7 @@ private:
     QNetworkRequest makeRequest(const WireRequest &request) const;
     QNetworkAccessManager *pickManager();
     void releaseManager(QNetworkAccessManager *manager);
+    HttpOutcome tlsSetupFailure(); // counted as a failed call
     void noteQueued(int delta);
     void noteOutcome(const HttpOutcome &outcome, bool wasInFlight);
     void scrubSecrets(HttpOutcome &outcome) const; // the key out of an error's body and message
@@ -86,6 +93,8 @@ private:
     QHash<QNetworkAccessManager *, int> m_managerLoad;
     QSet<HttpAttempt *> m_live; // aborted on destruction so no coroutine waits forever
     bool m_closing = false;
+    std::optional<QSslConfiguration> m_tls; // set when the provider's TLS differs from the system's
+    QString m_tlsError;                     // the CA bundle could not be read: every call fails with it
     std::mt19937 m_rng;
 
     mutable QMutex m_statsMutex;
