@@ -61,6 +61,14 @@ struct ChatEngine::Request {
     {
         return std::max(std::chrono::milliseconds(1), options.deadline - std::chrono::milliseconds(qint64(trace.elapsedMs())));
     }
+    // A provider call given what was left of the deadline may time out a moment before the
+    // deadline's own (coarse) timer fires: that timeout is the deadline, and is noted as such.
+    void noteTimeoutAtDeadline(ErrorKind failure)
+    {
+        if (failure == ErrorKind::Timeout && options.deadline.count() > 0
+            && remaining() <= std::max(std::chrono::milliseconds(1), options.deadline / 20))
+            deadlineHit = true;
+    }
 };
 
 } // namespace rag::chat

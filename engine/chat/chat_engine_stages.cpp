@@ -128,7 +128,9 @@ QCoro::Task<Result<AskResult>> ChatEngine::runStages(std::shared_ptr<Request> re
                 request.deadline = r.remaining();
             auto embedding = embedQuestion(m_registry.get(), blocking, r.context.embedders, request);
             auto embedded = co_await embedding;
-            if (r.stopped())
+            if (!embedded)
+                r.noteTimeoutAtDeadline(embedded.errorKind());
+            if (r.stopped() || r.deadlineHit)
                 co_return stopped(r, QStringLiteral("embedding the question"));
             if (!embedded && attempt == 0) {
                 // The knowledge bases may have another embedder by now (the failing one removed).
@@ -205,11 +207,8 @@ QCoro::Task<Result<AskResult>> ChatEngine::runStages(std::shared_ptr<Request> re
         StageScope scope(m_statistics, Stage::LastChunk);
         auto answering = answerStage(m_registry.get(), blocking, spec.llm, r.chatRequest(prompt, hits), onDelta);
         auto answered = co_await answering;
-        // The model's first-byte budget is what is left of the deadline: its timeout may fire a
-        // moment before the deadline's own (coarse) timer, and is that deadline.
-        if (!answered && answered.errorKind() == ErrorKind::Timeout
-            && r.remaining() <= std::max(std::chrono::milliseconds(1), r.options.deadline / 20))
-            r.deadlineHit = true;
+        if (!answered)
+            r.noteTimeoutAtDeadline(answered.errorKind());
         if (r.stopped() || r.deadlineHit)
             co_return stopped(r, QStringLiteral("the answer"));
         if (!answered)

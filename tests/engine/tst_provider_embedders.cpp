@@ -226,6 +226,16 @@ private slots:
         asked = test::askAndWait(engine, options);
         QVERIFY(!asked.ok());
         QCOMPARE(errorKindName(asked.failure()), QStringLiteral("malformed"));
+
+        // An embedder that hangs is ended by the request's deadline, and named so, whichever of
+        // the embed call's timeout (the rest of the deadline) and the deadline's timer fires first.
+        m_fx->sim->setProfileJson(R"({"endpoints":{"embed":{"faults":[{"kind":"hang"}]}}})");
+        options.deadline = 300ms;
+        for (int i = 0; i < 8; ++i) {
+            asked = test::askAndWait(engine, options);
+            QVERIFY(!asked.ok());
+            QCOMPARE(errorKindName(asked.failure()), QStringLiteral("deadline"));
+        }
     }
 };
 
