@@ -4,6 +4,7 @@
 #include <QStringDecoder>
 
 #include <charconv>
+#include <cmath>
 
 namespace rag {
 
@@ -232,7 +233,7 @@ private:
         return true;
     }
 
-    // RFC 8259's grammar; integers that fit stay integers, as in Qt's parser.
+    // RFC 8259's grammar; whole numbers that fit stay integers, as in Qt's parser.
     bool readNumber(QJsonValue &out)
     {
         const char *start = m_at;
@@ -273,6 +274,12 @@ private:
         const auto [end, error] = std::from_chars(start, m_at, value);
         if (error != std::errc() || end != m_at)
             return false;
+        // Qt keeps a whole value that fits in 64 bits as an integer however it is written
+        // ("1.0", "2.5e1", "59007199254740993.0"); a double would print and compare differently.
+        if (std::trunc(value) == value && value >= -0x1p63 && value < 0x1p63) {
+            out = qint64(value);
+            return true;
+        }
         out = value;
         return true;
     }

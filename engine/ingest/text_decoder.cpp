@@ -27,14 +27,31 @@ Result<QString> decodeWith(QStringConverter::Encoding encoding, const QByteArray
         return fail(QStringLiteral("the text is not valid %1").arg(QString::fromLatin1(QStringConverter::nameForEncoding(encoding))));
     return text;
 }
+
+// UTF-16 may hold a surrogate without its pair, which Qt decodes without an error; such text
+// makes every regular expression over it match nothing, so it becomes U+FFFD here.
+Result<QString> withPairedSurrogates(Result<QString> decoded)
+{
+    if (!decoded)
+        return decoded;
+    QString &text = *decoded;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const QChar c = text.at(i);
+        if (c.isHighSurrogate() && i + 1 < text.size() && text.at(i + 1).isLowSurrogate())
+            ++i;
+        else if (c.isSurrogate())
+            text[i] = QChar::ReplacementCharacter;
+    }
+    return decoded;
+}
 } // namespace
 
 Result<QString> decodeText(const QByteArray &bytes)
 {
     if (bytes.startsWith("\xFF\xFE"))
-        return decodeWith(QStringConverter::Utf16LE, bytes.mid(2));
+        return withPairedSurrogates(decodeWith(QStringConverter::Utf16LE, bytes.mid(2)));
     if (bytes.startsWith("\xFE\xFF"))
-        return decodeWith(QStringConverter::Utf16BE, bytes.mid(2));
+        return withPairedSurrogates(decodeWith(QStringConverter::Utf16BE, bytes.mid(2)));
     if (looksBinary(bytes))
         return fail(QStringLiteral("this is a binary file, not text"));
     auto utf8 = decodeWith(QStringConverter::Utf8, bytes.startsWith("\xEF\xBB\xBF") ? bytes.mid(3) : bytes);

@@ -78,6 +78,7 @@ QString htmlToText(QStringView html, QString *title)
     QString out;
     out.reserve(html.size());
     QString skipUntil; // closing tag of an element whose content is not text (script, style)
+    bool titleSought = false;
     qsizetype i = 0;
     while (i < html.size()) {
         const QChar c = html.at(i);
@@ -108,7 +109,8 @@ QString htmlToText(QStringView html, QString *title)
                 skipUntil = name;
                 continue;
             }
-            if (!closing && name == u"title" && title) {
+            if (!closing && name == u"title" && title && !titleSought) {
+                titleSought = true; // once: a search per unclosed <title> would make the parse quadratic
                 const qsizetype end = html.indexOf(QStringLiteral("</title"), i, Qt::CaseInsensitive);
                 if (end > i)
                     *title = htmlToText(html.mid(i, end - i)).simplified();
@@ -124,8 +126,10 @@ QString htmlToText(QStringView html, QString *title)
             continue;
         }
         if (c == u'&') {
-            const qsizetype semicolon = html.indexOf(u';', i + 1);
-            if (semicolon > i && semicolon - i <= 10) {
+            // An entity is short: looking further for its ';' would rescan the text per '&'.
+            const qsizetype found = QStringView(html).mid(i + 1, 10).indexOf(u';');
+            const qsizetype semicolon = found < 0 ? -1 : i + 1 + found;
+            if (semicolon > i) {
                 const QString decoded = decodeEntity(html.mid(i + 1, semicolon - i - 1));
                 if (!decoded.isEmpty()) {
                     out.append(decoded);

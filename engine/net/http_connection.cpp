@@ -29,130 +29,14 @@ bool statusHasNoBody(int status)
 
 } // namespace
 
-// http-parser calls plain C functions with the parser; `data` points back at the connection.
-struct HttpConnection::Callbacks {
-    static HttpConnection *self(http_parser *parser) { return static_cast<HttpConnection *>(parser->data); }
-
-    static int onMessageBegin(http_parser *parser)
-    {
-        HttpConnection *c = self(parser);
-        c->m_request = HttpRequest{};
-        c->m_request.peer = c->m_socket->peerAddress();
-        c->m_requestTimer.start(); // from here the request must be whole in time (CRLFs between requests do not count)
-        c->m_url.clear();
-        c->m_headerBytes = 0;
-        c->m_inHeaderField = false;
-        return 0;
-    }
-
-    static int onUrl(http_parser *parser, const char *at, size_t length)
-    {
-        HttpConnection *c = self(parser);
-        c->m_url.append(at, qsizetype(length));
-        return c->addHeaderBytes(length) ? 0 : -1;
-    }
-
-    static int onHeaderField(http_parser *parser, const char *at, size_t length)
-    {
-        HttpConnection *c = self(parser);
-        if (!c->m_inHeaderField) { // a field may arrive in pieces; a new one follows a value
-            c->m_request.headers.emplaceBack();
-            c->m_inHeaderField = true;
-        }
-        c->m_request.headers.last().first.append(at, qsizetype(length));
-        return c->addHeaderBytes(length + 4) ? 0 : -1; // ": " and CRLF count too
-    }
-
-    static int onHeaderValue(http_parser *parser, const char *at, size_t length)
-    {
-        HttpConnection *c = self(parser);
-        c->m_inHeaderField = false;
-        if (c->m_request.headers.isEmpty())
-            return -1;
-        c->m_request.headers.last().second.append(at, qsizetype(length));
-        return c->addHeaderBytes(length) ? 0 : -1;
-    }
-
-    static int onHeadersComplete(http_parser *parser)
-    {
-        HttpConnection *c = self(parser);
-        HttpRequest &r = c->m_request;
-        for (auto &[name, value] : r.headers) {
-            name = name.toLower();
-            value = value.trimmed();
-        }
-        r.method = http_method_str(http_method(parser->method));
-        http_parser_url url;
-        http_parser_url_init(&url);
-        if (http_parser_parse_url(c->m_url.constData(), size_t(c->m_url.size()), parser->method == HTTP_CONNECT, &url) != 0)
-            return -1; // reported as a malformed request
-        if (url.field_set & (1 << UF_PATH))
-            r.path = QByteArray::fromPercentEncoding(c->m_url.mid(url.field_data[UF_PATH].off, url.field_data[UF_PATH].len));
-        if (r.path.isEmpty())
-            r.path = "/";
-        if (url.field_set & (1 << UF_QUERY))
-            r.query = c->m_url.mid(url.field_data[UF_QUERY].off, url.field_data[UF_QUERY].len);
-        c->m_keepAlive = http_should_keep_alive(parser) != 0;
-        c->m_http10 = parser->http_major == 1 && parser->http_minor == 0;
-        c->m_isHead = parser->method == HTTP_HEAD;
-        // content_length is ULLONG_MAX when absent; chunked bodies are checked as they arrive.
-        if ((parser->flags & F_CONTENTLENGTH) && parser->content_length > quint64(c->m_limits.maxBodyBytes)) {
-            c->m_failStatus = 413;
-            return -1;
-        }
-        // curl and others wait for this before sending a large body.
-        if (r.header("expect").compare("100-continue", Qt::CaseInsensitive) == 0 && !c->m_http10)
-            c->m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
-        return 0;
-    }
-
-    static int onBody(http_parser *parser, const char *at, size_t length)
-    {
-        HttpConnection *c = self(parser);
-        if (c->m_request.body.size() + qsizetype(length) > c->m_limits.maxBodyBytes) {
-            c->m_failStatus = 413;
-            return -1;
-        }
-        c->m_request.body.append(at, qsizetype(length));
-        return 0;
-    }
-
-    static int onMessageComplete(http_parser *parser)
-    {
-        // Stop right after this request: the bytes of a pipelined next one stay in m_input
-        // until the response is out (one request at a time per connection).
-        http_parser_pause(parser, 1);
-        return 0;
-    }
-
-    static const http_parser_settings &settings()
-    {
-        static const http_parser_settings s = [] {
-            http_parser_settings init;
-            http_parser_settings_init(&init);
-            init.on_message_begin = &onMessageBegin;
-            init.on_url = &onUrl;
-            init.on_header_field = &onHeaderField;
-            init.on_header_value = &onHeaderValue;
-            init.on_headers_complete = &onHeadersComplete;
-            init.on_body = &onBody;
-            init.on_message_complete = &onMessageComplete;
-            return init;
-        }();
-        return s;
-    }
-};
-
 HttpConnection::HttpConnection(QTcpSocket *socket, std::shared_ptr<const HttpHandler> handler,
                                const HttpServerLimits &limits, QObject *parent)
-    : HttpResponder(parent), m_socket(socket), m_handler(std::move(handler)), m_limits(limits)
+    : HttpResponder(parent), m_socket(socket), m_handler(std::move(handler)), m_limits(limits), m_parser(limits)
 {
     m_socket->setParent(this);
     // While a request is handled its successor is not read from the socket; this bound makes the
     // kernel push back on a client that pipelines without end instead of growing our buffer.
     m_socket->setReadBufferSize(256 * 1024);
-    http_parser_init(&m_parser, HTTP_REQUEST);
-    m_parser.data = this;
 
     m_idleTimer.setSingleShot(true);
     m_idleTimer.setInterval(m_limits.idleTimeoutMs);
@@ -204,15 +88,6 @@ bool HttpConnection::isOpen() const
     return m_state != State::Closed && m_state != State::Closing;
 }
 
-bool HttpConnection::addHeaderBytes(size_t length)
-{
-    m_headerBytes += qsizetype(length);
-    if (m_headerBytes <= m_limits.maxHeaderBytes)
-        return true;
-    m_failStatus = 431;
-    return false;
-}
-
 void HttpConnection::onReadyRead()
 {
     if (m_state == State::Closing) {
@@ -236,17 +111,28 @@ void HttpConnection::processInput()
     }
     if (m_input.isEmpty() || awaitsOrSawHttp2Preface())
         return;
-    const size_t parsed = http_parser_execute(&m_parser, &Callbacks::settings(), m_input.constData(), size_t(m_input.size()));
-    m_input.remove(0, qsizetype(parsed));
-    const http_errno error = HTTP_PARSER_ERRNO(&m_parser);
-    if (error == HPE_PAUSED) {
-        http_parser_pause(&m_parser, 0);
-        if (m_parser.upgrade)
-            m_keepAlive = false; // what follows is another protocol we do not speak
+    const HttpRequestParser::Step step = m_parser.feed(m_input);
+    m_input.remove(0, step.used);
+    if (step.began)
+        m_requestTimer.start(); // from here the request must be whole in time (CRLFs between requests do not count)
+    if (step.expectsContinue)
+        m_socket->write("HTTP/1.1 100 Continue\r\n\r\n"); // curl and others wait for it before a large body
+    switch (step.status) {
+    case HttpRequestParser::Status::NeedMore:
+        break;
+    case HttpRequestParser::Status::Complete:
+        m_request = m_parser.takeRequest();
+        m_request.peer = m_socket->peerAddress();
+        // A drain (closeWhenIdle) that came while this request waited in m_input still holds.
+        m_keepAlive = m_keepAlive && m_parser.keepAlive();
+        m_http10 = m_parser.http10();
+        m_isHead = m_parser.isHead();
         dispatch();
-    } else if (error != HPE_OK) {
-        qCDebug(lcNet) << "bad request from" << m_socket->peerAddress() << http_errno_name(error);
-        failRequest(m_failStatus ? m_failStatus : error == HPE_HEADER_OVERFLOW ? 431 : 400);
+        break;
+    case HttpRequestParser::Status::Failed:
+        qCDebug(lcNet) << "bad request from" << m_socket->peerAddress() << m_parser.errorName();
+        failRequest(m_parser.failStatus());
+        break;
     }
 }
 

@@ -1,14 +1,13 @@
-// One accepted TCP connection of HttpServer (private to ragdesk_net): parses requests with
-// http-parser one at a time and is the HttpResponder handlers answer through.
+// One accepted TCP connection of HttpServer (private to ragdesk_net): reads requests one at a time
+// (HttpRequestParser) and is the HttpResponder handlers answer through.
 #pragma once
 
 #include "net/connection_support.h"
+#include "net/http_request_parser.h"
 #include "net/http_server.h"
 
 #include <QByteArray>
 #include <QTimer>
-
-#include <http_parser.h>
 
 #include <memory>
 
@@ -53,9 +52,6 @@ private:
         Closing,   // the last response is out; waiting for the peer to close
         Closed,
     };
-    struct Callbacks; // the http-parser callbacks (static functions with access to members)
-    friend struct Callbacks;
-
     void onReadyRead();
     void processInput();
     void dispatch();
@@ -66,24 +62,19 @@ private:
     void closeGracefully();
     void onBytesWritten();
     void handleDisconnected();
-    bool addHeaderBytes(size_t length); // false (and a 431 pending) when over the limit
     bool awaitsOrSawHttp2Preface();     // only on the first bytes of a connection
 
     QTcpSocket *m_socket;
     std::shared_ptr<const HttpHandler> m_handler;
     HttpServerLimits m_limits;
-    http_parser m_parser{};
+    HttpRequestParser m_parser;
     State m_state = State::Reading;
     QByteArray m_input; // bytes received and not parsed yet (e.g. a pipelined request)
-    HttpRequest m_request;
-    QByteArray m_url;
-    qsizetype m_headerBytes = 0;
-    bool m_inHeaderField = false;
+    HttpRequest m_request; // the one being answered
     bool m_keepAlive = true;
     bool m_http10 = false;
     bool m_isHead = false;
     bool m_chunkedResponse = false; // false while streaming: close-delimited (HTTP/1.0 clients)
-    int m_failStatus = 0;           // set by a parser callback that rejected the request
     bool m_processQueued = false;
     bool m_firstBytes = true; // nothing parsed yet: HTTP/2's preface may still come
     QTimer m_idleTimer;   // keep-alive connection with no request

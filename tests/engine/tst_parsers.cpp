@@ -185,6 +185,33 @@ private Q_SLOTS:
         QVERIFY2(cut.error().contains(QStringLiteral("malformed")), qPrintable(cut.error()));
     }
 
+    // Found by fuzz_text_readers: UTF-16 with a lone surrogate decoded without an error, and the
+    // HTML clean-up then matched nothing.
+    void aLoneSurrogateInUtf16BecomesAReplacementCharacter()
+    {
+        QByteArray bytes("\xFF\xFE");
+        for (QChar c : QStringLiteral("<p>one</p>\n\n  <p>two</p>")) {
+            bytes.append(char(c.unicode() & 0xFF));
+            bytes.append(char(c.unicode() >> 8));
+        }
+        bytes.append("\x00\xDC", 2);
+        auto doc = parseDocument(QStringLiteral("lone.html"), bytes);
+        QVERIFY2(doc, doc ? "" : qPrintable(doc.error()));
+        QCOMPARE(allText(*doc), QStringLiteral("one\ntwo\n\uFFFD"));
+    }
+
+    // Found by fuzz_text_readers: an '&' without its ';' and an unclosed <title> each rescanned the
+    // rest of the page (tens of seconds for 512 KB); entities still decode as before.
+    void entitiesAndTitlesAreFoundWithoutRescanningThePage()
+    {
+        auto amps = parseDocument(QStringLiteral("a.html"), QByteArray("&").repeated(512 * 1024) + "x &amp; y;");
+        QVERIFY(amps);
+        QVERIFY(allText(*amps).endsWith(QStringLiteral("x & y;")));
+        auto titles = parseDocument(QStringLiteral("t.html"), QByteArray("<title>").repeated(64 * 1024) + "<p>body</p>");
+        QVERIFY(titles);
+        QCOMPARE(allText(*titles).trimmed(), QStringLiteral("body"));
+    }
+
     void textPastTheLimitIsRefusedInAnyFormat()
     {
         const QByteArray text = QByteArray("word ").repeated(1000);

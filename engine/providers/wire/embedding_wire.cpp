@@ -6,6 +6,9 @@
 
 #include <QJsonArray>
 
+#include <cmath>
+#include <limits>
+
 namespace rag::providers {
 
 namespace {
@@ -31,6 +34,9 @@ Result<std::vector<float>> readVector(const QJsonValue &value, const QString &wh
         const auto number = wire::finiteNumber(array.at(i));
         if (!number)
             return fail(QStringLiteral("%1 has a non-number at position %2").arg(where).arg(i));
+        // Vectors are stored as floats: a larger number would become infinite in the index.
+        if (std::fabs(*number) > double(std::numeric_limits<float>::max()))
+            return fail(QStringLiteral("%1 has a number out of a float's range at position %2").arg(where).arg(i));
         vector.push_back(float(*number));
     }
     return vector;

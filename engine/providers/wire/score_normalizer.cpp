@@ -30,6 +30,9 @@ QList<double> normalizeScores(const QList<double> &raw)
     // A near-constant set carries no ranking signal a rescale could recover; rescaling would blow
     // noise up to the full [0, 1] range, so the scores are only clipped.
     const bool clip = !inRange && hi - lo < kMinSpread;
+    // Finite scores far apart (1e308 and -1e308) have an infinite spread: halved, every
+    // difference is finite and the rescale still maps lo to 0 and hi to 1.
+    const double scale = std::isfinite(hi - lo) ? 1.0 : 0.5;
     for (double s : raw) {
         if (!std::isfinite(s))
             out.append(0.0);
@@ -38,7 +41,7 @@ QList<double> normalizeScores(const QList<double> &raw)
         else if (clip)
             out.append(std::clamp(s, 0.0, 1.0));
         else
-            out.append((s - lo) / (hi - lo));
+            out.append((s * scale - lo * scale) / (hi * scale - lo * scale));
     }
     return out;
 }

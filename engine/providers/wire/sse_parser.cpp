@@ -1,33 +1,47 @@
 #include "providers/wire/sse_parser.h"
 
+#include <utility>
+
 namespace rag::providers {
 
-SseParser::SseParser() : m_decoder(QStringDecoder::Utf8) {}
+SseParser::SseParser() = default;
 
 QList<SseEvent> SseParser::feed(QByteArrayView bytes)
 {
     QList<SseEvent> events;
-    // The stateful decoder keeps a UTF-8 sequence split across chunks until its last byte.
-    QString text = m_decoder.decode(bytes);
-    if (m_firstText && !text.isEmpty()) {
-        if (text.startsWith(QChar(0xFEFF)))
-            text.remove(0, 1);
-        m_firstText = false;
+    QByteArray start;
+    if (m_atStart) {
+        // One byte order mark at the start of the stream is ignored, even when cut across chunks.
+        static constexpr QByteArrayView kBom("\xEF\xBB\xBF");
+        m_start.append(bytes);
+        if (m_start.size() < kBom.size() && kBom.startsWith(m_start))
+            return events;
+        if (m_start.startsWith(kBom))
+            m_start.remove(0, kBom.size());
+        m_atStart = false;
+        start = std::exchange(m_start, {});
+        bytes = start;
     }
-    for (QChar c : std::as_const(text)) {
-        if (c == u'\n') {
-            if (!m_afterCr)
-                processLine(m_line, events);
-            m_line.clear();
+    const char *p = bytes.data();
+    const char *const end = p + bytes.size();
+    while (p < end) {
+        if (m_afterCr && *p == '\n') { // the LF of a CRLF: the line already ended at its CR
             m_afterCr = false;
-        } else if (c == u'\r') {
-            processLine(m_line, events);
-            m_line.clear();
-            m_afterCr = true;
-        } else {
-            m_line.append(c);
-            m_afterCr = false;
+            ++p;
+            continue;
         }
+        const char *eol = p;
+        while (eol < end && *eol != '\n' && *eol != '\r')
+            ++eol;
+        m_line.append(p, eol - p);
+        if (eol == end) {
+            m_afterCr = false;
+            break;
+        }
+        processLine(QString::fromUtf8(m_line), events);
+        m_line.clear();
+        m_afterCr = *eol == '\r';
+        p = eol + 1;
     }
     return events;
 }

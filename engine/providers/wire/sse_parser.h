@@ -4,10 +4,10 @@
 // UTF-8 sequence. Used for OpenAI-compatible streaming and RAGFlow-style SSE.
 #pragma once
 
+#include <QByteArray>
 #include <QByteArrayView>
 #include <QList>
 #include <QString>
-#include <QStringDecoder>
 
 namespace rag::providers {
 
@@ -33,10 +33,13 @@ public:
 private:
     void processLine(const QString &line, QList<SseEvent> &events);
 
-    QStringDecoder m_decoder;
-    QString m_line;
-    bool m_afterCr = false; // the last character was CR: an LF right after it ends nothing more
-    bool m_firstText = true;
+    // Lines are assembled from bytes and decoded whole (CR and LF are never inside a UTF-8
+    // sequence), so the same bytes give the same events however they are cut. A stateful decoder
+    // would not: Qt 6.4's drops the byte after an invalid sequence cut at a chunk's end.
+    QByteArray m_line;
+    QByteArray m_start;     // the stream's first bytes while they may still be a cut UTF-8 BOM
+    bool m_atStart = true;
+    bool m_afterCr = false; // the last byte was CR: an LF right after it ends nothing more
     QString m_data;
     QString m_type;
     bool m_hasData = false;
