@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs every Debian 12 package that ragdesk's build, tests and app need.
 # Idempotent and quick when everything is already there: apt is only called for what is missing.
+# Usage: install-deps.sh [PACKAGE...]   (packages a script needs besides these, e.g. the fuzzers')
 set -euo pipefail
 
 packages=(
@@ -28,6 +29,7 @@ packages=(
   # test-only: Node.js runs the official openai client against `ragdesk serve` (its package
   # comes from npm, pinned, installed by scripts/test.sh)
   nodejs npm
+  "$@"
 )
 
 missing=()

@@ -20,27 +20,9 @@ esac
 build_dir=${RAGDESK_FUZZ_BUILD_DIR:-$root/build-fuzz}
 jobs=$(nproc 2>/dev/null || echo 2)
 
-# The project's packages, then clang and its runtimes (libFuzzer, ASan, UBSan), installed only
-# when missing, as packaging/install-deps.sh does.
-bash "$root/packaging/install-deps.sh"
-fuzz_packages=(clang-14 libclang-rt-14-dev)
-missing=()
-for p in "${fuzz_packages[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$'; then
-    missing+=("$p")
-  fi
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  sudo=""
-  if [ "$(id -u)" -ne 0 ]; then
-    command -v sudo >/dev/null || { echo "fuzz: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
-    sudo="sudo"
-  fi
-  echo "fuzz: installing ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  $sudo apt-get update -qq
-  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+# The project's packages and clang 14 with its runtimes (libFuzzer, ASan, UBSan), installed only
+# when missing.
+bash "$root/packaging/install-deps.sh" clang-14 libclang-rt-14-dev
 
 # Only the engine libraries the targets link are built (target fuzz_all), instrumented for the
 # fuzzer; sanitizer builds keep their own allocator, so tcmalloc is not linked.
