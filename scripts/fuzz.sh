@@ -4,10 +4,11 @@
 # for SECONDS on a copy of its seeds (fuzz/corpus/NAME/): nothing is written into the repository.
 #
 # Usage: scripts/fuzz.sh [SECONDS_PER_TARGET]
-#   20 seconds per target by default (what CI runs); `scripts/fuzz.sh 600` is the long form, run
+#   20 seconds per target by default (CI runs 10); `scripts/fuzz.sh 600` is the long form, run
 #   by hand like the bench/ programs when a parser changes, not in CI.
 # Environment: RAGDESK_FUZZ_BUILD_DIR (default build-fuzz/), RAGDESK_FUZZ_TARGETS (names to run,
-# e.g. "sse_parser chunker"; default all).
+# e.g. "sse_parser chunker"; default all), RAGDESK_FUZZ_SEED (default 1: a run repeats the same
+# inputs, so CI fails on what a change broke, not on a new draw; 0 draws a new seed).
 # Exit 1 when a target fails: it names the target and the file that makes it fail (kept under
 # BUILD_DIR/fuzz-artifacts/NAME/ with the run's log). A found input belongs in
 # fuzz/regressions/NAME/ once the bug is fixed.
@@ -66,7 +67,7 @@ for name in $targets; do
   cp -R "$root/fuzz/corpus/$name" "$work/$name/corpus"
   start=$(date +%s)
   status=0
-  (cd "$work/$name" && "$binary" "${options[@]}" -max_total_time="$seconds" -print_final_stats=1 \
+  (cd "$work/$name" && "$binary" "${options[@]}" -max_total_time="$seconds" -seed="${RAGDESK_FUZZ_SEED:-1}" -print_final_stats=1 \
     -artifact_prefix="$artifacts/" corpus) >"$artifacts/fuzz.log" 2>&1 || status=$?
   took=$(($(date +%s) - start))
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$artifacts/fuzz.log" | tail -n 1)

@@ -109,7 +109,7 @@ QWidget *ProvidersDialog::buildForm()
     layout->addRow(tr("Max &connections"), m_connections);
     layout->addRow(tr("&Timeout"), m_timeout);
     layout->addRow(QString(), m_http2);
-    layout->addRow(tr("CA &bundle"), m_caBundle);
+    layout->addRow(tr("CA b&undle"), m_caBundle);
     layout->addRow(QString(), m_insecure);
     layout->addRow(QString(), m_tlsWarning);
     layout->addRow(tr("API &key"), m_key);

@@ -33,6 +33,8 @@ QString helpText()
         "  kb reembed NAME --embedder NAME  embeds every chunk again with another embedder; the old\n"
         "                           vectors serve searches until the new ones replace them\n"
         "  ingest KB PATH...        files and folders; progress on stderr; exit 1 if any file failed\n"
+        "         [--max-file-mb MIB] [--max-text-mb MIB] [--max-ratio N] [--memory-mb MIB]\n"
+        "                           limits per file, and the memory of the files prepared at once\n"
         "  search KB QUERY [--top-n N] [--top-k N] [--threshold X] [--vector-weight X] [--rrf] [--json]\n"
         "  providers add NAME --kind KIND --base-url URL [--model M] [--api-key-env VAR]\n"
         "                [--max-connections N] [--timeout-ms N] [--http2]\n"

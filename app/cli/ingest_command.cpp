@@ -30,17 +30,33 @@ QString statusWord(ingest::IngestFileOutcome::Status status)
 
 int ingestCommand(Workspace &workspace, const QStringList &args)
 {
+    // Only the limits are options: every other argument is a path as given, one starting with '-'
+    // included, as it always was.
+    static const QStringList kLimits = {QStringLiteral("--max-file-mb"), QStringLiteral("--max-text-mb"),
+                                        QStringLiteral("--max-ratio"), QStringLiteral("--memory-mb")};
+    QStringList options{QStringLiteral("ingest")};
+    QStringList positional;
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        const QString &arg = args.at(i);
+        if (arg == u"--") {
+            positional += args.mid(i + 1);
+            break;
+        }
+        if (kLimits.contains(arg.section(u'=', 0, 0))) {
+            options << arg;
+            if (!arg.contains(u'=') && i + 1 < args.size())
+                options << args.at(++i);
+            continue;
+        }
+        positional << arg;
+    }
     QCommandLineParser parser;
-    parser.addPositionalArgument(QStringLiteral("kb"), QStringLiteral("knowledge base"));
-    parser.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("files and folders"), QStringLiteral("PATH..."));
     parser.addOption({QStringLiteral("max-file-mb"), QStringLiteral("largest file read"), QStringLiteral("MIB")});
     parser.addOption({QStringLiteral("max-text-mb"), QStringLiteral("most text taken from one file"), QStringLiteral("MIB")});
     parser.addOption({QStringLiteral("max-ratio"), QStringLiteral("most a compressed part may inflate"), QStringLiteral("N")});
     parser.addOption({QStringLiteral("memory-mb"), QStringLiteral("memory budget of the files prepared at once"), QStringLiteral("MIB")});
-    // A path may start with '-': everything after "--" is positional.
-    if (!parser.parse(QStringList{QStringLiteral("ingest")} + args))
+    if (!parser.parse(options))
         return usageError(parser.errorText());
-    const QStringList positional = parser.positionalArguments();
     if (positional.size() < 2)
         return usageError(QStringLiteral("usage: ragdesk ingest KB PATH... [--max-file-mb MIB] [--max-text-mb MIB] "
                                          "[--max-ratio N] [--memory-mb MIB]"));

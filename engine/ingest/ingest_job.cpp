@@ -12,6 +12,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <deque>
+#include <optional>
 
 namespace rag::ingest {
 
@@ -240,6 +241,7 @@ IngestReport IngestJob::run()
     // file starts while the sum stays within the budget, or when nothing else is held.
     std::deque<qint64> reservedCosts;
     qint64 reserved = 0;
+    std::optional<qint64> nextCost; // of files[next], while it waits
     qsizetype next = 0;
     // Prepared documents whose chunks are with the embedding provider, in file order.
     struct Embedding {
@@ -296,9 +298,12 @@ IngestReport IngestJob::run()
             const QString &path = files.at(next).path;
             if (files.at(next).status != Status::Added) // failed or skipped already
                 continue;
-            const qint64 cost = estimatedPreparationBytes(path, QFileInfo(path).size());
+            if (!nextCost) // estimated once, however long it waits
+                nextCost = estimatedPreparationBytes(path, QFileInfo(path).size(), m_limits);
+            const qint64 cost = *nextCost;
             if (!reservedCosts.empty() && reserved + cost > m_limits.memoryBudgetBytes)
                 break; // waits for memory: the files before it release theirs once written
+            nextCost.reset();
             reserved += cost;
             reservedCosts.push_back(cost);
             inFlight.push_back(QtConcurrent::run(prepare, path));

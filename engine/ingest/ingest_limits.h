@@ -15,7 +15,7 @@ struct IngestLimits {
     static constexpr qint64 kRatioGraceBytes = 4 * kMiB;
 
     qint64 maxFileBytes = 256 * kMiB; // a file's size on disk
-    qint64 maxTextChars = 256 * kMiB; // the text extracted from one file
+    qint64 maxTextChars = 256 * kMiB; // the text extracted from one file, in UTF-16 characters
     // A compressed part (a DOCX's XML) may inflate to at most this many times its stored size.
     // Word's own files stay under 20; a zip bomb inflates hundreds or thousands of times.
     int maxCompressionRatio = 100;
@@ -28,7 +28,8 @@ struct IngestLimits {
 
 // What preparing a file is expected to take at its peak: its bytes, its decoded text, the chunks,
 // their terms and vectors (about 12 times a text file's size, measured in bench/RESULTS.md). A
-// DOCX is judged by the size its XML declares; a PDF's text is smaller than the file.
-qint64 estimatedPreparationBytes(const QString &path, qint64 fileBytes);
+// DOCX is judged by the size its XML declares; a PDF's text is smaller than the file. At most
+// the whole budget; 0 for a file the limits refuse before reading it.
+qint64 estimatedPreparationBytes(const QString &path, qint64 fileBytes, const IngestLimits &limits);
 
 } // namespace rag::ingest

@@ -77,17 +77,20 @@ struct ZipFile {
 // The text of WordprocessingML, inflated and parsed a piece at a time: only the text is kept, so
 // memory follows what the document says, and a part that inflates beyond the compression ratio
 // (a zip bomb) or holds too much text is refused as soon as it does.
-Result<QString> documentText(zip_t *archive, const char *name, const IngestLimits &limits)
+Result<QString> documentText(zip_t *archive, const char *name, qint64 archiveBytes, const IngestLimits &limits)
 {
     zip_stat_t stat;
     if (zip_stat(archive, name, 0, &stat) != 0)
         return fail(QStringLiteral("missing %1").arg(QString::fromLatin1(name)));
-    const qint64 stored = (stat.valid & ZIP_STAT_COMP_SIZE) ? qint64(stat.comp_size) : 0;
-    const qint64 maxInflated = std::max(IngestLimits::kRatioGraceBytes, stored * limits.maxCompressionRatio);
+    // The sizes come from the file: a part cannot be stored in more bytes than the archive has.
+    const qint64 stored = (stat.valid & ZIP_STAT_COMP_SIZE) ? qint64(std::min<zip_uint64_t>(stat.comp_size, zip_uint64_t(archiveBytes))) : 0;
+    const qint64 ratio = std::max(1, limits.maxCompressionRatio);
+    const qint64 maxInflated = std::max(IngestLimits::kRatioGraceBytes,
+                                        stored > std::numeric_limits<qint64>::max() / ratio ? std::numeric_limits<qint64>::max() : stored * ratio);
     const QString bomb = QStringLiteral("%1 inflates more than %2 times its compressed size (the limit, --max-ratio): "
                                         "refused as a possible zip bomb")
                              .arg(QString::fromLatin1(name)).arg(limits.maxCompressionRatio);
-    if ((stat.valid & ZIP_STAT_SIZE) && qint64(stat.size) > maxInflated)
+    if ((stat.valid & ZIP_STAT_SIZE) && stat.size > zip_uint64_t(maxInflated))
         return fail(bomb);
     ZipFile file{zip_fopen(archive, name, 0)};
     if (!file.file)
@@ -98,6 +101,7 @@ Result<QString> documentText(zip_t *archive, const char *name, const IngestLimit
     int insideText = 0; // depth of w:t elements: their characters are the document's text
     QByteArray buffer(64 * 1024, Qt::Uninitialized);
     qint64 inflated = 0;
+    qint64 runBytes = 0; // since the last '<' or '>'
     bool ended = false;
     while (true) {
         if (!ended) {
@@ -107,10 +111,19 @@ Result<QString> documentText(zip_t *archive, const char *name, const IngestLimit
             inflated += read;
             if (inflated > maxInflated)
                 return fail(bomb);
-            if (read == 0)
+            if (read == 0) {
                 ended = true;
-            else
+            } else {
+                // The reader holds a text or attribute run whole until it ends: a run longer than
+                // the text limit is refused before it is handed over, not after it is held.
+                for (zip_int64_t k = 0; k < read; ++k) {
+                    const char c = buffer.at(qsizetype(k));
+                    runBytes = (c == '<' || c == '>') ? 0 : runBytes + 1;
+                }
+                if (runBytes > limits.maxTextChars)
+                    return fail(limits.textLimitError());
                 reader.addData(QByteArray(buffer.constData(), qsizetype(read)));
+            }
         }
         while (!reader.atEnd()) {
             reader.readNext();
@@ -180,7 +193,7 @@ Result<ParsedDocument> parseDocx(const QByteArray &bytes, const IngestLimits &li
     zip_error_fini(&zipError);
     if (zip_name_locate(zip.archive, "word/document.xml", 0) < 0)
         return fail(QStringLiteral("not a Word document: missing word/document.xml"));
-    auto body = documentText(zip.archive, "word/document.xml", limits);
+    auto body = documentText(zip.archive, "word/document.xml", bytes.size(), limits);
     if (!body)
         return body.failure();
     ParsedDocument doc;

@@ -221,7 +221,7 @@ QCoro::Task<void> LoadRunner::run(CancelTokenPtr stop, double drainS)
     // The process as the run sees it, on the same clock: threads, memory, the engine loop's lag.
     metrics::LoopLagProbe engineLoop(50);
     metrics::RuntimeMonitor monitor(250);
-    monitor.setHistoryLimit(0); // samples go to the recorder as they come; a history would only grow
+    monitor.setHistoryLimit(0); // samples go to the recorder as they come: ten minutes kept would be memory for nothing
     if (m_engine)
         m_engine->watchWith(monitor);
     monitor.watchLoop(QStringLiteral("engine"), &engineLoop);

@@ -9,6 +9,8 @@
 
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThreadPool>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <qcoro/qcorotask.h>
 
@@ -113,6 +115,27 @@ private slots:
         QVERIFY2(outcome.message.contains(QStringLiteral("holds no readable PEM certificate")), qPrintable(outcome.message));
         QCOMPARE(tls.connections(), 0); // never trusted the system's CAs instead
         QCOMPARE(client.stats().failed, qint64(1));
+    }
+
+    // Blocking calls share a network manager per worker thread, and Qt reuses a connection by
+    // host and port: one opened without checks must not carry a checked provider's call.
+    void anUncheckedConnectionIsNeverReusedByACheckedProvider()
+    {
+        test::TcpForwarder tls(test::TcpForwarder::Mode::Tls, m_sim.port());
+        QVERIFY(tls.ok());
+        HttpClientConfig insecureConfig = config();
+        insecureConfig.tlsInsecure = true;
+        ProviderHttpClient insecure(insecureConfig);
+        ProviderHttpClient checked(config());
+        QThreadPool oneThread; // both calls on one worker thread, as a blocking pool would make them
+        oneThread.setMaxThreadCount(1);
+        const WireRequest request = rerankAt(httpsBase(tls));
+        auto first = QtConcurrent::run(&oneThread, [&] { return insecure.postBlocking(request, within(5s)); });
+        QTRY_VERIFY_WITH_TIMEOUT(first.isFinished(), 10000);
+        QVERIFY2(first.result().ok(), qPrintable(first.result().message));
+        auto second = QtConcurrent::run(&oneThread, [&] { return checked.postBlocking(request, within(5s)); });
+        QTRY_VERIFY_WITH_TIMEOUT(second.isFinished(), 10000);
+        QCOMPARE(second.result().error, HttpError::Tls);
     }
 
     // The system's proxy (here the environment's http_proxy, read through libproxy) carries

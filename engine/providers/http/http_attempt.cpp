@@ -15,6 +15,10 @@ HttpError classify(QNetworkReply::NetworkError error, bool gotResponse)
     case QNetworkReply::TemporaryNetworkFailureError:
     case QNetworkReply::NetworkSessionFailedError:
     case QNetworkReply::UnknownNetworkError:
+    case QNetworkReply::ProxyConnectionRefusedError: // the proxy was not reached: nothing was sent
+    case QNetworkReply::ProxyConnectionClosedError:
+    case QNetworkReply::ProxyNotFoundError:
+    case QNetworkReply::ProxyTimeoutError:
         return HttpError::Connect;
     case QNetworkReply::SslHandshakeFailedError:
         return HttpError::Tls; // retrying cannot make a certificate trusted

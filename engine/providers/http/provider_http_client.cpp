@@ -169,7 +169,8 @@ HttpOutcome ProviderHttpClient::tlsSetupFailure()
     HttpOutcome outcome;
     outcome.error = HttpError::Tls;
     outcome.message = m_tlsError;
-    noteOutcome(outcome, false);
+    QMutexLocker lock(&m_statsMutex);
+    ++m_stats.failed; // no call was made, so no latency to record
     return outcome;
 }
 
@@ -249,11 +250,16 @@ QCoro::Task<HttpOutcome> ProviderHttpClient::post(WireRequest request, HttpCallO
 HttpOutcome ProviderHttpClient::postBlocking(const WireRequest &request, const HttpCallOptions &options)
 {
     Q_ASSERT_X(QThread::currentThread() != thread(), "postBlocking", "would block the client's own event loop");
-    // One manager per worker thread, as a blocking HTTP library keeps one session per thread.
-    static QThreadStorage<QNetworkAccessManager *> managers;
+    // One manager per worker thread, as a blocking HTTP library keeps one session per thread;
+    // one per TLS setting, since Qt reuses a connection by host and port alone: a connection made
+    // without checks (--insecure) must never carry a checked provider's call.
+    static QThreadStorage<QHash<QString, QNetworkAccessManager *> *> managers;
     if (!managers.hasLocalData())
-        managers.setLocalData(new QNetworkAccessManager);
-    QNetworkAccessManager *manager = managers.localData();
+        managers.setLocalData(new QHash<QString, QNetworkAccessManager *>);
+    const QString tlsKey = m_config.tlsInsecure ? QStringLiteral("insecure") : m_config.caBundle;
+    QNetworkAccessManager *&manager = (*managers.localData())[tlsKey];
+    if (!manager)
+        manager = new QNetworkAccessManager;
     if (!m_tlsError.isEmpty())
         return tlsSetupFailure();
 
