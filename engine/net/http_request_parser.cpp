@@ -15,6 +15,7 @@ struct HttpRequestParser::Callbacks {
         p->m_url.clear();
         p->m_headerBytes = 0;
         p->m_inHeaderField = false;
+        p->m_headersDone = false;
         p->m_began = true;
         return 0;
     }
@@ -29,6 +30,8 @@ struct HttpRequestParser::Callbacks {
     static int onHeaderField(http_parser *parser, const char *at, size_t length)
     {
         HttpRequestParser *p = self(parser);
+        if (p->m_headersDone)
+            return 0; // a chunked body's trailer: not a header of the request, which was read already
         const bool newField = !p->m_inHeaderField; // a field may arrive in pieces; a new one follows a value
         if (newField) {
             p->m_request.headers.emplaceBack();
@@ -42,6 +45,8 @@ struct HttpRequestParser::Callbacks {
     static int onHeaderValue(http_parser *parser, const char *at, size_t length)
     {
         HttpRequestParser *p = self(parser);
+        if (p->m_headersDone)
+            return 0;
         p->m_inHeaderField = false;
         if (p->m_request.headers.isEmpty())
             return -1;
@@ -53,6 +58,7 @@ struct HttpRequestParser::Callbacks {
     {
         HttpRequestParser *p = self(parser);
         HttpRequest &r = p->m_request;
+        p->m_headersDone = true;
         for (auto &[name, value] : r.headers) {
             name = name.toLower();
             value = value.trimmed();

@@ -56,6 +56,7 @@ private:
     QByteArray m_url;
     qsizetype m_headerBytes = 0;
     bool m_inHeaderField = false;
+    bool m_headersDone = false; // what follows is a chunked body's trailer
     bool m_keepAlive = true;
     bool m_http10 = false;
     bool m_isHead = false;
