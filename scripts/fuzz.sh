@@ -8,7 +8,9 @@
 #   by hand like the bench/ programs when a parser changes, not in CI.
 # Environment: RAGDESK_FUZZ_BUILD_DIR (default build-fuzz/), RAGDESK_FUZZ_TARGETS (names to run,
 # e.g. "sse_parser chunker"; default all), RAGDESK_FUZZ_SEED (default 1: a run repeats the same
-# inputs, so CI fails on what a change broke, not on a new draw; 0 draws a new seed).
+# inputs, so CI fails on what a change broke, not on a new draw; 0 draws a new seed),
+# RAGDESK_FUZZ_RUNS (stop each target after this many inputs, whichever comes first with
+# SECONDS: with the fixed seed, a machine of any speed then tries much the same inputs).
 # Exit 1 when a target fails: it names the target and the file that makes it fail (kept under
 # BUILD_DIR/fuzz-artifacts/NAME/ with the run's log). A found input belongs in
 # fuzz/regressions/NAME/ once the bug is fixed.
@@ -67,7 +69,7 @@ for name in $targets; do
   cp -R "$root/fuzz/corpus/$name" "$work/$name/corpus"
   start=$(date +%s)
   status=0
-  (cd "$work/$name" && "$binary" "${options[@]}" -max_total_time="$seconds" -seed="${RAGDESK_FUZZ_SEED:-1}" -print_final_stats=1 \
+  (cd "$work/$name" && "$binary" "${options[@]}" -max_total_time="$seconds" -seed="${RAGDESK_FUZZ_SEED:-1}" -runs="${RAGDESK_FUZZ_RUNS:--1}" -print_final_stats=1 \
     -artifact_prefix="$artifacts/" corpus) >"$artifacts/fuzz.log" 2>&1 || status=$?
   took=$(($(date +%s) - start))
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$artifacts/fuzz.log" | tail -n 1)
