@@ -3,6 +3,7 @@
 // the blocking path, and concurrency bounded by the pool rather than by Qt's six connections.
 #include "providers/http/provider_http_client.h"
 #include "support/await_task.h"
+#include "support/http_client_options.h"
 #include "support/simulator_thread.h"
 
 #include <QTcpServer>
@@ -35,19 +36,10 @@ WireRequest chatRequest(const test::SimulatorThread &sim)
 
 HttpClientConfig config(int maxConnections = 32)
 {
-    HttpClientConfig c;
-    c.name = QStringLiteral("sim");
-    c.maxConnections = maxConnections;
-    c.retry.baseDelay = 20ms;
-    return c;
+    return test::clientConfig(QStringLiteral("sim"), maxConnections);
 }
 
-HttpCallOptions within(std::chrono::milliseconds deadline)
-{
-    HttpCallOptions o;
-    o.deadline = deadline;
-    return o;
-}
+using test::within;
 
 } // namespace
 

@@ -4,6 +4,7 @@
 #include "core/error_kind.h"
 #include "providers/http/provider_http_client.h"
 #include "support/await_task.h"
+#include "support/http_client_options.h"
 #include "support/simulator_thread.h"
 #include "support/tcp_forwarder.h"
 
@@ -30,18 +31,10 @@ WireRequest rerankAt(const QString &base)
 
 HttpClientConfig config()
 {
-    HttpClientConfig c;
-    c.name = QStringLiteral("tls");
-    c.retry.baseDelay = 20ms;
-    return c;
+    return test::clientConfig(QStringLiteral("tls"));
 }
 
-HttpCallOptions within(std::chrono::milliseconds deadline)
-{
-    HttpCallOptions o;
-    o.deadline = deadline;
-    return o;
-}
+using test::within;
 
 QString httpsBase(const test::TcpForwarder &tls)
 {
