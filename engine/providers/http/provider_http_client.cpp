@@ -253,11 +253,15 @@ HttpOutcome ProviderHttpClient::postBlocking(const WireRequest &request, const H
     // One manager per worker thread, as a blocking HTTP library keeps one session per thread;
     // one per TLS setting, since Qt reuses a connection by host and port alone: a connection made
     // without checks (--insecure) must never carry a checked provider's call.
-    static QThreadStorage<QHash<QString, QNetworkAccessManager *> *> managers;
+    struct ThreadManagers { // deleted with its thread, managers and all
+        QHash<QString, QNetworkAccessManager *> byTls;
+        ~ThreadManagers() { qDeleteAll(byTls); }
+    };
+    static QThreadStorage<ThreadManagers *> managers;
     if (!managers.hasLocalData())
-        managers.setLocalData(new QHash<QString, QNetworkAccessManager *>);
+        managers.setLocalData(new ThreadManagers);
     const QString tlsKey = m_config.tlsInsecure ? QStringLiteral("insecure") : m_config.caBundle;
-    QNetworkAccessManager *&manager = (*managers.localData())[tlsKey];
+    QNetworkAccessManager *&manager = managers.localData()->byTls[tlsKey];
     if (!manager)
         manager = new QNetworkAccessManager;
     if (!m_tlsError.isEmpty())
