@@ -39,7 +39,7 @@ QList<SseEvent> SseParser::feed(QByteArrayView bytes)
             break;
         }
         processLine(QString::fromUtf8(m_line), events);
-        m_line.clear();
+        m_line.resize(0); // keeps its capacity: one allocation per stream, not per line
         m_afterCr = *eol == '\r';
         p = eol + 1;
     }
@@ -50,6 +50,9 @@ bool SseParser::finish()
 {
     const bool dropped = m_hasData || !m_line.isEmpty();
     m_line.clear();
+    m_start.clear();
+    m_atStart = true; // a parser used again reads a new stream
+    m_afterCr = false;
     m_data.clear();
     m_type.clear();
     m_hasData = false;
